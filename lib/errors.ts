@@ -1,0 +1,261 @@
+/**
+ * The one error type of the TOML engine, and the position arithmetic it needs.
+ *
+ * Offsets are UTF-16 indexes into the decoded source (what `String#slice` takes);
+ * lines and columns are 1-based and columns count Unicode code points, so an
+ * editor and a terminal agree on where a caret goes.
+ */
+
+/** Stable machine-readable error codes. Messages may improve; codes do not change. */
+export type TomlErrorCode =
+  | 'invalid-utf8'
+  | 'invalid-character'
+  | 'control-character'
+  | 'lone-surrogate'
+  | 'bare-carriage-return'
+  | 'unterminated-string'
+  | 'newline-in-string'
+  | 'invalid-escape'
+  | 'unexpected-token'
+  | 'expected-key'
+  | 'expected-equals'
+  | 'expected-value'
+  | 'expected-newline'
+  | 'expected-comma'
+  | 'unterminated-array'
+  | 'unterminated-inline-table'
+  | 'unterminated-table-header'
+  | 'invalid-integer'
+  | 'integer-overflow'
+  | 'unsafe-integer'
+  | 'invalid-float'
+  | 'invalid-boolean'
+  | 'invalid-datetime'
+  | 'invalid-value'
+  | 'duplicate-key'
+  | 'duplicate-table'
+  | 'key-is-value'
+  | 'table-is-array'
+  | 'array-is-table'
+  | 'dotted-key-redefines-table'
+  | 'inline-table-extended'
+  | 'max-depth'
+  | 'version-1.1-only'
+  | 'unencodable-value';
+
+export interface Position {
+  /** UTF-16 offset into the decoded source. */
+  offset: number;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, in Unicode code points. */
+  column: number;
+}
+
+export interface TomlErrorDetails {
+  code: TomlErrorCode;
+  message: string;
+  start: Position;
+  end: Position;
+  /** The text of the line `start` is on, for code frames. */
+  lineText: string;
+  /** For `invalid-utf8`: the offset of the offending byte in the input bytes. */
+  byteOffset?: number;
+}
+
+export class TomlError extends Error {
+  override readonly name = 'TomlError';
+  readonly code: TomlErrorCode;
+  /** UTF-16 offset of the first offending character. */
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+  /** End of the offending span (exclusive). */
+  readonly endOffset: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  /** The source line the error starts on (without its newline). */
+  readonly lineText: string;
+  /** Byte offset into the input, for `invalid-utf8` errors on byte input. */
+  readonly byteOffset: number | undefined;
+
+  constructor(details: TomlErrorDetails) {
+    super(details.message);
+    this.code = details.code;
+    this.offset = details.start.offset;
+    this.line = details.start.line;
+    this.column = details.start.column;
+    this.endOffset = details.end.offset;
+    this.endLine = details.end.line;
+    this.endColumn = details.end.column;
+    this.lineText = details.lineText;
+    this.byteOffset = details.byteOffset;
+  }
+
+  /**
+   * The offending line with a caret under the exact span, e.g.
+   *
+   * ```
+   *  3 | port = 80x
+   *    |          ^
+   * ```
+   */
+  codeFrame(): string {
+    return renderCodeFrame(this.lineText, this.line, this.column, this.endLine, this.endColumn);
+  }
+
+  override toString(): string {
+    return `${this.name}: ${this.message} (line ${this.line}, column ${this.column})`;
+  }
+}
+
+/**
+ * Renders one source line with carets under columns [column, endColumn) (or to the end of
+ * the line when the span continues on later lines). Tabs before the caret are kept so the
+ * caret lines up in a terminal.
+ */
+export function renderCodeFrame(
+  lineText: string,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+): string {
+  const chars = Array.from(lineText);
+  const gutter = String(line);
+  const pad = ' '.repeat(gutter.length);
+  let indent = '';
+  for (let i = 0; i < column - 1 && i < chars.length; i++) indent += chars[i] === '\t' ? '\t' : ' ';
+  const lastColumn = endLine === line ? endColumn : chars.length + 1;
+  const width = Math.max(1, lastColumn - column);
+  return `${gutter} | ${lineText}\n${pad} | ${indent}${'^'.repeat(width)}`;
+}
+
+/**
+ * Line and column of `offset` in `text`, whose first character sits at `base`
+ * (a line start). Walks the text once; used only when an error is raised.
+ */
+export function positionIn(text: string, offset: number, baseOffset = 0, baseLine = 1): Position {
+  let line = baseLine;
+  let lineStart = 0;
+  const stop = Math.min(offset, text.length);
+  for (let i = text.indexOf('\n'); i !== -1 && i < stop; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { offset: baseOffset + offset, line, column: columnOf(text, lineStart, offset) };
+}
+
+/**
+ * 1-based column of `offset` on the line starting at `lineStart`, in code points. A
+ * byte-order mark at the very start takes no column, as in editors.
+ */
+export function columnOf(text: string, lineStart: number, offset: number): number {
+  const bom = lineStart === 0 && offset > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return codePointCount(text, lineStart + bom, offset) + 1;
+}
+
+/** Number of code points in `text[start, end)`; a lone surrogate counts as one. */
+export function codePointCount(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}
+
+/** The line of `text` containing `offset`, without its line ending. */
+export function lineAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  let end = text.indexOf('\n', offset);
+  if (end === -1) end = text.length;
+  if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
+  return text.slice(start, end);
+}
+
+/**
+ * Builds a TomlError for the span [start, end) of `text`, where `text[0]` is at
+ * stream offset `baseOffset` on line `baseLine`.
+ */
+export function errorAt(
+  code: TomlErrorCode,
+  message: string,
+  text: string,
+  start: number,
+  end: number = start + 1,
+  baseOffset = 0,
+  baseLine = 1,
+  byteOffset?: number,
+): TomlError {
+  const clampedStart = Math.min(Math.max(start, 0), text.length);
+  const clampedEnd = Math.min(Math.max(end, clampedStart), text.length);
+  const from = positionIn(text, clampedStart, baseOffset, baseLine);
+  const to =
+    clampedEnd === clampedStart
+      ? { offset: from.offset, line: from.line, column: from.column + (end > start ? 1 : 0) }
+      : positionIn(text, clampedEnd, baseOffset, baseLine);
+  return new TomlError({
+    code,
+    message,
+    start: from,
+    end: to,
+    lineText: lineAt(text, clampedStart),
+    byteOffset,
+  });
+}
+
+/**
+ * Offset to line/column for many lookups over one text: a line-start table built once,
+ * then a binary search per lookup.
+ */
+export class LineIndex {
+  readonly text: string;
+  private readonly starts: number[];
+
+  constructor(text: string) {
+    this.text = text;
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  position(offset: number): Position {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset, line: lo + 1, column: columnOf(this.text, starts[lo]!, offset) };
+  }
+
+  /** The text of 1-based line `line`, without its line ending. */
+  lineText(line: number): string {
+    const start = this.starts[line - 1] ?? this.text.length;
+    return lineAt(this.text, start);
+  }
+}
+
+/** Describes a character for messages: `'x'`, `U+0007`, `end of input`. */
+export function describeChar(text: string, offset: number): string {
+  if (offset >= text.length) return 'end of input';
+  const c = text.codePointAt(offset)!;
+  if (c === 0x0a) return 'newline';
+  if (c === 0x0d) return 'carriage return';
+  if (c === 0x09) return 'tab';
+  if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0xd800 && c <= 0xdfff)) {
+    return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return `'${String.fromCodePoint(c)}'`;
+}

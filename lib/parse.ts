@@ -1,0 +1,154 @@
+/**
+ * The entry points of the TOML reader: `parse` (plain values), `parseLocated` (plain
+ * values plus spans for everything) and `parseStream` (chunks in, the same result out).
+ */
+import { StatementSplitter } from '../lexer/splitter.js';
+import { Utf8Decoder, type Utf8Problem, decodeUtf8 } from '../lexer/utf8.js';
+import { errorAt } from './errors.js';
+import { LocatedDocument } from './located.js';
+import { type ParseOptions, Parser, needsDefinitionContext } from './parser.js';
+
+export type TomlTable = Record<string, unknown>;
+
+/** Where parsing starts: after a byte-order mark, if there is one. */
+function bodyStart(text: string): number {
+  return text.charCodeAt(0) === 0xfeff ? 1 : 0;
+}
+
+/**
+ * Runs the parser over a whole text. Messages about duplicates name the first
+ * definition; tracking those costs time, so a failed fast run is repeated with tracking
+ * to produce the detailed error (only when the error is of that kind).
+ */
+function run(text: string, options: ParseOptions | undefined, locate: boolean): Parser {
+  const parser = new Parser(options, locate, false);
+  try {
+    parser.feed(text, 0, 1, bodyStart(text));
+    return parser;
+  } catch (error) {
+    if (!locate && needsDefinitionContext(error)) {
+      new Parser(options, false, true).feed(text, 0, 1, bodyStart(text));
+    }
+    throw error;
+  }
+}
+
+/** Text of a source; bytes are decoded as strict UTF-8. */
+function sourceText(source: string | Uint8Array, options: ParseOptions | undefined): string {
+  if (typeof source === 'string') return source;
+  if (!(source instanceof Uint8Array)) {
+    throw new TypeError('source must be a string or a Uint8Array');
+  }
+  const { text, error } = decodeUtf8(source);
+  if (error !== null) failUtf8(text, 0, 1, error, options, bodyStart(text), null);
+  return text;
+}
+
+/**
+ * Invalid UTF-8 ends the document at the bad byte. Complete statements before it are
+ * parsed first, so an earlier syntax error is reported first, as a stream would.
+ */
+function failUtf8(
+  text: string,
+  baseOffset: number,
+  baseLine: number,
+  problem: Utf8Problem,
+  options: ParseOptions | undefined,
+  start: number,
+  parser: Parser | null,
+): never {
+  const cut = new StatementSplitter().advance(text, false);
+  if (cut > 0) {
+    (parser ?? new Parser(options, false, true)).feed(
+      text.slice(0, cut),
+      baseOffset,
+      baseLine,
+      start,
+    );
+  }
+  const rest = text.slice(cut);
+  throw errorAt(
+    'invalid-utf8',
+    problem.message,
+    rest,
+    rest.length,
+    rest.length + 1,
+    baseOffset + cut,
+    baseLine + countNewlines(text.slice(0, cut)),
+    problem.byteOffset,
+  );
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/**
+ * Parses a TOML document into plain objects. Tables are plain objects whose keys are
+ * all own data properties; arrays are arrays; strings, numbers (or bigints, see
+ * `integers`), booleans; date/times are `OffsetDateTime`, `LocalDateTime`, `LocalDate`
+ * and `LocalTime`. Throws `TomlError` (and nothing else) for invalid input.
+ */
+export function parse(source: string | Uint8Array, options?: ParseOptions): TomlTable {
+  const text = sourceText(source, options);
+  return run(text, options, false).root.value as TomlTable;
+}
+
+/** Parses like `parse`, and also gives the span of every key, header and value. */
+export function parseLocated(source: string | Uint8Array, options?: ParseOptions): LocatedDocument {
+  const text = sourceText(source, options);
+  const parser = run(text, options, true);
+  return new LocatedDocument(text, parser.locatedRoot(text.length));
+}
+
+/**
+ * Parses a document that arrives in chunks (strings or UTF-8 bytes, split anywhere).
+ * The result, or the error and its position, is the same as `parse` of the whole
+ * input. Only the unfinished statement is buffered; besides the result, the parser
+ * keeps where each key was defined, for messages about duplicates.
+ */
+export async function parseStream(
+  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  options?: ParseOptions,
+): Promise<TomlTable> {
+  const parser = new Parser(options, false, true);
+  const splitter = new StatementSplitter();
+  const decoder = new Utf8Decoder();
+  let buffer = '';
+  let baseOffset = 0;
+  let baseLine = 1;
+  let start = -1;
+  const feed = (end: number) => {
+    const text = buffer.slice(0, end);
+    parser.feed(text, baseOffset, baseLine, start);
+    start = 0;
+    baseOffset += end;
+    baseLine += countNewlines(text);
+    buffer = buffer.slice(end);
+    splitter.shift(end);
+  };
+  for await (const chunk of source) {
+    if (typeof chunk === 'string') {
+      buffer += decoder.finish();
+      if (decoder.error !== null) break;
+      buffer += chunk;
+    } else if (chunk instanceof Uint8Array) {
+      buffer += decoder.decode(chunk, false);
+      if (decoder.error !== null) break;
+    } else {
+      throw new TypeError('parseStream chunks must be strings or Uint8Arrays');
+    }
+    if (start < 0 && buffer.length > 0) start = bodyStart(buffer);
+    const cut = splitter.advance(buffer, false);
+    if (cut > 0) feed(cut);
+  }
+  if (decoder.error === null) buffer += decoder.finish();
+  if (start < 0) start = bodyStart(buffer);
+  if (decoder.error !== null) {
+    failUtf8(buffer, baseOffset, baseLine, decoder.error, options, start, parser);
+  }
+  feed(buffer.length);
+  return parser.root.value as TomlTable;
+}

@@ -1,0 +1,726 @@
+/**
+ * The recursive-descent parser: one method per grammar construct, pulling tokens from
+ * the scanner. It builds plain values directly (the fast path) and, when asked, the
+ * located tree beside them. The table rules of TOML (what may be defined, extended or
+ * reopened) live in a parallel tree of `TableNode`s, so results stay plain objects.
+ */
+import { Scanner } from '../lexer/scanner.js';
+import { Mode, Token } from '../lexer/tokens.js';
+import { LineIndex, type Position, TomlError, type TomlErrorCode } from './errors.js';
+import {
+  type LocatedArray,
+  type LocatedEntry,
+  type LocatedTable,
+  type LocatedValue,
+  type ScalarType,
+  type Span,
+  type TableOrigin,
+  typeNames,
+} from './located.js';
+import { IntegerMode, Kind, type ScalarContext, decodeScalar } from './scalars.js';
+
+export interface ParseOptions {
+  /** TOML version to accept. `'1.0'` rejects the 1.1 additions. Default `'1.1'`. */
+  version?: '1.0' | '1.1';
+  /**
+   * How integers come back: `'number'` (default; an integer beyond ±(2^53−1) is an
+   * error), `'bigint'` (every integer a `bigint`, so `1` and `1.0` stay apart), or
+   * `'auto'` (a `number` when exact, else a `bigint`).
+   */
+  integers?: 'number' | 'bigint' | 'auto';
+  /** Maximum nesting of tables, arrays and inline tables. Default 256. */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_DEPTH = 256;
+
+const enum Flag {
+  /** Defined by a header (or by dotted keys in an earlier section): closed to dotted keys and headers. */
+  Explicit = 1,
+  /** Defined by dotted keys in the current section: becomes Explicit at the next header. */
+  Pending = 2,
+  /** An array of tables; `last` is its current element. */
+  ArrayOfTables = 4,
+  /** Inside an inline table: everything is closed once the inline table ends. */
+  Inline = 8,
+}
+
+type Table = Record<string, unknown>;
+
+/** Parse-time state of a table or array of tables. */
+class TableNode {
+  constructor(
+    readonly value: Table | unknown[],
+    public flags: number,
+    readonly depth: number,
+    readonly parent: TableNode | null,
+    readonly key: string,
+  ) {}
+  /** Sub-tables and arrays of tables by key (values that are not tables have no node). */
+  children: Map<string, TableNode> | null = null;
+  /** For an array of tables: the element that headers and keys currently extend. */
+  last: TableNode | null = null;
+  located: LocatedTable | LocatedArray | null = null;
+  /** Where each key was defined (only when tracking definitions for messages). */
+  defs: Map<string, Position> | null = null;
+}
+
+/** Error codes whose message names an earlier definition. */
+const CONTEXT_CODES: ReadonlySet<TomlErrorCode> = new Set<TomlErrorCode>([
+  'duplicate-key',
+  'duplicate-table',
+  'key-is-value',
+  'dotted-key-redefines-table',
+  'inline-table-extended',
+]);
+
+export function needsDefinitionContext(error: unknown): boolean {
+  return error instanceof TomlError && CONTEXT_CODES.has(error.code);
+}
+
+const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** A key as written in a message: bare when possible, quoted otherwise. */
+export function formatKey(key: string): string {
+  return BARE_KEY.test(key) ? key : JSON.stringify(key);
+}
+
+export function resolveOptions(options: ParseOptions | undefined): {
+  v11: boolean;
+  integerMode: IntegerMode;
+  maxDepth: number;
+} {
+  const version = options?.version ?? '1.1';
+  if (version !== '1.0' && version !== '1.1') {
+    throw new TypeError(`version must be '1.0' or '1.1', got ${String(version)}`);
+  }
+  const integers = options?.integers ?? 'number';
+  const integerMode =
+    integers === 'number'
+      ? IntegerMode.Number
+      : integers === 'bigint'
+        ? IntegerMode.BigInt
+        : integers === 'auto'
+          ? IntegerMode.Auto
+          : -1;
+  if (integerMode < 0) {
+    throw new TypeError(`integers must be 'number', 'bigint' or 'auto', got ${String(integers)}`);
+  }
+  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) {
+    throw new TypeError(`maxDepth must be a positive integer, got ${String(maxDepth)}`);
+  }
+  return { v11: version === '1.1', integerMode: integerMode as IntegerMode, maxDepth };
+}
+
+export class Parser extends Scanner implements ScalarContext {
+  kind: Kind = Kind.String;
+  integerMode: IntegerMode;
+  readonly maxDepth: number;
+  /** Build the located tree. */
+  readonly locate: boolean;
+  /** Record where keys are defined, for messages about duplicates. */
+  readonly track: boolean;
+  readonly root: TableNode;
+  /** The table that key/value lines currently go to. */
+  private current: TableNode;
+  /** Tables defined by dotted keys since the last header. */
+  private pending: TableNode[] = [];
+  /** The located node of the last value parsed (located mode). */
+  private lastLocated: LocatedValue | null = null;
+  private lines: LineIndex | null = null;
+  /** What the statement being parsed is, for "expected a newline after …". */
+  private lastStatementName = 'value';
+
+  constructor(options: ParseOptions | undefined, locate: boolean, track: boolean) {
+    super();
+    const resolved = resolveOptions(options);
+    this.v11 = resolved.v11;
+    this.integerMode = resolved.integerMode;
+    this.maxDepth = resolved.maxDepth;
+    this.locate = locate;
+    this.track = track || locate;
+    this.root = new TableNode({}, Flag.Explicit, 0, null, '');
+    if (this.track) this.root.defs = new Map();
+    if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
+    this.current = this.root;
+  }
+
+  /**
+   * Parses `text`, a run of complete statements starting at a line start, from offset
+   * `start` (1 to skip a byte-order mark).
+   */
+  feed(text: string, baseOffset = 0, baseLine = 1, start = 0): void {
+    this.reset(text, start, baseOffset, baseLine);
+    this.lines = null;
+    this.parseStatements();
+  }
+
+  /** The located root, its span covering `length` characters. */
+  locatedRoot(length: number): LocatedTable {
+    const root = this.root.located as LocatedTable;
+    root.span.end = length;
+    return root;
+  }
+
+  // ---- statements -------------------------------------------------------------------
+
+  private parseStatements(): void {
+    for (;;) {
+      let tok = this.next(Mode.Key);
+      if (tok === Token.Newline) continue;
+      if (tok === Token.EOF) return;
+      if (tok === Token.LeftBracket) this.parseHeader();
+      else this.parseKeyValue(this.current, tok);
+      tok = this.next(Mode.Key);
+      if (tok === Token.Newline) continue;
+      if (tok === Token.EOF) return;
+      this.fail(
+        'expected-newline',
+        `expected a newline after the ${this.lastStatementName}, found ${this.charAt(this.tokenStart)}`,
+        this.tokenStart,
+      );
+    }
+  }
+
+  /** `[a.b]` or `[[a.b]]`; the first `[` is consumed. */
+  private parseHeader(): void {
+    const start = this.tokenStart;
+    this.lastStatementName = 'table header';
+    const isArray = this.src.charCodeAt(this.pos) === 0x5b;
+    if (isArray) this.pos++;
+    this.finishSection();
+    let node = this.root;
+    let tok = this.next(Mode.Key);
+    for (;;) {
+      const keyStart = this.tokenStart;
+      const key = this.keyText(tok, 'table name');
+      const keyEnd = this.pos;
+      tok = this.next(Mode.Key);
+      if (tok === Token.Dot) {
+        node = this.headerParent(node, key, keyStart, keyEnd);
+        tok = this.next(Mode.Key);
+        continue;
+      }
+      if (tok !== Token.RightBracket) {
+        this.fail(
+          tok === Token.EOF || tok === Token.Newline
+            ? 'unterminated-table-header'
+            : 'unexpected-token',
+          `expected '.' or '${isArray ? ']]' : ']'}' in table header, found ${this.charAt(this.tokenStart)}`,
+          this.tokenStart,
+        );
+      }
+      if (isArray) {
+        if (this.src.charCodeAt(this.pos) !== 0x5d) {
+          this.fail(
+            'unterminated-table-header',
+            "expected ']]' to close the array-of-tables header",
+            this.tokenStart,
+            this.pos,
+          );
+        }
+        this.pos++;
+        this.current = this.appendArrayTable(node, key, keyStart, keyEnd, start);
+      } else {
+        this.current = this.defineTable(node, key, keyStart, keyEnd, start);
+      }
+      return;
+    }
+  }
+
+  /** Closes the dotted-key tables of the section that ends at a header. */
+  private finishSection(): void {
+    const pending = this.pending;
+    for (let i = 0; i < pending.length; i++) {
+      pending[i]!.flags = (pending[i]!.flags & ~Flag.Pending) | Flag.Explicit;
+    }
+    pending.length = 0;
+  }
+
+  /** `key = value`, with `tok` the first key token, into `node`. */
+  private parseKeyValue(node: TableNode, tok: Token): void {
+    this.lastStatementName = 'value';
+    let keyStart = this.tokenStart;
+    let key = this.keyText(tok, 'key');
+    let keyEnd = this.pos;
+    let target = node;
+    tok = this.next(Mode.Key);
+    while (tok === Token.Dot) {
+      target = this.dottedTable(target, key, keyStart, keyEnd);
+      tok = this.next(Mode.Key);
+      keyStart = this.tokenStart;
+      key = this.keyText(tok, 'key');
+      keyEnd = this.pos;
+      tok = this.next(Mode.Key);
+    }
+    if (tok !== Token.Equals) {
+      this.fail(
+        'expected-equals',
+        `expected '=' after the key, found ${this.charAt(this.tokenStart)}`,
+        this.tokenStart,
+      );
+    }
+    tok = this.next(Mode.Value);
+    const value = this.parseValue(tok, target.depth + 1);
+    this.setValue(target, key, value, keyStart, keyEnd);
+  }
+
+  /** The text of a key token, or an error naming what was expected. */
+  private keyText(tok: Token, what: string): string {
+    if (tok === Token.BareKey || tok === Token.BasicString || tok === Token.LiteralString) {
+      return this.value;
+    }
+    if (tok === Token.MultilineBasicString || tok === Token.MultilineLiteralString) {
+      this.fail(
+        'expected-key',
+        `a ${what} cannot be a multi-line string`,
+        this.tokenStart,
+        this.pos,
+      );
+    }
+    this.fail(
+      'expected-key',
+      `expected a ${what}, found ${this.charAt(this.tokenStart)}`,
+      this.tokenStart,
+    );
+  }
+
+  // ---- values -------------------------------------------------------------------------
+
+  /** A value starting with token `tok`, nested `depth` containers deep. */
+  private parseValue(tok: Token, depth: number): unknown {
+    const start = this.tokenStart;
+    let value: unknown;
+    switch (tok) {
+      case Token.BasicString:
+      case Token.LiteralString:
+      case Token.MultilineBasicString:
+      case Token.MultilineLiteralString:
+        this.kind = Kind.String;
+        value = this.value;
+        break;
+      case Token.Scalar:
+        value = decodeScalar(this, this.src, start, this.pos);
+        break;
+      case Token.LeftBracket:
+        return this.parseArray(depth);
+      case Token.LeftBrace:
+        return this.parseInlineTable(depth);
+      default:
+        this.fail('expected-value', `expected a value, found ${this.charAt(start)}`, start);
+    }
+    if (this.locate) {
+      this.lastLocated = {
+        type: typeNames[this.kind] as ScalarType,
+        value,
+        span: { start, end: this.pos },
+      };
+    }
+    return value;
+  }
+
+  private checkDepth(depth: number, start: number): void {
+    if (depth > this.maxDepth) {
+      this.fail(
+        'max-depth',
+        `nesting is deeper than the maximum of ${this.maxDepth} (option maxDepth)`,
+        start,
+      );
+    }
+  }
+
+  /** The next token in `mode`, skipping newlines (and the comments before them). */
+  private nextSkippingNewlines(mode: number): Token {
+    let tok = this.next(mode);
+    while (tok === Token.Newline) tok = this.next(mode);
+    return tok;
+  }
+
+  /** `[ value, … ]`; the `[` is consumed. */
+  private parseArray(depth: number): unknown[] {
+    const start = this.tokenStart;
+    this.checkDepth(depth, start);
+    const array: unknown[] = [];
+    const items: LocatedValue[] | null = this.locate ? [] : null;
+    let tok = this.nextSkippingNewlines(Mode.Value);
+    while (tok !== Token.RightBracket) {
+      if (tok === Token.EOF)
+        this.fail('unterminated-array', "unterminated array: expected ']'", start);
+      array.push(this.parseValue(tok, depth + 1));
+      if (items !== null) items.push(this.lastLocated!);
+      tok = this.nextSkippingNewlines(Mode.Key);
+      if (tok === Token.Comma) {
+        tok = this.nextSkippingNewlines(Mode.Value);
+      } else if (tok !== Token.RightBracket) {
+        if (tok === Token.EOF)
+          this.fail('unterminated-array', "unterminated array: expected ']'", start);
+        this.fail(
+          'expected-comma',
+          `expected ',' or ']' after an array element, found ${this.charAt(this.tokenStart)}`,
+          this.tokenStart,
+        );
+      }
+    }
+    this.kind = Kind.Array;
+    if (items !== null) {
+      this.lastLocated = {
+        type: 'array',
+        value: array,
+        span: { start, end: this.pos },
+        items,
+        ofTables: false,
+      };
+    }
+    return array;
+  }
+
+  /** The next token inside an inline table: newlines only in TOML 1.1. */
+  private nextInInlineTable(): Token {
+    let tok = this.next(Mode.Key);
+    while (tok === Token.Newline) {
+      if (!this.v11) {
+        this.fail(
+          'version-1.1-only',
+          'newlines inside an inline table need TOML 1.1',
+          this.tokenStart,
+        );
+      }
+      tok = this.next(Mode.Key);
+    }
+    return tok;
+  }
+
+  /** `{ key = value, … }`; the `{` is consumed. */
+  private parseInlineTable(depth: number): Table {
+    const start = this.tokenStart;
+    this.checkDepth(depth, start);
+    const node = new TableNode({}, Flag.Inline, depth, null, '');
+    if (this.track) node.defs = new Map();
+    const located = this.locate
+      ? this.locatedTable(node.value as Table, 'inline', start, start)
+      : null;
+    node.located = located;
+    let tok = this.nextInInlineTable();
+    if (tok !== Token.RightBrace) {
+      for (;;) {
+        if (tok === Token.EOF) this.unterminatedInlineTable(start);
+        this.parseKeyValue(node, tok);
+        tok = this.nextInInlineTable();
+        if (tok === Token.RightBrace) break;
+        if (tok !== Token.Comma) {
+          if (tok === Token.EOF) this.unterminatedInlineTable(start);
+          this.fail(
+            'expected-comma',
+            `expected ',' or '}' in inline table, found ${this.charAt(this.tokenStart)}`,
+            this.tokenStart,
+          );
+        }
+        const comma = this.tokenStart;
+        tok = this.nextInInlineTable();
+        if (tok === Token.RightBrace) {
+          if (!this.v11)
+            this.fail(
+              'version-1.1-only',
+              'a trailing comma in an inline table needs TOML 1.1',
+              comma,
+            );
+          break;
+        }
+      }
+    }
+    this.kind = Kind.Table;
+    if (located !== null) {
+      located.span.end = this.pos;
+      this.lastLocated = located;
+    }
+    return node.value as Table;
+  }
+
+  private unterminatedInlineTable(start: number): never {
+    this.fail('unterminated-inline-table', "unterminated inline table: expected '}'", start);
+  }
+
+  // ---- tables -------------------------------------------------------------------------
+
+  private newTable(
+    parent: TableNode,
+    key: string,
+    flags: number,
+    origin: TableOrigin,
+    span: Span,
+    keySpan: Span,
+  ): TableNode {
+    const depth = parent.depth + 1;
+    this.checkDepth(depth, keySpan.start);
+    const table: Table = {};
+    const node = new TableNode(table, flags | (parent.flags & Flag.Inline), depth, parent, key);
+    if (this.track) node.defs = new Map();
+    this.assign(parent, key, table, keySpan.start);
+    (parent.children ??= new Map()).set(key, node);
+    if (this.locate) {
+      const located = this.locatedTable(table, origin, span.start, span.end);
+      node.located = located;
+      this.addEntry(parent, key, keySpan, located);
+    }
+    return node;
+  }
+
+  /** An intermediate key of a header: descends, creating implicit tables as needed. */
+  private headerParent(node: TableNode, key: string, keyStart: number, keyEnd: number): TableNode {
+    const child = node.children?.get(key);
+    if (child === undefined) {
+      this.checkNotValue(node, key, keyStart, keyEnd);
+      const span = { start: keyStart, end: keyEnd };
+      return this.newTable(node, key, 0, 'implicit', span, span);
+    }
+    return child.flags & Flag.ArrayOfTables ? child.last! : child;
+  }
+
+  /** The last key of a `[header]`: defines the table. */
+  private defineTable(
+    node: TableNode,
+    key: string,
+    keyStart: number,
+    keyEnd: number,
+    headerStart: number,
+  ): TableNode {
+    const child = node.children?.get(key);
+    const headerSpan = { start: headerStart, end: this.pos };
+    if (child === undefined) {
+      this.checkNotValue(node, key, keyStart, keyEnd);
+      const table = this.newTable(node, key, Flag.Explicit, 'header', headerSpan, {
+        start: keyStart,
+        end: keyEnd,
+      });
+      this.recordDefinition(node, key, headerStart);
+      return table;
+    }
+    if (child.flags & (Flag.Explicit | Flag.ArrayOfTables)) {
+      const what =
+        child.flags & Flag.ArrayOfTables
+          ? 'is an array of tables'
+          : child.located?.type === 'table' && child.located.origin === 'dotted'
+            ? 'was already defined by dotted keys'
+            : 'is already defined';
+      this.fail(
+        'duplicate-table',
+        `table [${this.pathOf(child)}] ${what}${this.definedAt(node, key)}`,
+        headerStart,
+        this.pos,
+      );
+    }
+    child.flags |= Flag.Explicit;
+    this.recordDefinition(node, key, headerStart);
+    const located = child.located as LocatedTable | null;
+    if (located !== null) {
+      located.origin = 'header';
+      located.span = headerSpan;
+    }
+    return child;
+  }
+
+  /** The last key of a `[[header]]`: appends a table to the array of tables. */
+  private appendArrayTable(
+    node: TableNode,
+    key: string,
+    keyStart: number,
+    keyEnd: number,
+    headerStart: number,
+  ): TableNode {
+    let array = node.children?.get(key);
+    const headerSpan = { start: headerStart, end: this.pos };
+    if (array === undefined) {
+      this.checkNotValue(node, key, keyStart, keyEnd);
+      this.checkDepth(node.depth + 1, keyStart);
+      const value: unknown[] = [];
+      array = new TableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
+      this.assign(node, key, value, headerStart);
+      (node.children ??= new Map()).set(key, array);
+      if (this.locate) {
+        const located: LocatedArray = {
+          type: 'array',
+          value,
+          span: headerSpan,
+          items: [],
+          ofTables: true,
+        };
+        array.located = located;
+        this.addEntry(node, key, { start: keyStart, end: keyEnd }, located);
+      }
+    } else if (!(array.flags & Flag.ArrayOfTables)) {
+      this.fail(
+        'duplicate-table',
+        `[[${this.pathOf(array)}]] cannot append to [${this.pathOf(array)}], which is a table${this.definedAt(node, key)}`,
+        headerStart,
+        this.pos,
+      );
+    }
+    this.checkDepth(array.depth + 1, keyStart);
+    const table: Table = {};
+    (array.value as unknown[]).push(table);
+    const element = new TableNode(table, Flag.Explicit, array.depth + 1, array, key);
+    if (this.track) element.defs = new Map();
+    array.last = element;
+    if (this.locate) {
+      const located = this.locatedTable(table, 'array-element', headerStart, this.pos);
+      element.located = located;
+      (array.located as LocatedArray).items.push(located);
+    }
+    return element;
+  }
+
+  /** An intermediate key of a dotted key: descends, creating tables as needed. */
+  private dottedTable(node: TableNode, key: string, keyStart: number, keyEnd: number): TableNode {
+    let child = node.children?.get(key);
+    if (child === undefined) {
+      this.checkNotValue(node, key, keyStart, keyEnd);
+      const span = { start: keyStart, end: keyEnd };
+      child = this.newTable(
+        node,
+        key,
+        node.flags & Flag.Inline ? 0 : Flag.Pending,
+        'dotted',
+        span,
+        span,
+      );
+      if (!(node.flags & Flag.Inline)) this.pending.push(child);
+      return child;
+    }
+    if (child.flags & (Flag.Explicit | Flag.ArrayOfTables)) {
+      this.fail(
+        'dotted-key-redefines-table',
+        child.flags & Flag.ArrayOfTables
+          ? `dotted keys cannot add to the array of tables [[${this.pathOf(child)}]]${this.definedAt(node, key)}`
+          : `dotted keys cannot add to table [${this.pathOf(child)}], which is defined elsewhere${this.definedAt(node, key)}`,
+        keyStart,
+        keyEnd,
+      );
+    }
+    if (!(child.flags & (Flag.Pending | Flag.Inline))) {
+      child.flags |= Flag.Pending;
+      this.pending.push(child);
+      const located = child.located as LocatedTable | null;
+      if (located !== null && located.origin === 'implicit') located.origin = 'dotted';
+    }
+    return child;
+  }
+
+  /** Errors when `key` in `node` already holds a value that is not a table node. */
+  private checkNotValue(node: TableNode, key: string, keyStart: number, keyEnd: number): void {
+    const table = node.value as Table;
+    if (!Object.hasOwn(table, key)) return;
+    const existing = table[key];
+    const path = this.childPath(node, key);
+    const frozen =
+      Array.isArray(existing) ||
+      (existing !== null &&
+        typeof existing === 'object' &&
+        Object.getPrototypeOf(existing) === Object.prototype);
+    if (frozen) {
+      this.fail(
+        'inline-table-extended',
+        `${path} is ${Array.isArray(existing) ? 'an array' : 'an inline table'}, which cannot be extended${this.definedAt(node, key)}`,
+        keyStart,
+        keyEnd,
+      );
+    }
+    this.fail(
+      'key-is-value',
+      `${path} is already a value, not a table${this.definedAt(node, key)}`,
+      keyStart,
+      keyEnd,
+    );
+  }
+
+  /** Stores `value` under `key`, rejecting duplicates. */
+  private setValue(
+    node: TableNode,
+    key: string,
+    value: unknown,
+    keyStart: number,
+    keyEnd: number,
+  ): void {
+    const table = node.value as Table;
+    if (Object.hasOwn(table, key)) {
+      const path = this.pathOf(node);
+      const where = path === '' ? '' : ` in table [${path}]`;
+      this.fail(
+        'duplicate-key',
+        `duplicate key ${formatKey(key)}${where}${this.definedAt(node, key)}`,
+        keyStart,
+        keyEnd,
+      );
+    }
+    this.assign(node, key, value, keyStart);
+    if (this.locate) this.addEntry(node, key, { start: keyStart, end: keyEnd }, this.lastLocated!);
+  }
+
+  /** `table[key] = value` that never touches a prototype; records the definition. */
+  private assign(node: TableNode, key: string, value: unknown, at: number): void {
+    const table = node.value as Table;
+    if (key === '__proto__') {
+      Object.defineProperty(table, key, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else {
+      table[key] = value;
+    }
+    if (node.defs !== null) node.defs.set(key, this.positionOf(at));
+  }
+
+  private recordDefinition(node: TableNode, key: string, at: number): void {
+    if (node.defs !== null) node.defs.set(key, this.positionOf(at));
+  }
+
+  // ---- located tree and messages --------------------------------------------------------
+
+  private locatedTable(
+    value: Table,
+    origin: TableOrigin,
+    start: number,
+    end: number,
+  ): LocatedTable {
+    return { type: 'table', value, span: { start, end }, origin, entries: new Map() };
+  }
+
+  private addEntry(node: TableNode, key: string, keySpan: Span, located: LocatedValue): void {
+    const table = node.located as LocatedTable;
+    const entry: LocatedEntry = { key, keySpan, node: located };
+    table.entries.set(key, entry);
+  }
+
+  private positionOf(offset: number): Position {
+    this.lines ??= new LineIndex(this.src);
+    const local = this.lines.position(offset);
+    return {
+      offset: this.baseOffset + offset,
+      line: this.baseLine + local.line - 1,
+      column: local.column,
+    };
+  }
+
+  /** ` (first defined at line L, column C)` when definitions are tracked. */
+  private definedAt(node: TableNode, key: string): string {
+    const at = node.defs?.get(key);
+    return at === undefined ? '' : ` (first defined at line ${at.line}, column ${at.column})`;
+  }
+
+  private childPath(node: TableNode, key: string): string {
+    const parent = this.pathOf(node);
+    return parent === '' ? formatKey(key) : `${parent}.${formatKey(key)}`;
+  }
+
+  /** The dotted path of a table node, for messages. */
+  private pathOf(node: TableNode): string {
+    const parts: string[] = [];
+    for (let n: TableNode | null = node; n !== null && n.parent !== null; n = n.parent) {
+      if (n.parent.flags & Flag.ArrayOfTables) continue;
+      parts.push(formatKey(n.key));
+    }
+    return parts.reverse().join('.');
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * `volt-manifest/toml`: a zero-dependency TOML 1.0/1.1 engine.
+ */
+export { parse, parseLocated, parseStream, type TomlTable } from './parse.js';
+export { DEFAULT_MAX_DEPTH, type ParseOptions } from './parser.js';
+export {
+  LocatedDocument,
+  type LocatedArray,
+  type LocatedEntry,
+  type LocatedScalar,
+  type LocatedTable,
+  type LocatedValue,
+  type ScalarType,
+  type Span,
+  type TableOrigin,
+  type ValueType,
+} from './located.js';
+export { TomlError, LineIndex, type Position, type TomlErrorCode } from './errors.js';
+export {
+  LocalDate,
+  LocalDateTime,
+  LocalTime,
+  OffsetDateTime,
+  type TomlDateTime,
+} from './datetime.js';
+export { Lexer, NEED_MORE, tokenize, type LexToken, type LexerOptions } from '../lexer/lexer.js';
+export { TokenKind, tokenKindName } from '../lexer/tokens.js';
