@@ -55,6 +55,8 @@ export class Lexer {
   private base = 0;
   /** End of the complete statements in `buffer`. */
   private ready = 0;
+  /** Splitter offset of `buffer[0]`. */
+  private bufferStart = 0;
   /** Where the next token starts, in `buffer`. */
   private pos = 0;
   private ended = false;
@@ -94,8 +96,8 @@ export class Lexer {
       this.end();
       return;
     }
-    const boundary = this.splitter.advance(this.buffer, false);
-    if (boundary > this.ready) this.ready = boundary;
+    const boundary = this.splitter.push(text, false);
+    if (boundary >= 0) this.ready = boundary - this.bufferStart;
   }
 
   /** Marks the end of input: what remains is lexed as the last statement. */
@@ -103,7 +105,6 @@ export class Lexer {
     if (this.ended) return;
     if (this.decoder.error === null) this.buffer += this.decoder.finish();
     this.ended = true;
-    this.splitter.advance(this.buffer, true);
     this.ready = this.buffer.length;
   }
 
@@ -271,7 +272,7 @@ export class Lexer {
   private compact(): void {
     if (this.pos === 0) return;
     this.buffer = this.buffer.slice(this.pos);
-    this.splitter.shift(this.pos);
+    this.bufferStart += this.pos;
     this.base += this.pos;
     this.ready -= this.pos;
     this.pos = 0;

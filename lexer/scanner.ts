@@ -189,7 +189,9 @@ export class Scanner {
           }
           this.fail(
             c < 0x20 || c === Ch.Del ? 'control-character' : 'invalid-character',
-            `unexpected ${this.charAt(p)}`,
+            mode & Mode.Value || c < 0xa1
+              ? `unexpected ${this.charAt(p)}`
+              : `unexpected ${this.charAt(p)} (bare keys allow only A-Z a-z 0-9 _ -; quote other keys)`,
             p,
             p + (c >= 0xd800 && c <= 0xdbff && p + 1 < len ? 2 : 1),
           );

@@ -21,22 +21,32 @@ export class StatementSplitter {
   private state = State.Normal;
   /** Open `[` and `{` not yet closed. */
   private depth = 0;
-  /** Where scanning resumes in the buffer. */
-  private pos = 0;
+  /** Text from the last pause point: a construct that needs a few more characters. */
+  private carry = '';
+  /** Characters pushed so far. */
+  private total = 0;
+
+  get pushed(): number {
+    return this.total;
+  }
 
   /**
-   * Scans `buffer` from where the last call stopped. Returns the offset just after the
-   * last statement-ending newline found (0 if none). With `final`, the whole buffer is
-   * scanned (nothing more will come).
+   * Scans the next piece of text. Returns the stream offset just after the last
+   * statement-ending newline in it, or -1. With `final`, nothing more will come, so
+   * nothing is held back. Each character is scanned once (a pause carries at most a
+   * handful of characters into the next call), so the cost is linear in the input.
    */
-  advance(buffer: string, final: boolean): number {
-    const len = buffer.length;
-    let p = this.pos;
+  push(chunk: string, final: boolean): number {
+    const text = this.carry === '' ? chunk : this.carry + chunk;
+    const origin = this.total - this.carry.length;
+    this.total += chunk.length;
+    const len = text.length;
+    let p = 0;
     let state = this.state;
     let depth = this.depth;
-    let boundary = 0;
+    let boundary = -1;
     scan: while (p < len) {
-      const c = buffer.charCodeAt(p);
+      const c = text.charCodeAt(p);
       switch (state) {
         case State.Normal:
           switch (c) {
@@ -49,13 +59,13 @@ export class StatementSplitter {
             case 0x22:
             case 0x27: {
               if (p + 2 >= len && !final) break scan;
-              const triple = buffer.charCodeAt(p + 1) === c && buffer.charCodeAt(p + 2) === c;
+              const triple = text.charCodeAt(p + 1) === c && text.charCodeAt(p + 2) === c;
               if (triple) {
                 state = c === 0x22 ? State.MultilineBasic : State.MultilineLiteral;
                 p += 3;
                 continue;
               }
-              if (buffer.charCodeAt(p + 1) === c) {
+              if (text.charCodeAt(p + 1) === c) {
                 p += 2;
                 continue;
               }
@@ -113,7 +123,7 @@ export class StatementSplitter {
             continue;
           }
           let run = 1;
-          while (p + run < len && run < 5 && buffer.charCodeAt(p + run) === quote) run++;
+          while (p + run < len && run < 5 && text.charCodeAt(p + run) === quote) run++;
           if (p + run >= len && run < 5 && !final) break scan;
           if (run >= 3) state = State.Normal;
           p += run;
@@ -121,14 +131,9 @@ export class StatementSplitter {
         }
       }
     }
-    this.pos = p;
+    this.carry = p < len ? text.slice(p) : '';
     this.state = state;
     this.depth = depth;
-    return boundary;
-  }
-
-  /** The caller removed the first `count` characters of the buffer. */
-  shift(count: number): void {
-    this.pos -= count;
+    return boundary < 0 ? -1 : origin + boundary;
   }
 }

@@ -41,15 +41,17 @@ function checkTime(hour: number, minute: number, second: number, fraction: strin
   }
 }
 
+/** Two decimal digits of `text` at `i` as a number, or -1. */
+function twoDigits(text: string, i: number): number {
+  const hi = text.charCodeAt(i) - 0x30;
+  const lo = text.charCodeAt(i + 1) - 0x30;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : -1;
+}
+
 function checkOffset(offset: string): void {
-  const digits = (i: number) => {
-    const hi = offset.charCodeAt(i) - 0x30;
-    const lo = offset.charCodeAt(i + 1) - 0x30;
-    return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : -1;
-  };
   const sign = offset[0];
-  const hours = digits(1);
-  const minutes = digits(4);
+  const hours = twoDigits(offset, 1);
+  const minutes = twoDigits(offset, 4);
   if (
     offset.length !== 6 ||
     (sign !== '+' && sign !== '-') ||

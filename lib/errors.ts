@@ -254,8 +254,13 @@ export function describeChar(text: string, offset: number): string {
   if (c === 0x0a) return 'newline';
   if (c === 0x0d) return 'carriage return';
   if (c === 0x09) return 'tab';
-  if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0xd800 && c <= 0xdfff)) {
-    return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
-  }
+  if (c === 0xfeff) return 'U+FEFF (byte-order mark)';
+  const invisible =
+    c < 0x20 ||
+    (c >= 0x7f && c <= 0xa0) ||
+    (c >= 0x2000 && c <= 0x200f) ||
+    (c >= 0x2028 && c <= 0x202f) ||
+    (c >= 0xd800 && c <= 0xdfff);
+  if (invisible) return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
   return `'${String.fromCodePoint(c)}'`;
 }

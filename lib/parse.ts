@@ -57,7 +57,7 @@ function failUtf8(
   start: number,
   parser: Parser | null,
 ): never {
-  const cut = new StatementSplitter().advance(text, false);
+  const cut = Math.max(0, new StatementSplitter().push(text, false));
   if (cut > 0) {
     (parser ?? new Parser(options, false, true)).feed(
       text.slice(0, cut),
@@ -116,39 +116,51 @@ export async function parseStream(
   const parser = new Parser(options, false, true);
   const splitter = new StatementSplitter();
   const decoder = new Utf8Decoder();
-  let buffer = '';
+  // Text not yet parsed, in pieces: joined once a statement in it is complete, so a
+  // long statement arriving in many chunks is copied once, not once per chunk.
+  let pieces: string[] = [];
+  let pending = 0;
   let baseOffset = 0;
   let baseLine = 1;
   let start = -1;
-  const feed = (end: number) => {
-    const text = buffer.slice(0, end);
+  const feed = (text: string) => {
+    if (start < 0) start = bodyStart(text);
     parser.feed(text, baseOffset, baseLine, start);
     start = 0;
-    baseOffset += end;
+    baseOffset += text.length;
     baseLine += countNewlines(text);
-    buffer = buffer.slice(end);
-    splitter.shift(end);
+  };
+  const add = (text: string) => {
+    if (text === '') return;
+    pieces.push(text);
+    pending += text.length;
+    const boundary = splitter.push(text, false);
+    if (boundary < 0) return;
+    const joined = pieces.join('');
+    const cut = boundary - (splitter.pushed - pending);
+    feed(joined.slice(0, cut));
+    const rest = joined.slice(cut);
+    pieces = rest === '' ? [] : [rest];
+    pending = rest.length;
   };
   for await (const chunk of source) {
     if (typeof chunk === 'string') {
-      buffer += decoder.finish();
+      add(decoder.finish());
       if (decoder.error !== null) break;
-      buffer += chunk;
+      add(chunk);
     } else if (chunk instanceof Uint8Array) {
-      buffer += decoder.decode(chunk, false);
+      add(decoder.decode(chunk, false));
       if (decoder.error !== null) break;
     } else {
       throw new TypeError('parseStream chunks must be strings or Uint8Arrays');
     }
-    if (start < 0 && buffer.length > 0) start = bodyStart(buffer);
-    const cut = splitter.advance(buffer, false);
-    if (cut > 0) feed(cut);
   }
-  if (decoder.error === null) buffer += decoder.finish();
-  if (start < 0) start = bodyStart(buffer);
+  if (decoder.error === null) add(decoder.finish());
+  const rest = pieces.join('');
+  if (start < 0) start = bodyStart(rest);
   if (decoder.error !== null) {
-    failUtf8(buffer, baseOffset, baseLine, decoder.error, options, start, parser);
+    failUtf8(rest, baseOffset, baseLine, decoder.error, options, start, parser);
   }
-  feed(buffer.length);
+  feed(rest);
   return parser.root.value as TomlTable;
 }

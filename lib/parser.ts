@@ -13,7 +13,6 @@ import {
   type LocatedTable,
   type LocatedValue,
   type ScalarType,
-  type Span,
   type TableOrigin,
   typeNames,
 } from './located.js';
@@ -43,6 +42,8 @@ const enum Flag {
   ArrayOfTables = 4,
   /** Inside an inline table: everything is closed once the inline table ends. */
   Inline = 8,
+  /** Defined by dotted keys (for messages). */
+  Dotted = 16,
 }
 
 type Table = Record<string, unknown>;
@@ -56,8 +57,6 @@ class TableNode {
     readonly parent: TableNode | null,
     readonly key: string,
   ) {}
-  /** Sub-tables and arrays of tables by key (values that are not tables have no node). */
-  children: Map<string, TableNode> | null = null;
   /** For an array of tables: the element that headers and keys currently extend. */
   last: TableNode | null = null;
   located: LocatedTable | LocatedArray | null = null;
@@ -80,9 +79,14 @@ export function needsDefinitionContext(error: unknown): boolean {
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
-/** A key as written in a message: bare when possible, quoted otherwise. */
+/** A key as written in a path: bare when possible, quoted otherwise. */
 export function formatKey(key: string): string {
   return BARE_KEY.test(key) ? key : JSON.stringify(key);
+}
+
+/** A key in running text: `'name'`, or `"a b"` when it needs quotes anyway. */
+function keyInMessage(key: string): string {
+  return BARE_KEY.test(key) ? `'${key}'` : JSON.stringify(key);
 }
 
 export function resolveOptions(options: ParseOptions | undefined): {
@@ -129,6 +133,11 @@ export class Parser extends Scanner implements ScalarContext {
   /** The located node of the last value parsed (located mode). */
   private lastLocated: LocatedValue | null = null;
   private lines: LineIndex | null = null;
+  /**
+   * The node of every table and array of tables that headers and dotted keys may reach,
+   * by its value. Values without a node (scalars, inline tables, static arrays) are closed.
+   */
+  private readonly nodes = new Map<object, TableNode>();
   /** What the statement being parsed is, for "expected a newline after …". */
   private lastStatementName = 'value';
 
@@ -448,31 +457,32 @@ export class Parser extends Scanner implements ScalarContext {
     key: string,
     flags: number,
     origin: TableOrigin,
-    span: Span,
-    keySpan: Span,
+    spanStart: number,
+    spanEnd: number,
+    keyStart: number,
+    keyEnd: number,
   ): TableNode {
     const depth = parent.depth + 1;
-    this.checkDepth(depth, keySpan.start);
+    this.checkDepth(depth, keyStart);
     const table: Table = {};
     const node = new TableNode(table, flags | (parent.flags & Flag.Inline), depth, parent, key);
     if (this.track) node.defs = new Map();
-    this.assign(parent, key, table, keySpan.start);
-    (parent.children ??= new Map()).set(key, node);
+    this.assign(parent, key, table, keyStart);
+    this.nodes.set(table, node);
     if (this.locate) {
-      const located = this.locatedTable(table, origin, span.start, span.end);
+      const located = this.locatedTable(table, origin, spanStart, spanEnd);
       node.located = located;
-      this.addEntry(parent, key, keySpan, located);
+      this.addEntry(parent, key, keyStart, keyEnd, located);
     }
     return node;
   }
 
   /** An intermediate key of a header: descends, creating implicit tables as needed. */
   private headerParent(node: TableNode, key: string, keyStart: number, keyEnd: number): TableNode {
-    const child = node.children?.get(key);
+    const child = this.childNode(node, key);
     if (child === undefined) {
       this.checkNotValue(node, key, keyStart, keyEnd);
-      const span = { start: keyStart, end: keyEnd };
-      return this.newTable(node, key, 0, 'implicit', span, span);
+      return this.newTable(node, key, 0, 'implicit', keyStart, keyEnd, keyStart, keyEnd);
     }
     return child.flags & Flag.ArrayOfTables ? child.last! : child;
   }
@@ -485,14 +495,19 @@ export class Parser extends Scanner implements ScalarContext {
     keyEnd: number,
     headerStart: number,
   ): TableNode {
-    const child = node.children?.get(key);
-    const headerSpan = { start: headerStart, end: this.pos };
+    const child = this.childNode(node, key);
     if (child === undefined) {
       this.checkNotValue(node, key, keyStart, keyEnd);
-      const table = this.newTable(node, key, Flag.Explicit, 'header', headerSpan, {
-        start: keyStart,
-        end: keyEnd,
-      });
+      const table = this.newTable(
+        node,
+        key,
+        Flag.Explicit,
+        'header',
+        headerStart,
+        this.pos,
+        keyStart,
+        keyEnd,
+      );
       this.recordDefinition(node, key, headerStart);
       return table;
     }
@@ -500,7 +515,7 @@ export class Parser extends Scanner implements ScalarContext {
       const what =
         child.flags & Flag.ArrayOfTables
           ? 'is an array of tables'
-          : child.located?.type === 'table' && child.located.origin === 'dotted'
+          : child.flags & Flag.Dotted
             ? 'was already defined by dotted keys'
             : 'is already defined';
       this.fail(
@@ -515,7 +530,7 @@ export class Parser extends Scanner implements ScalarContext {
     const located = child.located as LocatedTable | null;
     if (located !== null) {
       located.origin = 'header';
-      located.span = headerSpan;
+      located.span = { start: headerStart, end: this.pos };
     }
     return child;
   }
@@ -528,25 +543,24 @@ export class Parser extends Scanner implements ScalarContext {
     keyEnd: number,
     headerStart: number,
   ): TableNode {
-    let array = node.children?.get(key);
-    const headerSpan = { start: headerStart, end: this.pos };
+    let array = this.childNode(node, key);
     if (array === undefined) {
       this.checkNotValue(node, key, keyStart, keyEnd);
       this.checkDepth(node.depth + 1, keyStart);
       const value: unknown[] = [];
       array = new TableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
       this.assign(node, key, value, headerStart);
-      (node.children ??= new Map()).set(key, array);
+      this.nodes.set(value, array);
       if (this.locate) {
         const located: LocatedArray = {
           type: 'array',
           value,
-          span: headerSpan,
+          span: { start: headerStart, end: this.pos },
           items: [],
           ofTables: true,
         };
         array.located = located;
-        this.addEntry(node, key, { start: keyStart, end: keyEnd }, located);
+        this.addEntry(node, key, keyStart, keyEnd, located);
       }
     } else if (!(array.flags & Flag.ArrayOfTables)) {
       this.fail(
@@ -572,17 +586,18 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** An intermediate key of a dotted key: descends, creating tables as needed. */
   private dottedTable(node: TableNode, key: string, keyStart: number, keyEnd: number): TableNode {
-    let child = node.children?.get(key);
+    let child = this.childNode(node, key);
     if (child === undefined) {
       this.checkNotValue(node, key, keyStart, keyEnd);
-      const span = { start: keyStart, end: keyEnd };
       child = this.newTable(
         node,
         key,
-        node.flags & Flag.Inline ? 0 : Flag.Pending,
+        Flag.Dotted | (node.flags & Flag.Inline ? 0 : Flag.Pending),
         'dotted',
-        span,
-        span,
+        keyStart,
+        keyEnd,
+        keyStart,
+        keyEnd,
       );
       if (!(node.flags & Flag.Inline)) this.pending.push(child);
       return child;
@@ -598,12 +613,20 @@ export class Parser extends Scanner implements ScalarContext {
       );
     }
     if (!(child.flags & (Flag.Pending | Flag.Inline))) {
-      child.flags |= Flag.Pending;
+      child.flags |= Flag.Pending | Flag.Dotted;
       this.pending.push(child);
       const located = child.located as LocatedTable | null;
       if (located !== null && located.origin === 'implicit') located.origin = 'dotted';
     }
     return child;
+  }
+
+  /** The node of the table or array of tables under `key`, if it has one. */
+  private childNode(node: TableNode, key: string): TableNode | undefined {
+    const table = node.value as Table;
+    if (!Object.hasOwn(table, key)) return undefined;
+    const value = table[key];
+    return typeof value === 'object' && value !== null ? this.nodes.get(value) : undefined;
   }
 
   /** Errors when `key` in `node` already holds a value that is not a table node. */
@@ -647,13 +670,13 @@ export class Parser extends Scanner implements ScalarContext {
       const where = path === '' ? '' : ` in table [${path}]`;
       this.fail(
         'duplicate-key',
-        `duplicate key ${formatKey(key)}${where}${this.definedAt(node, key)}`,
+        `duplicate key ${keyInMessage(key)}${where}${this.definedAt(node, key)}`,
         keyStart,
         keyEnd,
       );
     }
     this.assign(node, key, value, keyStart);
-    if (this.locate) this.addEntry(node, key, { start: keyStart, end: keyEnd }, this.lastLocated!);
+    if (this.locate) this.addEntry(node, key, keyStart, keyEnd, this.lastLocated!);
   }
 
   /** `table[key] = value` that never touches a prototype; records the definition. */
@@ -687,10 +710,15 @@ export class Parser extends Scanner implements ScalarContext {
     return { type: 'table', value, span: { start, end }, origin, entries: new Map() };
   }
 
-  private addEntry(node: TableNode, key: string, keySpan: Span, located: LocatedValue): void {
-    const table = node.located as LocatedTable;
-    const entry: LocatedEntry = { key, keySpan, node: located };
-    table.entries.set(key, entry);
+  private addEntry(
+    node: TableNode,
+    key: string,
+    keyStart: number,
+    keyEnd: number,
+    located: LocatedValue,
+  ): void {
+    const entry: LocatedEntry = { key, keySpan: { start: keyStart, end: keyEnd }, node: located };
+    (node.located as LocatedTable).entries.set(key, entry);
   }
 
   private positionOf(offset: number): Position {

@@ -1,0 +1,58 @@
+/** `volt-manifest toml decode|encode`: the toml-test decoder and encoder interfaces. */
+import { TomlError, parse } from '../toml.js';
+import { toTagged } from '../tagged.js';
+import { parseArgs, UsageError } from './args.js';
+import type { Io } from './io.js';
+
+export const tomlHelp = `Usage: volt-manifest toml <decode|encode> [options]
+
+The toml-test decoder and encoder interfaces.
+
+  toml decode [--toml-version 1.0|1.1]
+      Reads TOML on stdin, writes toml-test tagged JSON on stdout. On invalid input
+      exits 1; the first line on stderr is '<stdin>:LINE:COLUMN: error: MESSAGE'.
+  toml encode
+      Reads toml-test tagged JSON on stdin, writes TOML on stdout.
+
+Options:
+  --toml-version V   TOML version to accept: 1.0 or 1.1 (default 1.1)
+  -h, --help         Show this help
+`;
+
+/** `file:line:column: error: message` and a code frame, as compilers print them. */
+export function formatTomlError(file: string, error: TomlError): string {
+  return `${file}:${error.line}:${error.column}: error: ${error.message}\n${error.codeFrame()}\n`;
+}
+
+export async function tomlCommand(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, {
+    'toml-version': { value: true, choices: ['1.0', '1.1'] },
+    help: {},
+    h: {},
+  });
+  const [sub, ...rest] = args.positionals;
+  if (args.options.has('help') || args.options.has('h')) {
+    io.stdout(tomlHelp);
+    return 0;
+  }
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  const version = (args.options.get('toml-version') ?? '1.1') as '1.0' | '1.1';
+  switch (sub) {
+    case 'decode': {
+      const input = await io.readStdin();
+      try {
+        const value = parse(input, { version, integers: 'bigint' });
+        io.stdout(`${JSON.stringify(toTagged(value))}\n`);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof TomlError)) throw error;
+        io.stderr(formatTomlError('<stdin>', error));
+        return 1;
+      }
+    }
+    case undefined:
+      throw new UsageError("'toml' needs a subcommand: decode or encode");
+    default:
+      throw new UsageError(`unknown subcommand 'toml ${sub}'`);
+  }
+}

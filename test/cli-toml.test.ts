@@ -1,0 +1,79 @@
+/** The toml-test decoder interface, run as a user (or toml-test) would run it. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { projectRoot, taggedEqual, tomlTestCases } from './helpers.js';
+
+const cli = `${projectRoot}dist/lib/cli/main.js`;
+
+function run(args: string[], input: string | Uint8Array = '') {
+  const result = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('volt-manifest toml decode', () => {
+  it('writes tagged JSON for valid TOML', () => {
+    const result = run(['toml', 'decode'], 'a = 1\nb = 1.0\n[t]\nd = 1979-05-27\n');
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      a: { type: 'integer', value: '1' },
+      b: { type: 'float', value: '1' },
+      t: { d: { type: 'date-local', value: '1979-05-27' } },
+    });
+  });
+
+  it('exits 1 with <stdin>:LINE:COLUMN: error: MESSAGE first on stderr', () => {
+    const result = run(['toml', 'decode'], 'a = 1\nb = "unterminated\n');
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '');
+    const lines = result.stderr.split('\n');
+    assert.equal(lines[0], '<stdin>:2:5: error: basic string must end on the line it starts on');
+    assert.equal(lines[1], '2 | b = "unterminated');
+    assert.equal(lines[2], '  |     ^^^^^^^^^^^^^');
+  });
+
+  it('honours --toml-version', () => {
+    assert.equal(run(['toml', 'decode', '--toml-version', '1.1'], 't = 07:32\n').status, 0);
+    const old = run(['toml', 'decode', '--toml-version=1.0'], 't = 07:32\n');
+    assert.equal(old.status, 1);
+    assert.match(old.stderr, /^<stdin>:1:5: error: times without seconds need TOML 1.1/);
+  });
+
+  it('agrees with toml-test on a sample of cases, through the process boundary', () => {
+    const cases = tomlTestCases('1.1').filter((_, i) => i % 40 === 0);
+    assert.ok(cases.length > 10);
+    for (const testCase of cases) {
+      const result = run(['toml', 'decode'], readFileSync(testCase.tomlPath));
+      if (testCase.valid) {
+        assert.equal(result.status, 0, `${testCase.name}: ${result.stderr}`);
+        const expected: unknown = JSON.parse(readFileSync(testCase.jsonPath!, 'utf8'));
+        assert.equal(taggedEqual(expected, JSON.parse(result.stdout)), null, testCase.name);
+      } else {
+        assert.equal(result.status, 1, testCase.name);
+        assert.match(result.stderr, /^<stdin>:\d+:\d+: error: \S/, testCase.name);
+      }
+    }
+  });
+
+  it('rejects usage errors with exit status 2', () => {
+    assert.equal(run(['toml']).status, 2);
+    assert.equal(run(['toml', 'frobnicate']).status, 2);
+    assert.equal(run(['toml', 'decode', '--toml-version', '2.0']).status, 2);
+    assert.equal(run(['toml', 'decode', '--bogus']).status, 2);
+    assert.equal(run(['toml', 'decode', 'extra']).status, 2);
+    assert.equal(run(['nope']).status, 2);
+    assert.equal(run([]).status, 2);
+  });
+
+  it('prints help and version', () => {
+    const help = run(['toml', '--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /toml decode/);
+    assert.equal(run(['--help']).status, 0);
+    const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as {
+      version: string;
+    };
+    assert.equal(run(['--version']).stdout.trim(), pkg.version);
+  });
+});

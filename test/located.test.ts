@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  parse,
+  parseLocated,
+  type LocatedArray,
+  type LocatedDocument,
+  type LocatedTable,
+  type LocatedValue,
+  type Span,
+} from '../lib/toml.js';
+
+const source = [
+  'title = "x" # comment', // 1
+  'owner.name = "Tom"', // 2
+  '[server]', // 3
+  'ports = [ 80, 443 ]', // 4
+  'limits = { cpu = 2.5, mem = "1G" }', // 5
+  '[[storage.volumes]]', // 6
+  'host = "/a"', // 7
+  '[[storage.volumes]]', // 8
+  "host = '/b'", // 9
+  '[a.b.c]', // 10
+  'when = 1979-05-27', // 11
+].join('\n');
+
+function text(doc: LocatedDocument, span: Span): string {
+  return doc.source.slice(span.start, span.end);
+}
+
+function at(doc: LocatedDocument, span: Span): string {
+  const p = doc.position(span.start);
+  return `${p.line}:${p.column}`;
+}
+
+describe('parseLocated', () => {
+  const doc = parseLocated(source);
+
+  it('gives the same values as parse', () => {
+    assert.deepEqual(doc.value, parse(source));
+    assert.equal(doc.root.value, doc.value);
+  });
+
+  it('locates keys and values', () => {
+    const title = doc.entry(['title'])!;
+    assert.equal(text(doc, title.keySpan), 'title');
+    assert.equal(text(doc, title.node.span), '"x"');
+    assert.equal(title.node.type, 'string');
+    const cpu = doc.entry(['server', 'limits', 'cpu'])!;
+    assert.equal(cpu.node.type, 'float');
+    assert.equal(at(doc, cpu.keySpan), '5:12');
+    assert.equal(text(doc, cpu.node.span), '2.5');
+    const port = doc.entry(['server', 'ports', 1])!;
+    assert.equal(port.node.type, 'integer');
+    assert.equal(text(doc, port.node.span), '443');
+    assert.equal(at(doc, port.node.span), '4:15');
+    const when = doc.entry(['a', 'b', 'c', 'when'])!;
+    assert.equal(when.node.type, 'local-date');
+    assert.equal(doc.entry(['nope']), undefined);
+    assert.equal(doc.entry(['title', 'x']), undefined);
+    assert.equal(doc.entry(['server', 'ports', 5]), undefined);
+    assert.equal(doc.entry(['title', 0]), undefined);
+  });
+
+  it('locates tables by how they were defined', () => {
+    const server = doc.entry(['server'])!.node as LocatedTable;
+    assert.equal(server.origin, 'header');
+    assert.equal(text(doc, server.span), '[server]');
+    const owner = doc.entry(['owner'])!.node as LocatedTable;
+    assert.equal(owner.origin, 'dotted');
+    assert.equal(text(doc, owner.span), 'owner');
+    const limits = doc.entry(['server', 'limits'])!.node as LocatedTable;
+    assert.equal(limits.origin, 'inline');
+    assert.equal(text(doc, limits.span), '{ cpu = 2.5, mem = "1G" }');
+    const a = doc.entry(['a'])!.node as LocatedTable;
+    assert.equal(a.origin, 'implicit');
+    assert.equal(at(doc, a.span), '10:2');
+    assert.equal(doc.root.origin, 'root');
+    assert.deepEqual(doc.root.span, { start: 0, end: source.length });
+    assert.deepEqual([...doc.root.entries.keys()], ['title', 'owner', 'server', 'storage', 'a']);
+  });
+
+  it('locates each array-of-tables entry at its header', () => {
+    const volumes = doc.entry(['storage', 'volumes'])!.node as LocatedArray;
+    assert.equal(volumes.ofTables, true);
+    assert.equal(volumes.items.length, 2);
+    assert.deepEqual(
+      volumes.items.map((t) => at(doc, t.span)),
+      ['6:1', '8:1'],
+    );
+    assert.equal((volumes.items[1] as LocatedTable).origin, 'array-element');
+    assert.equal(text(doc, volumes.items[1]!.span), '[[storage.volumes]]');
+    const host = doc.entry(['storage', 'volumes', 1, 'host'])!;
+    assert.equal(text(doc, host.node.span), "'/b'");
+    assert.equal(doc.lineText(9), "host = '/b'");
+  });
+
+  it('upgrades an implicit table defined later by a header', () => {
+    const later = parseLocated('[a.b]\n[a]\nx = 1');
+    const a = later.entry(['a'])!.node as LocatedTable;
+    assert.equal(a.origin, 'header');
+    assert.equal(later.source.slice(a.span.start, a.span.end), '[a]');
+  });
+
+  it('types every value', () => {
+    const all = parseLocated(
+      's = "a"\ni = 1\nf = 1.0\nb = true\no = 1979-05-27T00:00:00Z\nl = 1979-05-27T00:00:00\nd = 1979-05-27\nt = 00:00:00\na = []\nn = {}',
+    );
+    const types = [...all.root.entries.values()].map((e) => e.node.type);
+    assert.deepEqual(types, [
+      'string',
+      'integer',
+      'float',
+      'boolean',
+      'offset-date-time',
+      'local-date-time',
+      'local-date',
+      'local-time',
+      'array',
+      'table',
+    ]);
+    const arr = all.entry(['a'])!.node as LocatedValue;
+    assert.equal(arr.type, 'array');
+  });
+
+  it('throws the same errors as parse', () => {
+    assert.throws(() => parseLocated('a = 1\na = 2'), /first defined at line 1, column 1/);
+  });
+});

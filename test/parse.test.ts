@@ -1,0 +1,438 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  LocalDate,
+  LocalDateTime,
+  LocalTime,
+  OffsetDateTime,
+  TomlError,
+  parse,
+  type TomlErrorCode,
+} from '../lib/toml.js';
+
+/** Parses and returns the TomlError thrown (fails if none, or if another error). */
+function errorOf(source: string | Uint8Array, options?: Parameters<typeof parse>[1]): TomlError {
+  try {
+    parse(source, options);
+  } catch (error) {
+    assert.ok(error instanceof TomlError, `expected a TomlError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail(`expected ${JSON.stringify(source)} to be rejected`);
+}
+
+function assertError(
+  source: string | Uint8Array,
+  code: TomlErrorCode,
+  line: number,
+  column: number,
+  message?: RegExp,
+  options?: Parameters<typeof parse>[1],
+): TomlError {
+  const error = errorOf(source, options);
+  assert.equal(error.code, code, `code for ${JSON.stringify(source)}: ${error.message}`);
+  assert.deepEqual([error.line, error.column], [line, column], `position of ${error.message}`);
+  if (message) assert.match(error.message, message);
+  return error;
+}
+
+describe('values', () => {
+  it('parses every scalar kind', () => {
+    const doc = parse(
+      [
+        's = "a\\tb\\u00e9\\U0001F600"',
+        "l = 'C:\\path'",
+        'ml = """\nline1\\\n    line2"""',
+        "mll = '''\nraw\\n'''",
+        'i = +1_000',
+        'h = 0xDEAD_beef',
+        'o = 0o755',
+        'b = 0b1010',
+        'f = -3.5e-2',
+        'e = 1E3',
+        'inf = -inf',
+        'nan = nan',
+        't = true',
+        'odt = 1979-05-27T07:32:00.123456789-08:00',
+        'ldt = 1979-05-27 07:32:00',
+        'ld = 1979-05-27',
+        'lt = 07:32:00.5',
+      ].join('\n'),
+    );
+    assert.equal(doc['s'], 'a\tb\u00e9\u{1F600}');
+    assert.equal(doc['l'], 'C:\\path');
+    assert.equal(doc['ml'], 'line1line2');
+    assert.equal(doc['mll'], 'raw\\n');
+    assert.equal(doc['i'], 1000);
+    assert.equal(doc['h'], 0xdeadbeef);
+    assert.equal(doc['o'], 0o755);
+    assert.equal(doc['b'], 10);
+    assert.equal(doc['f'], -0.035);
+    assert.equal(doc['e'], 1000);
+    assert.equal(doc['inf'], -Infinity);
+    assert.ok(Number.isNaN(doc['nan']));
+    assert.equal(doc['t'], true);
+    assert.ok(doc['odt'] instanceof OffsetDateTime);
+    assert.equal(String(doc['odt']), '1979-05-27T07:32:00.123456789-08:00');
+    assert.ok(doc['ldt'] instanceof LocalDateTime);
+    assert.equal(String(doc['ldt']), '1979-05-27T07:32:00');
+    assert.ok(doc['ld'] instanceof LocalDate);
+    assert.ok(doc['lt'] instanceof LocalTime);
+    assert.equal(String(doc['lt']), '07:32:00.5');
+  });
+
+  it('reads CRLF inside multi-line strings as LF', () => {
+    assert.deepEqual(parse('a = """\r\none\r\ntwo"""\r\nb = \'\'\'x\r\ny\'\'\'\r\n'), {
+      a: 'one\ntwo',
+      b: 'x\ny',
+    });
+  });
+
+  it('keeps up to two quotes before the closing delimiter', () => {
+    assert.deepEqual(parse("a = \"\"\"x\"\"\"\"\"\nb = ''''y'''''"), { a: 'x""', b: "'y''" });
+  });
+
+  it('accepts a byte-order mark at the start only', () => {
+    assert.deepEqual(parse('\uFEFFa = 1'), { a: 1 });
+    assert.deepEqual(parse(Uint8Array.of(0xef, 0xbb, 0xbf, 0x61, 0x3d, 0x31)), { a: 1 });
+    assertError('a = 1\n\uFEFFb = 2', 'invalid-character', 2, 1, /byte-order mark/);
+    // The mark takes no column: the error is in column 3 as an editor shows it.
+    assertError('\uFEFFa = ?', 'invalid-character', 1, 5);
+  });
+});
+
+describe('integers option', () => {
+  const big = 'a = 9007199254740993';
+  it("'number' rejects integers beyond 2^53-1 and names the option", () => {
+    assertError(big, 'unsafe-integer', 1, 5, /integers: 'bigint' or 'auto'/);
+    assert.deepEqual(parse('a = 9007199254740991\nb = -9007199254740991'), {
+      a: 9007199254740991,
+      b: -9007199254740991,
+    });
+  });
+  it("'bigint' returns every integer as a bigint and every float as a number", () => {
+    assert.deepEqual(parse('a = 1\nb = 1.0\nc = 0x10', { integers: 'bigint' }), {
+      a: 1n,
+      b: 1,
+      c: 16n,
+    });
+    assert.equal(parse(big, { integers: 'bigint' })['a'], 9007199254740993n);
+  });
+  it("'auto' returns a number when exact, else a bigint", () => {
+    assert.deepEqual(parse(`${big}\nb = 7`, { integers: 'auto' }), { a: 9007199254740993n, b: 7 });
+  });
+  it('supports the full signed 64-bit range and no more', () => {
+    const doc = parse(
+      'max = 9223372036854775807\nmin = -9223372036854775808\nh = 0x7FFFFFFFFFFFFFFF',
+      {
+        integers: 'bigint',
+      },
+    );
+    assert.deepEqual(doc, { max: 2n ** 63n - 1n, min: -(2n ** 63n), h: 2n ** 63n - 1n });
+    assertError('a = 9223372036854775808', 'integer-overflow', 1, 5, undefined, {
+      integers: 'bigint',
+    });
+    assertError('a = 0x8000000000000000', 'integer-overflow', 1, 5, undefined, {
+      integers: 'auto',
+    });
+  });
+  it('integer zero is never negative', () => {
+    assert.ok(Object.is(parse('a = -0')['a'], 0));
+    assert.ok(Object.is(parse('a = -0.0')['a'], -0));
+  });
+  it('rejects bad options with a TypeError', () => {
+    assert.throws(() => parse('', { integers: 'huge' as 'number' }), TypeError);
+    assert.throws(() => parse('', { version: '2.0' as '1.0' }), TypeError);
+    assert.throws(() => parse('', { maxDepth: 0 }), TypeError);
+    assert.throws(() => parse(42 as unknown as string), TypeError);
+  });
+});
+
+describe('date and time values', () => {
+  it('keep kind, precision and offset as written', () => {
+    const doc = parse(
+      'a = 2024-02-29T23:59:60.000001+05:30\nb = 1987-07-05t17:45:00z\nc = 1987-07-05T17:45:00-00:00',
+    );
+    const a = doc['a'] as OffsetDateTime;
+    assert.deepEqual(
+      [a.year, a.month, a.day, a.hour, a.minute, a.second, a.fraction, a.offset, a.offsetMinutes],
+      [2024, 2, 29, 23, 59, 60, '000001', '+05:30', 330],
+    );
+    assert.equal(String(doc['b']), '1987-07-05T17:45:00Z');
+    assert.equal(String(doc['c']), '1987-07-05T17:45:00-00:00');
+    assert.equal(JSON.stringify(doc['c']), '"1987-07-05T17:45:00-00:00"');
+  });
+  it('validate the calendar', () => {
+    assertError('a = 2023-02-29', 'invalid-datetime', 1, 13, /not a leap year/);
+    assert.equal(String(parse('a = 2000-02-29')['a']), '2000-02-29');
+    assertError('a = 1900-02-29T00:00:00Z', 'invalid-datetime', 1, 13);
+    assertError('a = 2023-04-31', 'invalid-datetime', 1, 13, /day 31/);
+    assertError('a = 2023-01-01T12:00:00+24:00', 'invalid-datetime', 1, 25, /offset hour/);
+  });
+  it('make seconds optional in TOML 1.1 only', () => {
+    assert.equal(String(parse('a = 07:32')['a']), '07:32:00');
+    assertError('a = 07:32', 'version-1.1-only', 1, 5, /TOML 1.1/, { version: '1.0' });
+  });
+  it('convert an offset date-time to a Date, truncating to milliseconds', () => {
+    const value = parse('a = 1979-05-27T00:32:00.9999-07:00')['a'] as OffsetDateTime;
+    assert.equal(value.toDate().toISOString(), '1979-05-27T07:32:00.999Z');
+    assert.equal(new OffsetDateTime(50, 1, 1, 0, 0).toDate().getUTCFullYear(), 50);
+  });
+  it('constructors validate', () => {
+    assert.throws(() => new LocalDate(2023, 2, 29), RangeError);
+    assert.throws(() => new LocalTime(24, 0), RangeError);
+    assert.throws(() => new LocalTime(1, 0, 0, '5x'), RangeError);
+    assert.throws(() => new OffsetDateTime(2023, 1, 1, 0, 0, 0, '', '+0100'), RangeError);
+    assert.throws(() => new OffsetDateTime(2023, 1, 1, 0, 0, 0, '', '+24:00'), RangeError);
+    assert.equal(String(new LocalDateTime(2023, 1, 2, 3, 4)), '2023-01-02T03:04:00');
+    assert.ok(new LocalDate(2023, 1, 2).equals(parse('a = 2023-01-02')['a']));
+    assert.ok(!new LocalDate(2023, 1, 2).equals('2023-01-02'));
+    assert.equal(new LocalTime(1, 2, 3, '45').millisecond, 450);
+  });
+});
+
+describe('tables', () => {
+  it('builds nested tables, dotted keys and arrays of tables', () => {
+    const doc = parse(
+      [
+        'a.b.c = 1',
+        '[x.y]',
+        'z = 2',
+        '[x]',
+        'w = 3',
+        '[[p]]',
+        'n = 1',
+        '[p.q]',
+        'm = 2',
+        '[[p]]',
+        'n = 2',
+        '[fruit]',
+        'apple.color = "red"',
+        '[fruit.apple.texture]',
+        'smooth = true',
+      ].join('\n'),
+    );
+    assert.deepEqual(doc, {
+      a: { b: { c: 1 } },
+      x: { y: { z: 2 }, w: 3 },
+      p: [{ n: 1, q: { m: 2 } }, { n: 2 }],
+      fruit: { apple: { color: 'red', texture: { smooth: true } } },
+    });
+  });
+
+  it('makes every key an own data property and never touches a prototype', () => {
+    const doc = parse(
+      [
+        '__proto__ = 1',
+        'constructor = 2',
+        'prototype = 3',
+        'toString = 4',
+        '[a.__proto__]',
+        'polluted = true',
+        '[[b.__proto__]]',
+        'x = 1',
+        '[c]',
+        '"__proto__".polluted = true',
+        'd = { __proto__ = { polluted = true }, constructor.prototype.polluted = true }',
+      ].join('\n'),
+    );
+    const d = (doc['c'] as Record<string, Record<string, unknown>>)['d']!;
+    assert.deepEqual(Object.keys(d), ['__proto__', 'constructor']);
+    assert.equal(Object.getPrototypeOf(d), Object.prototype);
+    assert.equal(Object.getPrototypeOf(doc), Object.prototype);
+    assert.deepEqual(Object.keys(doc), [
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'a',
+      'b',
+      'c',
+    ]);
+    assert.equal(Object.getOwnPropertyDescriptor(doc, '__proto__')?.value, 1);
+    const a = doc['a'] as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(a), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(a, '__proto__')?.value, { polluted: true });
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+    assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
+    assert.equal(typeof Object.prototype.toString, 'function');
+  });
+
+  it('rejects redefinitions at the second definition, naming the first', () => {
+    assertError(
+      'a = 1\nb = 2\na = 3',
+      'duplicate-key',
+      3,
+      1,
+      /duplicate key 'a' \(first defined at line 1, column 1\)/,
+    );
+    assertError(
+      '[t]\nx = 1\n[t]',
+      'duplicate-table',
+      3,
+      1,
+      /table \[t\] is already defined \(first defined at line 1, column 1\)/,
+    );
+    assertError('[t]\nx = 1\n  "x" = 2', 'duplicate-key', 3, 3, /in table \[t\]/);
+    assertError('[a]\nb.c = 1\n[a.b]', 'duplicate-table', 3, 1, /defined by dotted keys/);
+    assertError(
+      '[a.b.c]\nz = 9\n[a]\nb.c.t = 1',
+      'dotted-key-redefines-table',
+      4,
+      3,
+      /\[a\.b\.c\]/,
+    );
+    assertError('a = {b = 1}\na.c = 2', 'inline-table-extended', 2, 1, /inline table/);
+    assertError('a = [1]\n[[a]]', 'inline-table-extended', 2, 3, /an array/);
+    assertError('a = 1\n[a.b]', 'key-is-value', 2, 2, /a is already a value/);
+    assertError('[[a]]\n[a]', 'duplicate-table', 2, 1, /array of tables/);
+    assertError('[a]\n[[a]]', 'duplicate-table', 2, 1, /which is a table/);
+    assertError('[x]\n[[x.a]]\n[x]\na.b = 1', 'duplicate-table', 3, 1);
+    assertError('[[x.a]]\n[x]\na.b = 1', 'dotted-key-redefines-table', 3, 1, /array of tables/);
+    assertError('t = {a = 1, a = 2}', 'duplicate-key', 1, 13, /first defined at line 1, column 6/);
+    assertError('t = {a.b = 1, a = 2}', 'duplicate-key', 1, 15);
+  });
+
+  it('allows what the spec allows', () => {
+    assert.deepEqual(parse('[a.b.c]\n[a]\nb.d = 1'), { a: { b: { c: {}, d: 1 } } });
+    assert.deepEqual(parse('[[a.b]]\nx = 1\n[a]\ny = 2'), { a: { b: [{ x: 1 }], y: 2 } });
+    assert.deepEqual(parse('t = {a.b = 1, a.c = 2}'), { t: { a: { b: 1, c: 2 } } });
+    assert.deepEqual(parse('3.14159 = "pi"'), { '3': { '14159': 'pi' } });
+    assert.deepEqual(parse('[""]\n"".x = 2'), { '': { '': { x: 2 } } });
+    assert.deepEqual(parse('"" = 1'), { '': 1 });
+  });
+});
+
+describe('syntax errors', () => {
+  it('point at the exact character', () => {
+    assertError('a = "abc', 'unterminated-string', 1, 5, /unterminated basic string/);
+    assertError('a = "ab\ncd"', 'newline-in-string', 1, 5);
+    assertError('a = """abc', 'unterminated-string', 1, 5);
+    assertError("a = '''abc", 'unterminated-string', 1, 5);
+    assertError('a = "x\\qy"', 'invalid-escape', 1, 7, /\\q/);
+    assertError('a = "\\u12"', 'invalid-escape', 1, 6);
+    assertError('a = "\\uD800"', 'invalid-escape', 1, 6, /not a Unicode scalar value/);
+    assertError('a = "\\e"', 'version-1.1-only', 1, 6, undefined, { version: '1.0' });
+    assertError('a = "\\x41"', 'version-1.1-only', 1, 6, undefined, { version: '1.0' });
+    assertError('a = """\\  x"""', 'invalid-escape', 1, 8, /line-ending backslash/);
+    assertError('a = 1\r', 'bare-carriage-return', 1, 6);
+    assertError('a = "\u0001"', 'control-character', 1, 6, /U\+0001/);
+    assertError('# ok\n# bad \u007f', 'control-character', 2, 7);
+    assertError('a = "\uD800"', 'lone-surrogate', 1, 6);
+    assertError('# \uDC00', 'lone-surrogate', 1, 3);
+    assertError('a = 1 2', 'expected-newline', 1, 7);
+    assertError('a 1', 'expected-equals', 1, 3);
+    assertError('= 1', 'expected-key', 1, 1);
+    assertError('a = ', 'expected-value', 1, 5);
+    assertError('a = [1 2]', 'expected-comma', 1, 8);
+    assertError('a = [1,', 'unterminated-array', 1, 5);
+    assertError('a = {b = 1', 'unterminated-inline-table', 1, 5);
+    assertError('a = {b = 1 c = 2}', 'expected-comma', 1, 12);
+    assertError('[a', 'unterminated-table-header', 1, 3);
+    assertError('[[a]', 'unterminated-table-header', 1, 4);
+    assertError('[a b]', 'unexpected-token', 1, 4);
+    assertError('a = 01', 'invalid-integer', 1, 5, /leading zeros/);
+    assertError('a = 1__0', 'invalid-integer', 1, 6);
+    assertError('a = 0x', 'invalid-integer', 1, 5);
+    assertError('a = 0xG', 'invalid-integer', 1, 7);
+    assertError('a = -0x1', 'invalid-integer', 1, 5, /sign/);
+    assertError('a = 1.', 'invalid-float', 1, 7);
+    assertError('a = 1e', 'invalid-float', 1, 7);
+    assertError('a = 1.5x', 'invalid-float', 1, 8);
+    assertError('a = 12x', 'invalid-integer', 1, 7);
+    assertError('a = TRUE', 'invalid-value', 1, 5, /lowercase/);
+    assertError('a = yes', 'invalid-value', 1, 5, /quotes/);
+    assertError('a = +inff', 'invalid-value', 1, 5);
+    assertError('a = 1979-05-27X', 'invalid-datetime', 1, 15);
+    assertError('a = 1979-05-27T07:32:00+0700', 'invalid-datetime', 1, 27);
+    assertError('a = """x""""""', 'unterminated-string', 1, 14);
+    assertError('a = """x"""""""', 'expected-newline', 1, 14);
+    assertError('"""a""" = 1', 'expected-key', 1, 1, /multi-line/);
+    assertError('a = {\nb = 1}', 'version-1.1-only', 1, 6, undefined, { version: '1.0' });
+    assertError('a = {b = 1,}', 'version-1.1-only', 1, 11, undefined, { version: '1.0' });
+    assertError('a = \u00e9', 'invalid-character', 1, 5);
+    assertError('k\u00e9y = 1', 'invalid-character', 1, 2, /quote other keys/);
+  });
+
+  it('count columns in code points and end spans after the token', () => {
+    const error = assertError('s = "\u{1F600}\u{1F600}" x', 'expected-newline', 1, 10);
+    assert.equal(error.offset, 11);
+    const dup = assertError('abc = 1\nabc = 2', 'duplicate-key', 2, 1);
+    assert.deepEqual([dup.endLine, dup.endColumn, dup.endOffset], [2, 4, 11]);
+  });
+
+  it('render a code frame with a caret under the span', () => {
+    const error = assertError('name = "x"\nport = 80x\n', 'invalid-integer', 2, 10);
+    assert.equal(error.codeFrame(), '2 | port = 80x\n  |          ^');
+    const dup = errorOf('key = 1\n\tkey = 2');
+    assert.equal(dup.codeFrame(), '2 | \tkey = 2\n  | \t^^^');
+    assert.match(String(dup), /^TomlError: .* \(line 2, column 2\)$/);
+  });
+
+  it('reports invalid UTF-8 at its byte, after any earlier error', () => {
+    const bytes = Uint8Array.of(
+      0x61,
+      0x3d,
+      0x22,
+      0xc3,
+      0xa9,
+      0x22,
+      0x0a,
+      0x62,
+      0x3d,
+      0x22,
+      0xff,
+      0x22,
+    );
+    const error = assertError(bytes, 'invalid-utf8', 2, 4, /0xFF/);
+    assert.equal(error.byteOffset, 10);
+    assert.equal(error.offset, 9);
+    const earlier = Uint8Array.of(0x61, 0x3d, 0x3d, 0x0a, 0xff);
+    assertError(earlier, 'expected-value', 1, 3);
+    assertError(Uint8Array.of(0x61, 0x3d, 0xe2, 0x82), 'invalid-utf8', 1, 3, /truncated/);
+    assertError(Uint8Array.of(0xed, 0xa0, 0x80), 'invalid-utf8', 1, 1);
+    assertError(Uint8Array.of(0xc0, 0x80), 'invalid-utf8', 1, 1, /never appears/);
+    assertError(Uint8Array.of(0x80), 'invalid-utf8', 1, 1, /continuation/);
+    assertError(Uint8Array.of(0xf4, 0x90, 0x80, 0x80), 'invalid-utf8', 1, 1);
+  });
+
+  it('throws only TomlError for odd input', () => {
+    for (const source of [
+      '\u0000',
+      '[',
+      ']',
+      '{',
+      '}',
+      '=',
+      '.',
+      ',',
+      '"',
+      "'",
+      '\\',
+      '#\n=',
+      '[[]]',
+      '[.]',
+      'a.=1',
+      'a..b=1',
+      'a = [[[',
+      'a = {{',
+      '\r\n\r',
+    ]) {
+      errorOf(source);
+    }
+  });
+});
+
+describe('limits', () => {
+  it('caps nesting depth with an error, never a stack overflow', () => {
+    assertError('a = ' + '['.repeat(1_000_000), 'max-depth', 1, 261, /maximum of 256/);
+    assertError('a = ' + '{b = '.repeat(100_000), 'max-depth', 1, 5 + 5 * 256);
+    assertError('a' + '.a'.repeat(100_000) + ' = 1', 'max-depth', 1, 1 + 2 * 256);
+    assertError('[a' + '.a'.repeat(100_000) + ']', 'max-depth', 1, 2 + 2 * 256);
+    const nested = `a = ${'['.repeat(10)}${']'.repeat(10)}`;
+    assertError(nested, 'max-depth', 1, 8, /maximum of 3/, { maxDepth: 3 });
+    assert.deepEqual(parse(`a = ${'['.repeat(200)}${']'.repeat(200)}`)['a'] instanceof Array, true);
+    const deep = parse(`a = ${'['.repeat(200)}${']'.repeat(200)}`, { maxDepth: 1000 });
+    assert.ok(Array.isArray(deep['a']));
+  });
+});
