@@ -6,7 +6,8 @@ import { StatementSplitter } from '../lexer/splitter.js';
 import { Utf8Decoder, type Utf8Problem, decodeUtf8 } from '../lexer/utf8.js';
 import { errorAt } from './errors.js';
 import { LocatedDocument } from './located.js';
-import { type ParseOptions, Parser, needsDefinitionContext } from './parser.js';
+import type { ParseOptions } from './options.js';
+import { Parser, needsDefinitionContext } from './parser.js';
 
 export type TomlTable = Record<string, unknown>;
 

@@ -16,22 +16,9 @@ import {
   type TableOrigin,
   typeNames,
 } from './located.js';
+import { formatKey, keyInMessage } from './keys.js';
+import { type ParseOptions, resolveOptions } from './options.js';
 import { IntegerMode, Kind, type ScalarContext, decodeScalar } from './scalars.js';
-
-export interface ParseOptions {
-  /** TOML version to accept. `'1.0'` rejects the 1.1 additions. Default `'1.1'`. */
-  version?: '1.0' | '1.1';
-  /**
-   * How integers come back: `'number'` (default; an integer beyond ±(2^53−1) is an
-   * error), `'bigint'` (every integer a `bigint`, so `1` and `1.0` stay apart), or
-   * `'auto'` (a `number` when exact, else a `bigint`).
-   */
-  integers?: 'number' | 'bigint' | 'auto';
-  /** Maximum nesting of tables, arrays and inline tables. Default 256. */
-  maxDepth?: number;
-}
-
-export const DEFAULT_MAX_DEPTH = 256;
 
 const enum Flag {
   /** Defined by a header (or by dotted keys in an earlier section): closed to dotted keys and headers. */
@@ -75,46 +62,6 @@ const CONTEXT_CODES: ReadonlySet<TomlErrorCode> = new Set<TomlErrorCode>([
 
 export function needsDefinitionContext(error: unknown): boolean {
   return error instanceof TomlError && CONTEXT_CODES.has(error.code);
-}
-
-const BARE_KEY = /^[A-Za-z0-9_-]+$/;
-
-/** A key as written in a path: bare when possible, quoted otherwise. */
-export function formatKey(key: string): string {
-  return BARE_KEY.test(key) ? key : JSON.stringify(key);
-}
-
-/** A key in running text: `'name'`, or `"a b"` when it needs quotes anyway. */
-function keyInMessage(key: string): string {
-  return BARE_KEY.test(key) ? `'${key}'` : JSON.stringify(key);
-}
-
-export function resolveOptions(options: ParseOptions | undefined): {
-  v11: boolean;
-  integerMode: IntegerMode;
-  maxDepth: number;
-} {
-  const version = options?.version ?? '1.1';
-  if (version !== '1.0' && version !== '1.1') {
-    throw new TypeError(`version must be '1.0' or '1.1', got ${String(version)}`);
-  }
-  const integers = options?.integers ?? 'number';
-  const integerMode =
-    integers === 'number'
-      ? IntegerMode.Number
-      : integers === 'bigint'
-        ? IntegerMode.BigInt
-        : integers === 'auto'
-          ? IntegerMode.Auto
-          : -1;
-  if (integerMode < 0) {
-    throw new TypeError(`integers must be 'number', 'bigint' or 'auto', got ${String(integers)}`);
-  }
-  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (!Number.isInteger(maxDepth) || maxDepth < 1) {
-    throw new TypeError(`maxDepth must be a positive integer, got ${String(maxDepth)}`);
-  }
-  return { v11: version === '1.1', integerMode: integerMode as IntegerMode, maxDepth };
 }
 
 export class Parser extends Scanner implements ScalarContext {

@@ -3,8 +3,15 @@
  * kinds. Each takes the scalar's span in the source, validates it character by
  * character (so an error points at the exact offending character) and converts once.
  */
-import type { TomlErrorCode } from './errors.js';
-import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime, daysInMonth } from './datetime.js';
+import { errorAt, type TomlErrorCode } from './errors.js';
+import {
+  LocalDate,
+  LocalDateTime,
+  LocalTime,
+  OffsetDateTime,
+  daysInMonth,
+  type TomlDateTime,
+} from './datetime.js';
 
 /** The type of a decoded value. */
 export const enum Kind {
@@ -449,4 +456,22 @@ export function decodeDateTime(
     time.fraction,
     offset,
   );
+}
+
+/**
+ * Reads date/time text (TOML / RFC 3339: `1979-05-27T07:32:00Z`, `1979-05-27`,
+ * `07:32:00`, …) into the matching class. Throws a `TomlError` for anything else.
+ */
+export function parseDateTime(text: string): TomlDateTime {
+  const ctx: ScalarContext = {
+    kind: Kind.String,
+    integerMode: IntegerMode.Number,
+    v11: true,
+    fail(code, message, start, end) {
+      throw errorAt(code, message, text, start, end);
+    },
+  };
+  if (text.length < 5)
+    ctx.fail('invalid-datetime', `'${text}' is not a date or time`, 0, text.length);
+  return decodeDateTime(ctx, text, 0, text.length) as TomlDateTime;
 }

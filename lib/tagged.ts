@@ -3,6 +3,7 @@
  * as a string, so types survive JSON (`1` vs `1.0`, dates, 64-bit integers).
  */
 import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
+import { parseDateTime } from './scalars.js';
 
 export type TaggedType =
   | 'string'
@@ -63,4 +64,91 @@ export function toTagged(value: unknown): Tagged {
     return out;
   }
   throw new TypeError(`cannot tag a value of type ${value === null ? 'null' : typeof value}`);
+}
+
+const DATE_CLASSES = {
+  datetime: OffsetDateTime,
+  'datetime-local': LocalDateTime,
+  'date-local': LocalDate,
+  'time-local': LocalTime,
+} as const;
+
+function floatFromText(text: string): number {
+  switch (text) {
+    case 'nan':
+    case '+nan':
+    case '-nan':
+      return NaN;
+    case 'inf':
+    case '+inf':
+      return Infinity;
+    case '-inf':
+      return -Infinity;
+  }
+  const value = Number(text);
+  if (text.trim() === '' || Number.isNaN(value)) throw new TypeError(`invalid float '${text}'`);
+  return value;
+}
+
+function isTaggedScalar(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return (
+    keys.length === 2 &&
+    typeof value['type'] === 'string' &&
+    typeof value['value'] === 'string' &&
+    keys.includes('type') &&
+    keys.includes('value')
+  );
+}
+
+/**
+ * Values from tagged JSON: integers become `bigint`s and floats `number`s (write them
+ * with `stringify(value, { numbers: 'float' })`). Throws a `TypeError` for anything
+ * that is not tagged JSON.
+ */
+export function fromTagged(tagged: unknown, path = ''): unknown {
+  if (Array.isArray(tagged)) return tagged.map((item, i) => fromTagged(item, `${path}[${i}]`));
+  if (tagged === null || typeof tagged !== 'object') {
+    throw new TypeError(
+      `expected a tagged value, an array or a table at ${path || 'the top level'}`,
+    );
+  }
+  const record = tagged as Record<string, unknown>;
+  if (isTaggedScalar(record)) {
+    const text = record['value'] as string;
+    switch (record['type']) {
+      case 'string':
+        return text;
+      case 'integer':
+        if (!/^[+-]?\d+$/.test(text)) throw new TypeError(`invalid integer '${text}' at ${path}`);
+        return BigInt(text);
+      case 'float':
+        return floatFromText(text);
+      case 'bool':
+        if (text !== 'true' && text !== 'false')
+          throw new TypeError(`invalid bool '${text}' at ${path}`);
+        return text === 'true';
+      case 'datetime':
+      case 'datetime-local':
+      case 'date-local':
+      case 'time-local': {
+        const value = parseDateTime(text);
+        if (!(value instanceof DATE_CLASSES[record['type']])) {
+          throw new TypeError(`'${text}' is not a ${record['type']} at ${path}`);
+        }
+        return value;
+      }
+    }
+    throw new TypeError(`unknown type '${String(record['type'])}' at ${path}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    Object.defineProperty(out, key, {
+      value: fromTagged(record[key], path === '' ? key : `${path}.${key}`),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }

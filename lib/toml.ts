@@ -2,7 +2,8 @@
  * `volt-manifest/toml`: a zero-dependency TOML 1.0/1.1 engine.
  */
 export { parse, parseLocated, parseStream, type TomlTable } from './parse.js';
-export { DEFAULT_MAX_DEPTH, type ParseOptions } from './parser.js';
+export { DEFAULT_MAX_DEPTH, type ParseOptions } from './options.js';
+export { stringify, type StringifyOptions } from './stringify.js';
 export {
   LocatedDocument,
   type LocatedArray,

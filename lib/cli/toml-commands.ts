@@ -1,6 +1,6 @@
 /** `volt-manifest toml decode|encode`: the toml-test decoder and encoder interfaces. */
-import { TomlError, parse } from '../toml.js';
-import { toTagged } from '../tagged.js';
+import { TomlError, parse, stringify } from '../toml.js';
+import { fromTagged, toTagged } from '../tagged.js';
 import { parseArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
 
@@ -47,6 +47,28 @@ export async function tomlCommand(argv: readonly string[], io: Io): Promise<numb
       } catch (error) {
         if (!(error instanceof TomlError)) throw error;
         io.stderr(formatTomlError('<stdin>', error));
+        return 1;
+      }
+    }
+    case 'encode': {
+      const input = new TextDecoder().decode(await io.readStdin());
+      let tagged: unknown;
+      try {
+        tagged = JSON.parse(input);
+      } catch (error) {
+        io.stderr(`<stdin>: error: invalid JSON: ${(error as Error).message}\n`);
+        return 1;
+      }
+      try {
+        const value = fromTagged(tagged);
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          throw new TypeError('the top level must be a table');
+        }
+        io.stdout(stringify(value as Record<string, unknown>, { numbers: 'float' }));
+        return 0;
+      } catch (error) {
+        if (!(error instanceof TypeError) && !(error instanceof TomlError)) throw error;
+        io.stderr(`<stdin>: error: ${error.message}\n`);
         return 1;
       }
     }

@@ -1,0 +1,352 @@
+/**
+ * The TOML encoder. Deterministic (the same value gives the same bytes on every
+ * runtime), idempotent (`stringify(parse(stringify(x)))` is `stringify(x)`) and, for
+ * values read with `integers: 'bigint'` and written with `numbers: 'float'`, lossless.
+ *
+ * Layout: a table's plain key/values first, then its sub-tables as `[a.b]` sections and
+ * its arrays of tables as `[[a.b]]` sections, in key order. Inline tables appear only
+ * where TOML requires them (inside arrays that are not arrays of tables). Output is valid
+ * TOML 1.0 (no 1.1-only syntax), so any conforming reader can read it.
+ */
+import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
+import { TomlError } from './errors.js';
+import { formatKey, isBareKey } from './keys.js';
+import { DEFAULT_MAX_DEPTH } from './options.js';
+
+export interface StringifyOptions {
+  /**
+   * Write keys sorted by UTF-16 code units instead of in object order. Default `false`
+   * (object order, which JavaScript fixes: integer-like keys ascending, then insertion).
+   */
+  sortKeys?: boolean;
+  /**
+   * How a `number` is written. `'auto'` (default): a safe integer as an integer, any
+   * other number as a float. `'float'`: every `number` as a float (for values read with
+   * `integers: 'bigint'`, where integers are `bigint`s). A `bigint` is always an integer.
+   */
+  numbers?: 'auto' | 'float';
+  /** Maximum nesting of tables and arrays. Default 256, as for `parse`. */
+  maxDepth?: number;
+}
+
+const MAX_INT64 = 0x7fffffffffffffffn;
+const MIN_INT64 = -0x8000000000000000n;
+
+/** An encoder error: it has no source position, so it names the key path instead. */
+function unencodable(message: string, path: string): TomlError {
+  const at = { offset: 0, line: 0, column: 0 };
+  const where = path === '' ? 'at the top level' : `at ${path}`;
+  const error = new TomlError({
+    code: 'unencodable-value',
+    message: `${message} ${where}`,
+    start: at,
+    end: at,
+    lineText: '',
+  });
+  return error;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isDateTime(
+  value: unknown,
+): value is OffsetDateTime | LocalDateTime | LocalDate | LocalTime {
+  return (
+    value instanceof OffsetDateTime ||
+    value instanceof LocalDateTime ||
+    value instanceof LocalDate ||
+    value instanceof LocalTime
+  );
+}
+
+/** An array written as `[[header]]` sections: non-empty, every element a table. */
+function isArrayOfTables(value: unknown[]): boolean {
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) if (!isPlainObject(value[i])) return false;
+  return true;
+}
+
+const HEX = '0123456789ABCDEF';
+
+/**
+ * A basic string literal, every control character escaped so it stays on one line; `null`
+ * when the text holds a lone surrogate, which no TOML string can.
+ */
+export function quoteString(text: string): string | null {
+  let out = '';
+  let chunk = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c < 0x7f) continue;
+    let escaped: string;
+    if (c >= 0x80) {
+      if (c < 0xd800 || c > 0xdfff) continue;
+      const d = text.charCodeAt(i + 1);
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return null;
+    }
+    switch (c) {
+      case 0x22:
+        escaped = '\\"';
+        break;
+      case 0x5c:
+        escaped = '\\\\';
+        break;
+      case 0x08:
+        escaped = '\\b';
+        break;
+      case 0x09:
+        escaped = '\\t';
+        break;
+      case 0x0a:
+        escaped = '\\n';
+        break;
+      case 0x0c:
+        escaped = '\\f';
+        break;
+      case 0x0d:
+        escaped = '\\r';
+        break;
+      default:
+        escaped = `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
+    }
+    out += text.slice(chunk, i) + escaped;
+    chunk = i + 1;
+  }
+  return chunk === 0 ? `"${text}"` : `"${out}${text.slice(chunk)}"`;
+}
+
+/** Shortest text that reads back as the same float, always with a float's syntax. */
+export function floatText(value: number): string {
+  if (value !== value) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const text = String(value);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e || c === 0x65) return text;
+  }
+  return `${text}.0`;
+}
+
+/** Output is flattened in blocks of about this size, so its many pieces die young. */
+const BLOCK = 16384;
+
+class Encoder {
+  /** Finished output blocks, and the block being built by concatenation. */
+  private readonly blocks: string[] = [];
+  private out = '';
+  /** Keys and indexes from the root to what is being encoded (for messages). */
+  private readonly path: (string | number)[] = [];
+  /** Tables and arrays being encoded, outermost first (for cycles). */
+  private readonly open: object[] = [];
+  private readonly sortKeys: boolean;
+  private readonly floats: boolean;
+  private readonly maxDepth: number;
+
+  constructor(options: StringifyOptions | undefined) {
+    this.sortKeys = options?.sortKeys ?? false;
+    const numbers = options?.numbers ?? 'auto';
+    if (numbers !== 'auto' && numbers !== 'float') {
+      throw new TypeError(`numbers must be 'auto' or 'float', got ${String(numbers)}`);
+    }
+    this.floats = numbers === 'float';
+    this.maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (!Number.isInteger(this.maxDepth) || this.maxDepth < 1) {
+      throw new TypeError(`maxDepth must be a positive integer, got ${String(options?.maxDepth)}`);
+    }
+  }
+
+  encode(root: Record<string, unknown>): string {
+    this.table(root, '', false);
+    const last = this.out;
+    // Reading a character flattens a concatenated string into one piece.
+    last.charCodeAt(0);
+    if (this.blocks.length === 0) return last;
+    this.blocks.push(last);
+    return this.blocks.join('');
+  }
+
+  private fail(message: string): never {
+    let path = '';
+    for (const step of this.path) {
+      path +=
+        typeof step === 'number'
+          ? `[${step}]`
+          : path === ''
+            ? formatKey(step)
+            : `.${formatKey(step)}`;
+    }
+    throw unencodable(message, path);
+  }
+
+  private keysOf(table: Record<string, unknown>): string[] {
+    const keys = Object.keys(table);
+    return this.sortKeys ? keys.sort() : keys;
+  }
+
+  /** A key as TOML text: bare when possible, else a basic string. */
+  private key(key: string): string {
+    if (isBareKey(key)) return key;
+    const quoted = quoteString(key);
+    if (quoted === null) this.fail('cannot encode a key with a lone surrogate');
+    return quoted;
+  }
+
+  /** Enters a table or array; the depth is the number of containers open. */
+  private enter(value: object): void {
+    const open = this.open;
+    for (let i = 0; i < open.length; i++) if (open[i] === value) this.fail('cannot encode a cycle');
+    if (open.length > this.maxDepth) {
+      this.fail(`nesting is deeper than the maximum of ${this.maxDepth} (option maxDepth)`);
+    }
+    open.push(value);
+  }
+
+  /**
+   * A table and everything under it, `header` being its TOML path (`a."b c"`) and
+   * `element` marking an array-of-tables element.
+   */
+  private table(table: Record<string, unknown>, header: string, element: boolean): void {
+    this.enter(table);
+    const keys = this.keysOf(table);
+    const path = this.path;
+    let body = '';
+    let sections: number[] | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = table[key];
+      if (value === undefined || value === null) continue;
+      if (isPlainObject(value) || (Array.isArray(value) && isArrayOfTables(value))) {
+        (sections ??= []).push(i);
+        continue;
+      }
+      path.push(key);
+      body += `${this.key(key)} = ${this.value(value)}\n`;
+      path.pop();
+    }
+    let out = this.out;
+    if (header !== '' && (element || body !== '' || sections === null)) {
+      const line = element ? `[[${header}]]\n` : `[${header}]\n`;
+      out += out === '' && this.blocks.length === 0 ? line : `\n${line}`;
+    }
+    out += body;
+    if (out.length > BLOCK) {
+      out.charCodeAt(0);
+      this.blocks.push(out);
+      out = '';
+    }
+    this.out = out;
+    if (sections !== null) {
+      for (const i of sections) {
+        const key = keys[i]!;
+        const value = table[key];
+        path.push(key);
+        const childHeader = header === '' ? this.key(key) : `${header}.${this.key(key)}`;
+        if (Array.isArray(value)) {
+          this.enter(value);
+          for (let j = 0; j < value.length; j++) {
+            path.push(j);
+            this.table(value[j] as Record<string, unknown>, childHeader, true);
+            path.pop();
+          }
+          this.open.pop();
+        } else {
+          this.table(value as Record<string, unknown>, childHeader, false);
+        }
+        path.pop();
+      }
+    }
+    this.open.pop();
+  }
+
+  /** A value in inline form. */
+  private value(value: unknown): string {
+    switch (typeof value) {
+      case 'string': {
+        const quoted = quoteString(value);
+        if (quoted === null) {
+          const at = /[\uD800-\uDFFF]/u.exec(value)?.[0] ?? '';
+          this.fail(
+            `cannot encode a string with a lone surrogate U+${at.charCodeAt(0).toString(16).toUpperCase()}`,
+          );
+        }
+        return quoted;
+      }
+      case 'number':
+        if (!this.floats && Number.isSafeInteger(value) && !Object.is(value, -0)) {
+          return String(value);
+        }
+        return floatText(value);
+      case 'bigint':
+        if (value > MAX_INT64 || value < MIN_INT64) {
+          this.fail(`cannot encode ${value}: TOML integers are 64-bit`);
+        }
+        return String(value);
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'object':
+        if (value === null) break;
+        if (isDateTime(value)) return value.toString();
+        if (Array.isArray(value)) return this.inlineArray(value);
+        if (isPlainObject(value)) return this.inlineTable(value);
+        this.fail(
+          value instanceof Date
+            ? 'cannot encode a Date (use OffsetDateTime, LocalDateTime, LocalDate or LocalTime)'
+            : `cannot encode an object of class ${value.constructor?.name ?? 'unknown'}`,
+        );
+    }
+    this.fail(`cannot encode ${value === null ? 'null' : `a ${typeof value}`}`);
+  }
+
+  private inlineArray(array: unknown[]): string {
+    this.enter(array);
+    const path = this.path;
+    let out = '[';
+    for (let i = 0; i < array.length; i++) {
+      path.push(i);
+      out += i === 0 ? this.value(array[i]) : `, ${this.value(array[i])}`;
+      path.pop();
+    }
+    this.open.pop();
+    return `${out}]`;
+  }
+
+  private inlineTable(table: Record<string, unknown>): string {
+    this.enter(table);
+    const path = this.path;
+    let out = '';
+    for (const key of this.keysOf(table)) {
+      const value = table[key];
+      if (value === undefined || value === null) continue;
+      path.push(key);
+      const item = `${this.key(key)} = ${this.value(value)}`;
+      path.pop();
+      out += out === '' ? item : `, ${item}`;
+    }
+    this.open.pop();
+    return out === '' ? '{}' : `{ ${out} }`;
+  }
+}
+
+/**
+ * Encodes a table as a TOML document. `undefined` and `null` members of tables are
+ * skipped; anything else TOML cannot hold (a function, a symbol, `null` or `undefined`
+ * in an array, a cycle, a class instance other than the four date/time classes, a
+ * string with a lone surrogate, a bigint beyond 64 bits) throws a `TomlError` with code
+ * `unencodable-value` naming the key path.
+ */
+export function stringify(value: Record<string, unknown>, options?: StringifyOptions): string {
+  if (!isPlainObject(value)) {
+    throw unencodable('a TOML document must be a table (a plain object)', '');
+  }
+  return new Encoder(options).encode(value);
+}

@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import {
+  LocalDate,
+  LocalDateTime,
+  LocalTime,
+  OffsetDateTime,
+  TomlError,
+  parse,
+  stringify,
+} from '../lib/toml.js';
+import { fromTagged, toTagged } from '../lib/tagged.js';
+import { projectRoot, taggedEqual, tomlTestCases } from './helpers.js';
+
+const bigint = { integers: 'bigint' } as const;
+
+function validCases() {
+  const seen = new Map<
+    string,
+    ReturnType<typeof tomlTestCases>[number] & { version: '1.0' | '1.1' }
+  >();
+  for (const version of ['1.0', '1.1'] as const) {
+    for (const testCase of tomlTestCases(version)) {
+      if (testCase.valid && !seen.has(testCase.name))
+        seen.set(testCase.name, { ...testCase, version });
+    }
+  }
+  return [...seen.values()];
+}
+
+describe('stringify on every valid toml-test document', () => {
+  const cases = validCases();
+
+  it('covers both version lists', () => {
+    assert.ok(cases.length >= 230, String(cases.length));
+  });
+
+  it('is lossless: parse(stringify(x)) deep-equals x (integers: bigint, numbers: float)', () => {
+    for (const testCase of cases) {
+      const value = parse(readFileSync(testCase.tomlPath, 'utf8'), {
+        ...bigint,
+        version: testCase.version,
+      });
+      const text = stringify(value, { numbers: 'float' });
+      assert.deepStrictEqual(
+        parse(text, { ...bigint, version: '1.0' }),
+        value,
+        `${testCase.name}\n${text}`,
+      );
+    }
+  });
+
+  it('is idempotent and deterministic, with and without sorted keys', () => {
+    for (const testCase of cases) {
+      const value = parse(readFileSync(testCase.tomlPath, 'utf8'), {
+        ...bigint,
+        version: testCase.version,
+      });
+      for (const options of [
+        { numbers: 'float' as const },
+        { numbers: 'float' as const, sortKeys: true },
+      ]) {
+        const once = stringify(value, options);
+        assert.equal(stringify(value, options), once, testCase.name);
+        assert.equal(stringify(parse(once, bigint), options), once, testCase.name);
+      }
+    }
+  });
+
+  it('passes the toml-test encoder check: tagged JSON → TOML (1.0) → tagged JSON', () => {
+    for (const testCase of cases) {
+      const expected: unknown = JSON.parse(readFileSync(testCase.jsonPath!, 'utf8'));
+      const text = stringify(fromTagged(expected) as Record<string, unknown>, { numbers: 'float' });
+      const actual = toTagged(parse(text, { ...bigint, version: '1.0' }));
+      assert.equal(taggedEqual(expected, actual), null, `${testCase.name}\n${text}`);
+    }
+  });
+});
+
+describe('stringify layout', () => {
+  it('writes key/values, then [tables], then [[arrays of tables]]', () => {
+    const text = stringify({
+      title: 'x',
+      server: { host: 'h', tls: { on: true } },
+      port: 80,
+      volumes: [{ host: '/a' }, { host: '/b', opts: { ro: true } }],
+      matrix: [[1, 2], [{ a: 1 }]],
+      empty: {},
+      none: [],
+      skip: undefined,
+      nothing: null,
+      'needs quotes': 'q',
+      nested: { only: { deeper: 1 } },
+    });
+    assert.equal(
+      text,
+      [
+        'title = "x"',
+        'port = 80',
+        'matrix = [[1, 2], [{ a = 1 }]]',
+        'none = []',
+        '"needs quotes" = "q"',
+        '',
+        '[server]',
+        'host = "h"',
+        '',
+        '[server.tls]',
+        'on = true',
+        '',
+        '[[volumes]]',
+        'host = "/a"',
+        '',
+        '[[volumes]]',
+        'host = "/b"',
+        '',
+        '[volumes.opts]',
+        'ro = true',
+        '',
+        '[empty]',
+        '',
+        '[nested.only]',
+        'deeper = 1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes numbers: integers as integers by default, floats always as floats', () => {
+    assert.equal(
+      stringify({
+        i: 1,
+        f: 1.5,
+        z: -0,
+        big: 2 ** 60,
+        tiny: 5e-324,
+        n: NaN,
+        p: Infinity,
+        m: -Infinity,
+      }),
+      'i = 1\nf = 1.5\nz = -0.0\nbig = 1152921504606847000.0\ntiny = 5e-324\nn = nan\np = inf\nm = -inf\n',
+    );
+    assert.equal(stringify({ i: 1, b: 7n }, { numbers: 'float' }), 'i = 1.0\nb = 7\n');
+    assert.equal(parse(stringify({ big: 2 ** 60 }))['big'], 2 ** 60);
+  });
+
+  it('writes strings with every control character escaped and keys quoted when needed', () => {
+    const s = 'tab\there "q" back\\slash \u0000 \u001b \u007f é 😀\r\n';
+    const text = stringify({ s, 'a.b': 1, '': 2, é: 3 });
+    assert.equal(
+      text,
+      's = "tab\\there \\"q\\" back\\\\slash \\u0000 \\u001B \\u007F é 😀\\r\\n"\n"a.b" = 1\n"" = 2\n"é" = 3\n',
+    );
+    assert.deepEqual(parse(text, { version: '1.0' }), { s, 'a.b': 1, '': 2, é: 3 });
+  });
+
+  it('keeps every date/time kind and precision', () => {
+    const value = {
+      odt: new OffsetDateTime(1979, 5, 27, 7, 32, 0, '999999999', '-08:00'),
+      ldt: new LocalDateTime(1979, 5, 27, 7, 32, 5, '5'),
+      ld: new LocalDate(1979, 5, 27),
+      lt: new LocalTime(7, 32),
+    };
+    const text = stringify(value);
+    assert.equal(
+      text,
+      'odt = 1979-05-27T07:32:00.999999999-08:00\nldt = 1979-05-27T07:32:05.5\nld = 1979-05-27\nlt = 07:32:00\n',
+    );
+    assert.deepStrictEqual(parse(text), value);
+  });
+
+  it('sorts keys on request', () => {
+    assert.equal(
+      stringify({ b: 1, a: { d: 1, c: 2 }, A: 0 }, { sortKeys: true }),
+      'A = 0\nb = 1\n\n[a]\nc = 2\nd = 1\n',
+    );
+  });
+
+  it('keeps __proto__ and other special keys as plain keys', () => {
+    const value = parse('"__proto__" = 1\nconstructor = 2\n[prototype]\nx = 3');
+    const text = stringify(value);
+    assert.deepEqual(parse(text), value);
+    assert.match(text, /^__proto__ = 1$/m);
+  });
+});
+
+describe('stringify errors', () => {
+  function rejects(value: unknown, pattern: RegExp, options?: Parameters<typeof stringify>[1]) {
+    try {
+      stringify(value as Record<string, unknown>, options);
+    } catch (error) {
+      assert.ok(error instanceof TomlError, String(error));
+      assert.equal(error.code, 'unencodable-value');
+      assert.match(error.message, pattern);
+      return;
+    }
+    assert.fail('expected a TomlError');
+  }
+
+  it('names the key path of what cannot be encoded', () => {
+    rejects({ a: { fn: () => 1 } }, /cannot encode a function at a\.fn/);
+    rejects({ s: Symbol('x') }, /a symbol at s/);
+    rejects({ list: [1, null] }, /cannot encode null at list\[1\]/);
+    rejects({ list: [undefined] }, /undefined at list\[0\]/);
+    rejects({ when: new Date(0) }, /Date \(use OffsetDateTime/);
+    rejects({ m: new Map() }, /class Map at m/);
+    rejects({ s: 'lone \uD800' }, /lone surrogate U\+D800 at s/);
+    rejects({ 'k\uDC00': 1 }, /lone surrogate/);
+    rejects({ n: 2n ** 64n }, /64-bit at n/);
+    rejects([] as unknown, /must be a table \(a plain object\) at the top level/);
+    rejects(
+      { t: { deep: { deeper: { x: 1 } } } },
+      /maximum of 2 \(option maxDepth\) at t.deep.deeper/,
+      { maxDepth: 2 },
+    );
+    assert.equal(stringify({ t: { deep: { x: 1 } } }, { maxDepth: 2 }), '[t.deep]\nx = 1\n');
+    rejects(
+      { aot: [{ x: [[[1]]] }] },
+      /deeper than the maximum of 3 \(option maxDepth\) at aot\[0\]\.x\[0\]$/,
+      {
+        maxDepth: 3,
+      },
+    );
+  });
+
+  it('detects cycles', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    rejects(cyclic, /cycle at self/);
+    const arr: unknown[] = [];
+    arr.push(arr);
+    rejects({ arr }, /cycle at arr\[0\]/);
+    const shared = { x: 1 };
+    assert.equal(stringify({ a: shared, b: shared }), '[a]\nx = 1\n\n[b]\nx = 1\n');
+  });
+
+  it('rejects bad options with a TypeError', () => {
+    assert.throws(() => stringify({}, { numbers: 'int' as 'auto' }), TypeError);
+    assert.throws(() => stringify({}, { maxDepth: -1 }), TypeError);
+  });
+});
+
+describe('volt-manifest toml encode', () => {
+  const cli = `${projectRoot}dist/lib/cli/main.js`;
+  const run = (input: string) =>
+    spawnSync(process.execPath, [cli, 'toml', 'encode'], { input, encoding: 'utf8' });
+
+  it('turns tagged JSON into TOML that decodes back to it', () => {
+    for (const testCase of validCases().filter((_, i) => i % 25 === 0)) {
+      const json = readFileSync(testCase.jsonPath!, 'utf8');
+      const result = run(json);
+      assert.equal(result.status, 0, `${testCase.name}: ${result.stderr}`);
+      const actual = toTagged(parse(result.stdout, { ...bigint, version: '1.0' }));
+      assert.equal(taggedEqual(JSON.parse(json), actual), null, testCase.name);
+    }
+  });
+
+  it('reports bad input with exit status 1', () => {
+    const badJson = run('{');
+    assert.equal(badJson.status, 1);
+    assert.match(badJson.stderr, /^<stdin>: error: invalid JSON/);
+    const badTag = run('{"a": {"type": "integer", "value": "x"}}');
+    assert.equal(badTag.status, 1);
+    assert.match(badTag.stderr, /invalid integer 'x' at a/);
+    assert.equal(run('[]').status, 1);
+    assert.match(
+      run('{"d": {"type": "datetime", "value": "1979-05-27"}}').stderr,
+      /is not a datetime/,
+    );
+    assert.match(run('{"d": {"type": "date-local", "value": "nope!"}}').stderr, /error: /);
+    assert.match(run('{"d": {"type": "color", "value": "red"}}').stderr, /unknown type 'color'/);
+    assert.match(run('{"d": {"type": "float", "value": "x"}}').stderr, /invalid float/);
+    assert.match(run('{"d": {"type": "bool", "value": "yes"}}').stderr, /invalid bool/);
+    assert.match(run('{"d": 5}').stderr, /expected a tagged value/);
+  });
+});
