@@ -39,31 +39,27 @@ export type TableOrigin =
   /** An element of an array of tables, from its `[[header]]`. */
   | 'array-element';
 
-export interface LocatedScalar {
+/** Every located value is a span: `start`/`end` cover its text. */
+export interface LocatedScalar extends Span {
   type: ScalarType;
   value: unknown;
-  /** The value's text (for strings, including the quotes). */
-  span: Span;
 }
 
-export interface LocatedArray {
+export interface LocatedArray extends Span {
   type: 'array';
   value: unknown[];
-  /** From `[` to `]`; for an array of tables, the first `[[header]]`. */
-  span: Span;
+  // The span runs from `[` to `]`; for an array of tables it is the first `[[header]]`.
   items: LocatedValue[];
   /** True for an array of tables built from `[[header]]`s. */
   ofTables: boolean;
 }
 
-export interface LocatedTable {
+export interface LocatedTable extends Span {
   type: 'table';
   value: Record<string, unknown>;
-  /**
-   * The defining text: the whole `[header]` or `[[header]]`, the `{ … }` of an inline
-   * table, the key segment of a dotted or implicit table, the whole document for the root.
-   */
-  span: Span;
+  // The span is the defining text: the whole `[header]` or `[[header]]`, the `{ … }` of
+  // an inline table, the key segment of a dotted or implicit table, or the whole
+  // document for the root.
   origin: TableOrigin;
   /** Keys in definition order. */
   entries: Map<string, LocatedEntry>;
@@ -71,10 +67,9 @@ export interface LocatedTable {
 
 export type LocatedValue = LocatedScalar | LocatedArray | LocatedTable;
 
-export interface LocatedEntry {
+/** A key in a table: the span is the key where it was defined (quotes included). */
+export interface LocatedEntry extends Span {
   key: string;
-  /** The key where it was defined (for a quoted key, including the quotes). */
-  keySpan: Span;
   node: LocatedValue;
 }
 
@@ -127,7 +122,7 @@ export class LocatedDocument {
       if (typeof step === 'number') {
         if (node.type !== 'array' || step < 0 || step >= node.items.length) return undefined;
         const item: LocatedValue = node.items[step]!;
-        found = { key: String(step), keySpan: item.span, node: item };
+        found = { key: String(step), start: item.start, end: item.end, node: item };
         node = item;
       } else {
         if (node.type !== 'table') return undefined;

@@ -4,7 +4,7 @@
  */
 import { StatementSplitter } from '../lexer/splitter.js';
 import { Utf8Decoder, type Utf8Problem, decodeUtf8 } from '../lexer/utf8.js';
-import { errorAt } from './errors.js';
+import { type TomlError, errorAt } from './errors.js';
 import { LocatedDocument } from './located.js';
 import type { ParseOptions } from './options.js';
 import { Parser, needsDefinitionContext } from './parser.js';
@@ -164,4 +164,47 @@ export async function parseStream(
   }
   feed(rest);
   return parser.root.value as TomlTable;
+}
+
+export interface RecoveringParse {
+  /** Everything that parsed: statements with errors are left out. */
+  document: LocatedDocument;
+  /** Every syntax error, in document order (at most `maxErrors`). */
+  errors: TomlError[];
+}
+
+/**
+ * A located parse that does not stop at the first error: a statement with an error is
+ * skipped and parsing goes on with the next one, so tools can report every syntax error
+ * at once and still use what parsed. Invalid UTF-8 ends the input at the bad byte.
+ */
+export function parseLocatedRecovering(
+  source: string | Uint8Array,
+  options?: ParseOptions,
+  maxErrors = 100,
+): RecoveringParse {
+  let text: string;
+  let utf8Error: TomlError | null = null;
+  if (typeof source === 'string') text = source;
+  else {
+    const decoded = decodeUtf8(source);
+    text = decoded.text;
+    if (decoded.error !== null) {
+      utf8Error = errorAt(
+        'invalid-utf8',
+        decoded.error.message,
+        text,
+        text.length,
+        text.length + 1,
+        0,
+        1,
+        decoded.error.byteOffset,
+      );
+    }
+  }
+  const parser = new Parser(options, true, false);
+  const errors: TomlError[] = [];
+  parser.feedRecovering(text, errors, maxErrors, bodyStart(text));
+  if (utf8Error !== null && errors.length < maxErrors) errors.push(utf8Error);
+  return { document: new LocatedDocument(text, parser.locatedRoot(text.length)), errors };
 }

@@ -5,6 +5,7 @@
  * reopened) live in a parallel tree of `TableNode`s, so results stay plain objects.
  */
 import { Scanner } from '../lexer/scanner.js';
+import { StatementSplitter } from '../lexer/splitter.js';
 import { Mode, Token } from '../lexer/tokens.js';
 import { LineIndex, type Position, TomlError, type TomlErrorCode } from './errors.js';
 import {
@@ -64,6 +65,23 @@ export function needsDefinitionContext(error: unknown): boolean {
   return error instanceof TomlError && CONTEXT_CODES.has(error.code);
 }
 
+/**
+ * The end of the statement that starts at `from` and holds the error at `errorAt`: the
+ * first statement boundary after the error, as the stream splitter sees boundaries.
+ */
+function nextStatement(text: string, from: number, errorAt: number): number {
+  const splitter = new StatementSplitter();
+  let end = text.indexOf('\n', Math.max(from, errorAt));
+  let scanned = from;
+  while (end !== -1) {
+    const boundary = splitter.push(text.slice(scanned, end + 1), false);
+    scanned = end + 1;
+    if (boundary === scanned - from) return scanned;
+    end = text.indexOf('\n', scanned);
+  }
+  return text.length;
+}
+
 export class Parser extends Scanner implements ScalarContext {
   kind: Kind = Kind.String;
   integerMode: IntegerMode;
@@ -95,7 +113,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.integerMode = resolved.integerMode;
     this.maxDepth = resolved.maxDepth;
     this.locate = locate;
-    this.track = track || locate;
+    this.track = track;
     this.root = new TableNode({}, Flag.Explicit, 0, null, '');
     if (this.track) this.root.defs = new Map();
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
@@ -115,27 +133,54 @@ export class Parser extends Scanner implements ScalarContext {
   /** The located root, its span covering `length` characters. */
   locatedRoot(length: number): LocatedTable {
     const root = this.root.located as LocatedTable;
-    root.span.end = length;
+    root.end = length;
     return root;
   }
 
   // ---- statements -------------------------------------------------------------------
 
   private parseStatements(): void {
+    while (this.parseStatement());
+  }
+
+  /** One line's statement and its line ending; false at the end of the text. */
+  private parseStatement(): boolean {
+    let tok = this.next(Mode.Key);
+    while (tok === Token.Newline) tok = this.next(Mode.Key);
+    if (tok === Token.EOF) return false;
+    if (tok === Token.LeftBracket) this.parseHeader();
+    else this.parseKeyValue(this.current, tok);
+    tok = this.next(Mode.Key);
+    if (tok === Token.Newline) return true;
+    if (tok === Token.EOF) return false;
+    this.fail(
+      'expected-newline',
+      `expected a newline after the ${this.lastStatementName}, found ${this.charAt(this.tokenStart)}`,
+      this.tokenStart,
+    );
+  }
+
+  /**
+   * Parses statements like `feed`, but on an error records it and goes on with the next
+   * statement, so a tool can report every syntax error at once. Keys after a header that
+   * failed go to a table of their own, not to the one before the header.
+   */
+  feedRecovering(text: string, errors: TomlError[], maxErrors: number, start = 0): void {
+    this.reset(text, start, 0, 1);
+    this.lines = null;
     for (;;) {
-      let tok = this.next(Mode.Key);
-      if (tok === Token.Newline) continue;
-      if (tok === Token.EOF) return;
-      if (tok === Token.LeftBracket) this.parseHeader();
-      else this.parseKeyValue(this.current, tok);
-      tok = this.next(Mode.Key);
-      if (tok === Token.Newline) continue;
-      if (tok === Token.EOF) return;
-      this.fail(
-        'expected-newline',
-        `expected a newline after the ${this.lastStatementName}, found ${this.charAt(this.tokenStart)}`,
-        this.tokenStart,
-      );
+      const statementStart = this.pos;
+      try {
+        if (!this.parseStatement()) return;
+      } catch (error) {
+        if (!(error instanceof TomlError)) throw error;
+        errors.push(error);
+        if (errors.length >= maxErrors) return;
+        if (this.lastStatementName === 'table header') {
+          this.current = new TableNode({}, Flag.Explicit, 0, null, '');
+        }
+        this.pos = nextStatement(text, statementStart, error.offset);
+      }
     }
   }
 
@@ -270,7 +315,8 @@ export class Parser extends Scanner implements ScalarContext {
       this.lastLocated = {
         type: typeNames[this.kind] as ScalarType,
         value,
-        span: { start, end: this.pos },
+        start,
+        end: this.pos,
       };
     }
     return value;
@@ -323,7 +369,8 @@ export class Parser extends Scanner implements ScalarContext {
       this.lastLocated = {
         type: 'array',
         value: array,
-        span: { start, end: this.pos },
+        start,
+        end: this.pos,
         items,
         ofTables: false,
       };
@@ -387,7 +434,7 @@ export class Parser extends Scanner implements ScalarContext {
     }
     this.kind = Kind.Table;
     if (located !== null) {
-      located.span.end = this.pos;
+      located.end = this.pos;
       this.lastLocated = located;
     }
     return node.value as Table;
@@ -477,7 +524,8 @@ export class Parser extends Scanner implements ScalarContext {
     const located = child.located as LocatedTable | null;
     if (located !== null) {
       located.origin = 'header';
-      located.span = { start: headerStart, end: this.pos };
+      located.start = headerStart;
+      located.end = this.pos;
     }
     return child;
   }
@@ -502,7 +550,8 @@ export class Parser extends Scanner implements ScalarContext {
         const located: LocatedArray = {
           type: 'array',
           value,
-          span: { start: headerStart, end: this.pos },
+          start: headerStart,
+          end: this.pos,
           items: [],
           ofTables: true,
         };
@@ -654,7 +703,7 @@ export class Parser extends Scanner implements ScalarContext {
     start: number,
     end: number,
   ): LocatedTable {
-    return { type: 'table', value, span: { start, end }, origin, entries: new Map() };
+    return { type: 'table', value, start, end, origin, entries: new Map() };
   }
 
   private addEntry(
@@ -664,7 +713,7 @@ export class Parser extends Scanner implements ScalarContext {
     keyEnd: number,
     located: LocatedValue,
   ): void {
-    const entry: LocatedEntry = { key, keySpan: { start: keyStart, end: keyEnd }, node: located };
+    const entry: LocatedEntry = { key, start: keyStart, end: keyEnd, node: located };
     (node.located as LocatedTable).entries.set(key, entry);
   }
 
@@ -678,9 +727,23 @@ export class Parser extends Scanner implements ScalarContext {
     };
   }
 
-  /** ` (first defined at line L, column C)` when definitions are tracked. */
+  /**
+   * ` (first defined at line L, column C)`, from the tracked definitions or the located
+   * tree; `''` when neither is kept (the fast path, which reruns with tracking on error).
+   */
   private definedAt(node: TableNode, key: string): string {
-    const at = node.defs?.get(key);
+    let at = node.defs?.get(key);
+    const located = node.located;
+    if (at === undefined && located !== null && located.type === 'table') {
+      const entry = located.entries.get(key);
+      if (entry !== undefined) {
+        const defined = entry.node;
+        const byHeader =
+          (defined.type === 'table' && defined.origin === 'header') ||
+          (defined.type === 'array' && defined.ofTables);
+        at = this.positionOf(byHeader ? defined.start : entry.start);
+      }
+    }
     return at === undefined ? '' : ` (first defined at line ${at.line}, column ${at.column})`;
   }
 

@@ -1,0 +1,286 @@
+/**
+ * The manifest builder: walks a located tree once and fills the typed `Manifest`,
+ * reporting unknown keys (with suggestions), wrong types (expected vs actual) and every
+ * value rule of the fields table, each at the exact key or value.
+ */
+import type { LocatedEntry, LocatedTable, LocatedValue, ValueType } from '../located.js';
+import { type Diagnostic, type DiagnosticCode, diagnostic } from './diagnostics.js';
+import {
+  ALL_FIELD_PATHS,
+  EXTENDS_FIELD,
+  type FieldSpec,
+  type Report,
+  SECTIONS,
+  SECTION_BY_KEY,
+  VOLUME_FIELDS,
+  sectionOf,
+} from './fields.js';
+import { type Manifest, type VolumeMount, emptyManifest, emptyVolume } from './model.js';
+import { type FieldPath, type ManifestSource, formatPath } from './source.js';
+import { closest } from './suggest.js';
+
+const TYPE_NAMES: Record<ValueType | 'null', string> = {
+  string: 'a string',
+  integer: 'an integer',
+  float: 'a float',
+  boolean: 'a boolean',
+  'offset-date-time': 'an offset date-time',
+  'local-date-time': 'a local date-time',
+  'local-date': 'a local date',
+  'local-time': 'a local time',
+  array: 'an array',
+  table: 'a table',
+  null: 'null',
+};
+
+const EXPECTED: Record<FieldSpec['type'], string> = {
+  string: 'a string',
+  integer: 'an integer',
+  boolean: 'a boolean',
+  strings: 'an array of strings',
+  volumes: 'an array of tables ([[storage.volumes]])',
+};
+
+/** A short rendering of a value for messages. */
+function show(node: LocatedValue): string {
+  switch (node.type) {
+    case 'string':
+      return ` ${JSON.stringify(node.value)}`;
+    case 'array':
+    case 'table':
+      return '';
+    default:
+      return ` ${String(node.value)}`;
+  }
+}
+
+const TOP_LEVEL_KEYS = ['extends', ...SECTIONS.map((s) => s.key)];
+
+export interface BuildResult {
+  manifest: Manifest;
+  diagnostics: Diagnostic[];
+}
+
+class Builder {
+  readonly manifest = emptyManifest();
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly source: ManifestSource) {}
+
+  private add(
+    code: DiagnosticCode,
+    message: string,
+    path: FieldPath,
+    start: number,
+    end: number,
+  ): void {
+    this.diagnostics.push(
+      diagnostic(code, message, formatPath(path), this.source.location(start, end)),
+    );
+  }
+
+  build(): BuildResult {
+    for (const entry of this.source.root.entries.values()) {
+      if (entry.key === 'extends') {
+        this.field(
+          EXTENDS_FIELD,
+          entry,
+          ['extends'],
+          this.manifest as unknown as Record<string, unknown>,
+        );
+        continue;
+      }
+      const section = SECTION_BY_KEY.get(entry.key);
+      if (section === undefined) {
+        this.unknownKey(entry, [entry.key], TOP_LEVEL_KEYS);
+        continue;
+      }
+      if (entry.node.type !== 'table') {
+        this.wrongType(entry.node, [entry.key], `a table ([${entry.key}])`);
+        continue;
+      }
+      const target = sectionOf(this.manifest, section.key);
+      for (const field of entry.node.entries.values()) {
+        const spec = section.fields.find((f) => f.key === field.key);
+        const path = [section.key, field.key];
+        if (spec === undefined)
+          this.unknownKey(
+            field,
+            path,
+            section.fields.map((f) => f.key),
+          );
+        else this.field(spec, field, path, target);
+      }
+    }
+    return { manifest: this.manifest, diagnostics: this.diagnostics };
+  }
+
+  private unknownKey(entry: LocatedEntry, path: FieldPath, known: readonly string[]): void {
+    const key = entry.key;
+    let hint = '';
+    const match = closest(key, known);
+    if (match !== undefined) hint = ` (did you mean '${match}'?)`;
+    else {
+      // A key of another section written in the wrong table, or at the top level.
+      const elsewhere = ALL_FIELD_PATHS.find(
+        (p) => p.endsWith(`.${key}`) && p !== formatPath(path),
+      );
+      const near =
+        elsewhere ??
+        closest(
+          key,
+          ALL_FIELD_PATHS.map((p) => p.slice(p.indexOf('.') + 1)),
+        );
+      if (near !== undefined) {
+        const full = elsewhere ?? ALL_FIELD_PATHS.find((p) => p.endsWith(`.${near}`))!;
+        const dot = full.indexOf('.');
+        hint = ` (did you mean '${full.slice(dot + 1)}' in [${full.slice(0, dot)}]?)`;
+      }
+    }
+    const where = path.length === 1 ? 'at the top level' : `in [${formatPath(path.slice(0, -1))}]`;
+    this.add('unknown-key', `unknown key '${key}' ${where}${hint}`, path, entry.start, entry.end);
+  }
+
+  private wrongType(node: LocatedValue, path: FieldPath, expected: string): void {
+    this.add(
+      'wrong-type',
+      `${formatPath(path)}: expected ${expected}, got ${TYPE_NAMES[node.type]}${show(node)}`,
+      path,
+      node.start,
+      node.end,
+    );
+  }
+
+  /** Reads one field into `target`, then applies its rule. */
+  private field(
+    spec: FieldSpec,
+    entry: LocatedEntry,
+    path: FieldPath,
+    target: Record<string, unknown>,
+  ): void {
+    const node = entry.node;
+    let value: unknown;
+    switch (spec.type) {
+      case 'string':
+      case 'boolean':
+        if (node.type !== spec.type) return this.wrongType(node, path, EXPECTED[spec.type]);
+        value = node.value;
+        break;
+      case 'integer':
+        if (node.type !== 'integer') return this.wrongType(node, path, EXPECTED.integer);
+        value = Number(node.value as number | bigint);
+        break;
+      case 'strings':
+        if (node.type !== 'array') return this.wrongType(node, path, EXPECTED.strings);
+        value = this.strings(node.items, path);
+        break;
+      case 'volumes':
+        if (node.type !== 'array') return this.wrongType(node, path, EXPECTED.volumes);
+        value = this.volumes(node.items, path);
+        break;
+    }
+    target[spec.prop] = value;
+    spec.rule?.(value as never, this.reporter(node, path));
+  }
+
+  private strings(items: readonly LocatedValue[], path: FieldPath): string[] {
+    const out: string[] = [];
+    items.forEach((item, i) => {
+      if (item.type === 'string') out.push(item.value as string);
+      else this.wrongType(item, [...path, i], 'a string');
+    });
+    return out;
+  }
+
+  private volumes(items: readonly LocatedValue[], path: FieldPath): VolumeMount[] {
+    const out: VolumeMount[] = [];
+    items.forEach((item, i) => {
+      const at = [...path, i];
+      if (item.type !== 'table') return this.wrongType(item, at, 'a table with host and container');
+      const volume = emptyVolume();
+      const target = volume as unknown as Record<string, unknown>;
+      for (const field of item.entries.values()) {
+        const spec = VOLUME_FIELDS.find((f) => f.key === field.key);
+        if (spec === undefined)
+          this.unknownKey(
+            field,
+            [...at, field.key],
+            VOLUME_FIELDS.map((f) => f.key),
+          );
+        else this.field(spec, field, [...at, field.key], target);
+      }
+      for (const spec of VOLUME_FIELDS) {
+        if (spec.required && !item.entries.has(spec.key)) {
+          this.add(
+            'missing-required',
+            `volume ${i} needs '${spec.key}'`,
+            [...at, spec.key],
+            item.start,
+            item.end,
+          );
+        }
+      }
+      out.push(volume);
+    });
+    return out;
+  }
+
+  /** A `Report` that places problems at the value, or at a part of it. */
+  private reporter(node: LocatedValue, path: FieldPath): Report {
+    return (code, message, at) => {
+      let target = node;
+      for (const step of at ?? []) {
+        const next: LocatedValue | undefined =
+          typeof step === 'number'
+            ? target.type === 'array'
+              ? target.items[step]
+              : undefined
+            : target.type === 'table'
+              ? target.entries.get(step)?.node
+              : undefined;
+        if (next === undefined) break;
+        target = next;
+      }
+      this.add(code, message, [...path, ...(at ?? [])], target.start, target.end);
+    };
+  }
+}
+
+/** Builds the typed manifest from a located tree, with every structural and value problem. */
+export function buildManifest(source: ManifestSource): BuildResult {
+  return new Builder(source).build();
+}
+
+/** The located tree of a table value given as plain data (JSON), with empty spans. */
+export function locateValue(value: unknown): LocatedValue {
+  if (typeof value === 'string') return { type: 'string', value, start: 0, end: 0 };
+  if (typeof value === 'boolean') return { type: 'boolean', value, start: 0, end: 0 };
+  if (typeof value === 'number') {
+    return { type: Number.isInteger(value) ? 'integer' : 'float', value, start: 0, end: 0 };
+  }
+  if (Array.isArray(value)) {
+    return {
+      type: 'array',
+      value,
+      items: value.map(locateValue),
+      ofTables: false,
+      start: 0,
+      end: 0,
+    };
+  }
+  if (value !== null && typeof value === 'object')
+    return locateTable(value as Record<string, unknown>);
+  // `null` in an array (or anything else JSON cannot hold) has no TOML type: the builder
+  // reports it as a wrong type, named by TYPE_NAMES.null.
+  return { type: 'null' as ValueType as 'string', value, start: 0, end: 0 };
+}
+
+/** As `locateValue` for a table; `null` members count as absent, as in Go's JSON decoding. */
+export function locateTable(value: Record<string, unknown>): LocatedTable {
+  const entries = new Map<string, LocatedEntry>();
+  for (const key of Object.keys(value)) {
+    if (value[key] === null) continue;
+    entries.set(key, { key, start: 0, end: 0, node: locateValue(value[key]) });
+  }
+  return { type: 'table', value, origin: 'inline', entries, start: 0, end: 0 };
+}

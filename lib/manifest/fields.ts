@@ -1,0 +1,525 @@
+/**
+ * The manifest's fields, declared once: TOML/JSON name, property, type, whether it is
+ * required, the rule its value must follow, and a description. The builder, the JSON
+ * form, the canonical encoder, the JSON Schema and the reference docs all read this table.
+ */
+import {
+  CAPABILITIES,
+  checkAbsolutePath,
+  checkAddress,
+  checkCpuset,
+  checkDnsLabel,
+  checkKernelVersion,
+  checkModuleName,
+  checkNoControlCharacters,
+  explainCasReference,
+  hasParentSegment,
+  isCapability,
+  parseCasReference,
+  parsePortMapping,
+  parseSize,
+} from './checks.js';
+import type { DiagnosticCode } from './diagnostics.js';
+import {
+  LANDLOCK_PROFILES,
+  MODES,
+  NETWORK_MODES,
+  SECCOMP_PROFILES,
+  WRITABLE_LAYER_MODES,
+  type Manifest,
+  type VolumeMount,
+} from './model.js';
+import { didYouMean } from './suggest.js';
+
+export type FieldType = 'string' | 'integer' | 'boolean' | 'strings' | 'volumes';
+
+/**
+ * Reports a problem with a field's value; `at` narrows it to a part of the value (an
+ * array index, then a key of an element table).
+ */
+export type Report = (
+  code: DiagnosticCode,
+  message: string,
+  at?: readonly (string | number)[],
+) => void;
+
+export interface FieldSpec {
+  /** The TOML key and JSON name. */
+  key: string;
+  /** The property in the typed model. */
+  prop: string;
+  type: FieldType;
+  required?: boolean;
+  /** Checks a written value (only values actually written are checked). */
+  rule?: (value: never, report: Report) => void;
+  /** For the docs and the JSON Schema. */
+  description: string;
+  /** Allowed values, for enumerations (docs, schema). */
+  values?: readonly string[];
+  /** Inclusive range, for integers (docs, schema). */
+  range?: readonly [number, number];
+}
+
+export interface SectionSpec {
+  key: 'workload' | 'kernel' | 'security' | 'resources' | 'network' | 'storage';
+  fields: readonly FieldSpec[];
+  description: string;
+}
+
+function oneOf(values: readonly string[], code: DiagnosticCode, what: string) {
+  return (value: string, report: Report) => {
+    if (!values.includes(value)) {
+      report(
+        code,
+        `${what} '${value}' is not one of ${values.join(', ')}${didYouMean(value, values)}`,
+      );
+    }
+  };
+}
+
+function inRange(min: number, max: number, code: DiagnosticCode, what: string) {
+  return (value: number, report: Report) => {
+    if (value < min || value > max) report(code, `${what} ${value} is outside ${min}–${max}`);
+  };
+}
+
+function absolutePath(code: DiagnosticCode, what: string) {
+  return (value: string, report: Report) => {
+    const problem = checkAbsolutePath(value);
+    if (problem !== null) report(code, `${what} '${value}' ${problem}`);
+  };
+}
+
+/** Warns about duplicates in a list, at the second occurrence. */
+function reportDuplicates(
+  values: readonly string[],
+  code: DiagnosticCode,
+  what: string,
+  report: Report,
+) {
+  const seen = new Map<string, number>();
+  values.forEach((value, i) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, i);
+    else report(code, `${what} '${value}' is listed twice (first at index ${first})`, [i]);
+  });
+}
+
+function checkExtends(value: string, report: Report): void {
+  if (value.startsWith('cas://')) {
+    if (parseCasReference(value) === null) {
+      report('extends-invalid', `extends '${value}': ${explainCasReference(value)}`);
+    }
+    return;
+  }
+  if (value === '') report('extends-invalid', 'extends is empty');
+  else if (value.charCodeAt(0) === 0x2f) {
+    report(
+      'extends-invalid',
+      `extends '${value}' must be a relative path (relative to this manifest) or cas://sha256:<hex>`,
+    );
+  } else {
+    const problem = checkNoControlCharacters(value);
+    if (problem !== null) report('extends-invalid', `extends ${problem}`);
+  }
+}
+
+function checkSize(what: string) {
+  return (value: string, report: Report) => {
+    const bytes = parseSize(value);
+    if (typeof bytes === 'string') report('memory-size-invalid', `${what} '${value}' ${bytes}`);
+  };
+}
+
+function checkVolumePath(
+  which: 'host' | 'container',
+  value: string,
+  report: Report,
+  at: (string | number)[],
+) {
+  const problem = checkAbsolutePath(value);
+  if (problem !== null) {
+    report('volume-path-not-absolute', `volume ${which} '${value}' ${problem}`, at);
+  } else if (hasParentSegment(value)) {
+    report('volume-path-traversal', `volume ${which} '${value}' has a '..' segment`, at);
+  } else if (which === 'container' && /^\/+$/.test(value)) {
+    report('volume-container-root', 'a volume cannot be mounted over the container root /', at);
+  }
+}
+
+/** Rules on the volume list (element fields are checked by the builder, see VOLUME_FIELDS). */
+function checkVolumes(volumes: VolumeMount[], report: Report): void {
+  const seen = new Map<string, number>();
+  volumes.forEach((volume, i) => {
+    if (volume.host !== '') checkVolumePath('host', volume.host, report, [i, 'host']);
+    if (volume.container === '') return;
+    checkVolumePath('container', volume.container, report, [i, 'container']);
+    const normalized = volume.container.replace(/\/+$/, '') || '/';
+    const first = seen.get(normalized);
+    if (first === undefined) seen.set(normalized, i);
+    else {
+      report(
+        'volume-container-duplicate',
+        `container path '${volume.container}' is already used by volume ${first}`,
+        [i, 'container'],
+      );
+    }
+  });
+}
+
+function checkPorts(ports: string[], report: Report): void {
+  const seen = new Map<string, number>();
+  ports.forEach((text, i) => {
+    const mapping = parsePortMapping(text);
+    if (typeof mapping === 'string') {
+      report('port-mapping-invalid', `port mapping '${text}': ${mapping}`, [i]);
+      return;
+    }
+    const key = `${mapping.hostPort}/${mapping.protocol}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else {
+      report(
+        'port-duplicate',
+        `host port ${mapping.hostPort}/${mapping.protocol} is already mapped by '${ports[first]}'`,
+        [i],
+      );
+    }
+  });
+}
+
+export const EXTENDS_FIELD: FieldSpec = {
+  key: 'extends',
+  prop: 'extends',
+  type: 'string',
+  rule: checkExtends,
+  description:
+    'A base manifest to inherit from: a path relative to this manifest, or `cas://sha256:<64 lowercase hex>`.',
+};
+
+export const VOLUME_FIELDS: readonly FieldSpec[] = [
+  {
+    key: 'host',
+    prop: 'host',
+    type: 'string',
+    required: true,
+    description: 'Host path to bind-mount: absolute, no `..` segment.',
+  },
+  {
+    key: 'container',
+    prop: 'container',
+    type: 'string',
+    required: true,
+    description:
+      'Mount point in the container: absolute, not `/`, no `..` segment, unique among volumes.',
+  },
+  { key: 'readonly', prop: 'readOnly', type: 'boolean', description: 'Mount read-only.' },
+];
+
+export const SECTIONS: readonly SectionSpec[] = [
+  {
+    key: 'workload',
+    description: 'What runs and how.',
+    fields: [
+      {
+        key: 'name',
+        prop: 'name',
+        type: 'string',
+        required: true,
+        rule: (value: string, report: Report) => {
+          const problem = checkDnsLabel(value);
+          if (problem !== null)
+            report('workload-name-invalid', `workload name '${value}' ${problem}`);
+        },
+        description:
+          'Workload name, a DNS label (it becomes a machine/host name): 1–63 of `a-z 0-9 -`.',
+      },
+      {
+        key: 'mode',
+        prop: 'mode',
+        type: 'string',
+        required: true,
+        rule: oneOf(MODES, 'workload-mode-invalid', 'mode'),
+        values: MODES,
+        description: 'Execution mode.',
+      },
+      {
+        key: 'image',
+        prop: 'image',
+        type: 'string',
+        rule: (value: string, report: Report) => {
+          if (value === '')
+            report('workload-image-empty', 'image is empty (remove it or name an image)');
+        },
+        description: 'Container image; non-empty when present.',
+      },
+      { key: 'description', prop: 'description', type: 'string', description: 'Free text.' },
+    ],
+  },
+  {
+    key: 'kernel',
+    description: 'The kernel for hybrid modes (ignored in container mode).',
+    fields: [
+      {
+        key: 'version',
+        prop: 'version',
+        type: 'string',
+        rule: (value: string, report: Report) => {
+          const problem = checkKernelVersion(value);
+          if (problem !== null)
+            report('kernel-version-invalid', `kernel version '${value}' ${problem}`);
+        },
+        description: 'Kernel version, `MAJOR.MINOR[.PATCH][-suffix]`.',
+      },
+      {
+        key: 'path',
+        prop: 'path',
+        type: 'string',
+        rule: absolutePath('kernel-path-not-absolute', 'kernel path'),
+        description:
+          'Absolute path to the kernel image; required by `hybrid-native` and `hybrid-kvm`.',
+      },
+      {
+        key: 'modules',
+        prop: 'modules',
+        type: 'strings',
+        rule: (value: string[], report: Report) => {
+          value.forEach((name, i) => {
+            const problem = checkModuleName(name);
+            if (problem !== null)
+              report('kernel-module-invalid', `kernel module '${name}' ${problem}`, [i]);
+          });
+          reportDuplicates(value, 'kernel-module-duplicate', 'kernel module', report);
+        },
+        description: 'Kernel modules to load (`A-Za-z0-9_-`); a duplicate is a warning.',
+      },
+      {
+        key: 'cmdline',
+        prop: 'cmdline',
+        type: 'string',
+        rule: (value: string, report: Report) => {
+          const problem = checkNoControlCharacters(value);
+          if (problem !== null)
+            report('kernel-cmdline-control-character', `kernel cmdline ${problem}`);
+        },
+        description: 'Kernel command line; free text without control characters.',
+      },
+    ],
+  },
+  {
+    key: 'security',
+    description: 'The security policy.',
+    fields: [
+      {
+        key: 'landlock_profile',
+        prop: 'landlockProfile',
+        type: 'string',
+        rule: (value: string, report: Report) => {
+          if (LANDLOCK_PROFILES.includes(value as never)) return;
+          if (value.startsWith('/') && checkAbsolutePath(value) === null) return;
+          report(
+            'landlock-profile-invalid',
+            `landlock profile '${value}' is not one of ${LANDLOCK_PROFILES.join(', ')} or an absolute path${didYouMean(value, LANDLOCK_PROFILES)}`,
+          );
+        },
+        values: LANDLOCK_PROFILES,
+        description:
+          'Landlock policy: a built-in profile, or an absolute path to a policy file (custom).',
+      },
+      {
+        key: 'seccomp_profile',
+        prop: 'seccompProfile',
+        type: 'string',
+        rule: (value: string, report: Report) => {
+          if (SECCOMP_PROFILES.includes(value)) return;
+          if (value.startsWith('/') && checkAbsolutePath(value) === null) return;
+          report(
+            'seccomp-profile-invalid',
+            `seccomp profile '${value}' is not one of ${SECCOMP_PROFILES.join(', ')} or an absolute path${didYouMean(value, SECCOMP_PROFILES)}`,
+          );
+        },
+        values: SECCOMP_PROFILES,
+        description: 'Seccomp profile: a built-in profile, or an absolute path to a profile.',
+      },
+      {
+        key: 'capabilities',
+        prop: 'capabilities',
+        type: 'strings',
+        rule: (value: string[], report: Report) => {
+          value.forEach((name, i) => {
+            if (isCapability(name)) return;
+            const prefixed = isCapability(`CAP_${name.toUpperCase()}`)
+              ? `CAP_${name.toUpperCase()}`
+              : null;
+            const hint =
+              prefixed !== null ? ` (did you mean '${prefixed}'?)` : didYouMean(name, CAPABILITIES);
+            report('capability-unknown', `'${name}' is not a Linux capability${hint}`, [i]);
+          });
+          reportDuplicates(value, 'capability-duplicate', 'capability', report);
+        },
+        values: CAPABILITIES,
+        description: 'Linux capabilities to keep, as `CAP_*` names; a duplicate is a warning.',
+      },
+      {
+        key: 'read_only_rootfs',
+        prop: 'readOnlyRootfs',
+        type: 'boolean',
+        description: 'Mount the root filesystem read-only.',
+      },
+    ],
+  },
+  {
+    key: 'resources',
+    description: 'cgroup v2 resource limits.',
+    fields: [
+      {
+        key: 'memory_limit',
+        prop: 'memoryLimit',
+        type: 'string',
+        rule: checkSize('memory_limit'),
+        description: 'Hard memory limit: `512M`, `1.5G`, `2GiB`, … or `max`.',
+      },
+      {
+        key: 'memory_soft',
+        prop: 'memorySoft',
+        type: 'string',
+        rule: checkSize('memory_soft'),
+        description: 'Soft memory limit (same format); must not exceed `memory_limit`.',
+      },
+      {
+        key: 'cpu_weight',
+        prop: 'cpuWeight',
+        type: 'integer',
+        rule: inRange(1, 10000, 'cpu-weight-out-of-range', 'cpu_weight'),
+        range: [1, 10000],
+        description: 'CPU weight (cgroup v2 `cpu.weight`).',
+      },
+      {
+        key: 'cpu_set',
+        prop: 'cpuSet',
+        type: 'string',
+        rule: (value: string, report: Report) => {
+          const problem = checkCpuset(value);
+          if (problem !== null) report('cpuset-invalid', `cpu_set '${value}' ${problem}`);
+        },
+        description: 'CPUs to run on, a cpuset list like `0-3,8,10-11`.',
+      },
+      {
+        key: 'io_weight',
+        prop: 'ioWeight',
+        type: 'integer',
+        rule: inRange(1, 10000, 'io-weight-out-of-range', 'io_weight'),
+        range: [1, 10000],
+        description: 'IO weight (cgroup v2 `io.weight`).',
+      },
+      {
+        key: 'pids_max',
+        prop: 'pidsMax',
+        type: 'integer',
+        rule: inRange(1, 4194304, 'pids-max-out-of-range', 'pids_max'),
+        range: [1, 4194304],
+        description: 'Maximum number of processes.',
+      },
+    ],
+  },
+  {
+    key: 'network',
+    description: 'The container network.',
+    fields: [
+      {
+        key: 'mode',
+        prop: 'mode',
+        type: 'string',
+        rule: oneOf(NETWORK_MODES, 'network-mode-invalid', 'network mode'),
+        values: NETWORK_MODES,
+        description: 'Network topology.',
+      },
+      {
+        key: 'address',
+        prop: 'address',
+        type: 'string',
+        rule: (value: string, report: Report) => {
+          const problem = checkAddress(value, true);
+          if (problem !== null) report('network-address-invalid', `address '${value}': ${problem}`);
+        },
+        description:
+          'IPv4 or IPv6 address with an optional `/prefix`; not with mode `host` or `none`.',
+      },
+      {
+        key: 'dns',
+        prop: 'dns',
+        type: 'strings',
+        rule: (value: string[], report: Report) => {
+          value.forEach((server, i) => {
+            const problem = checkAddress(server, false);
+            if (problem !== null)
+              report('dns-address-invalid', `DNS server '${server}': ${problem}`, [i]);
+          });
+        },
+        description: 'DNS servers, as IPv4 or IPv6 addresses.',
+      },
+      {
+        key: 'ports',
+        prop: 'ports',
+        type: 'strings',
+        rule: checkPorts,
+        description:
+          'Published ports, `[hostIP:]hostPort:containerPort[/tcp|/udp]`; not with mode `none`, a warning with mode `host`.',
+      },
+    ],
+  },
+  {
+    key: 'storage',
+    description: 'The root filesystem and volumes.',
+    fields: [
+      {
+        key: 'rootfs',
+        prop: 'rootfs',
+        type: 'string',
+        rule: (value: string, report: Report) => {
+          if (value.startsWith('cas://')) {
+            if (parseCasReference(value) === null) {
+              report('rootfs-invalid', `rootfs '${value}': ${explainCasReference(value)}`);
+            }
+            return;
+          }
+          const problem = checkAbsolutePath(value);
+          if (problem !== null) {
+            report('rootfs-invalid', `rootfs '${value}' ${problem} (or use cas://sha256:<hex>)`);
+          }
+        },
+        description: 'Root filesystem: an absolute path or `cas://sha256:<64 lowercase hex>`.',
+      },
+      {
+        key: 'volumes',
+        prop: 'volumes',
+        type: 'volumes',
+        rule: checkVolumes,
+        description: 'Bind mounts, as `[[storage.volumes]]` tables.',
+      },
+      {
+        key: 'writable_layer',
+        prop: 'writableLayer',
+        type: 'string',
+        rule: oneOf(WRITABLE_LAYER_MODES, 'writable-layer-invalid', 'writable layer'),
+        values: WRITABLE_LAYER_MODES,
+        description: 'How the writable layer over the rootfs is made.',
+      },
+    ],
+  },
+];
+
+/** Section specs by key. */
+export const SECTION_BY_KEY: ReadonlyMap<string, SectionSpec> = new Map(
+  SECTIONS.map((s) => [s.key, s]),
+);
+
+/** Every key the model knows, as `section.key`, for suggestions across sections. */
+export const ALL_FIELD_PATHS: readonly string[] = SECTIONS.flatMap((s) =>
+  s.fields.map((f) => `${s.key}.${f.key}`),
+);
+
+/** The section object of a manifest, typed loosely for table-driven code. */
+export function sectionOf(m: Manifest, key: SectionSpec['key']): Record<string, unknown> {
+  return m[key] as unknown as Record<string, unknown>;
+}

@@ -1,0 +1,92 @@
+/**
+ * The JSON form of a manifest: the Go `json` tag names and omit-empty rule (every field
+ * left out when empty, except `workload.name`, `workload.mode` and each volume's `host`
+ * and `container`); sections always present, `extends` only when set.
+ */
+import { buildManifest, locateTable } from './build.js';
+import { type Diagnostic, NO_LOCATION, diagnostic, sortDiagnostics } from './diagnostics.js';
+import { SECTIONS, sectionOf } from './fields.js';
+import { type Manifest, type VolumeMount, emptyManifest } from './model.js';
+import { ManifestSource } from './source.js';
+import { validateRules } from './validate.js';
+import type { ManifestResult } from './read.js';
+
+const ALWAYS = new Set(['workload.name', 'workload.mode']);
+
+function isEmpty(value: unknown): boolean {
+  return (
+    value === '' || value === 0 || value === false || (Array.isArray(value) && value.length === 0)
+  );
+}
+
+function volumeJSON(volume: VolumeMount): Record<string, unknown> {
+  const out: Record<string, unknown> = { host: volume.host, container: volume.container };
+  if (volume.readOnly) out['readonly'] = true;
+  return out;
+}
+
+/** The manifest as JSON-ready data with the Go names. */
+export function manifestToJSON(m: Manifest): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const section of SECTIONS) {
+    const values = sectionOf(m, section.key);
+    const table: Record<string, unknown> = {};
+    for (const field of section.fields) {
+      const value = values[field.prop];
+      if (isEmpty(value) && !ALWAYS.has(`${section.key}.${field.key}`)) continue;
+      table[field.key] =
+        field.type === 'volumes' ? (value as VolumeMount[]).map(volumeJSON) : value;
+    }
+    out[section.key] = table;
+  }
+  if (m.extends !== '') out['extends'] = m.extends;
+  return out;
+}
+
+export interface FromJSONOptions {
+  /** The file name used in diagnostics. */
+  path?: string;
+}
+
+/**
+ * A manifest from its JSON form (a JSON text or an already parsed value), checked with
+ * the same rules and codes as TOML input. Diagnostics name the JSON path (`path`); JSON
+ * carries no positions, so their line and column are 0. `null` members count as absent.
+ */
+export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}): ManifestResult {
+  const file = options.path ?? '';
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      const message = `invalid JSON: ${(error as Error).message}`;
+      return {
+        manifest: { ...emptyManifest(), sourcePath: file },
+        diagnostics: [diagnostic('json-syntax', message, '', { ...NO_LOCATION, file })],
+        sources: [],
+      };
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return {
+      manifest: { ...emptyManifest(), sourcePath: file },
+      diagnostics: [
+        diagnostic('wrong-type', `a manifest must be a JSON object, got ${got}`, '', {
+          ...NO_LOCATION,
+          file,
+        }),
+      ],
+      sources: [],
+    };
+  }
+  const source = new ManifestSource(file, locateTable(value as Record<string, unknown>), null);
+  const built = buildManifest(source);
+  built.manifest.sourcePath = file;
+  const diagnostics: Diagnostic[] = [
+    ...built.diagnostics,
+    ...validateRules(built.manifest, [source], { unresolvedBase: built.manifest.extends !== '' }),
+  ];
+  return { manifest: built.manifest, diagnostics: sortDiagnostics(diagnostics), sources: [source] };
+}

@@ -1,0 +1,145 @@
+/**
+ * The Volt workload manifest v2: the typed model mirroring the Go definition
+ * (`Manifest`, its sections, the enums and the helpers). Fields hold Go zero values
+ * when absent (`''`, `0`, `false`, `[]`); what was actually written is known from the
+ * source the manifest was built from.
+ */
+
+/** Execution modes. */
+export type Mode = 'container' | 'hybrid-native' | 'hybrid-kvm' | 'hybrid-emulated';
+export const MODES: readonly Mode[] = [
+  'container',
+  'hybrid-native',
+  'hybrid-kvm',
+  'hybrid-emulated',
+];
+
+/** Pre-built Landlock policies; an absolute path to a policy file means `custom`. */
+export type LandlockProfile = 'strict' | 'default' | 'permissive' | 'custom';
+export const LANDLOCK_PROFILES: readonly LandlockProfile[] = [
+  'strict',
+  'default',
+  'permissive',
+  'custom',
+];
+
+/** Seccomp profiles; an absolute path to a profile is also accepted. */
+export const SECCOMP_PROFILES: readonly string[] = ['default', 'strict', 'unconfined'];
+
+export type NetworkMode = 'bridge' | 'host' | 'none' | 'custom';
+export const NETWORK_MODES: readonly NetworkMode[] = ['bridge', 'host', 'none', 'custom'];
+
+export type WritableLayerMode = 'overlay' | 'tmpfs' | 'none';
+export const WRITABLE_LAYER_MODES: readonly WritableLayerMode[] = ['overlay', 'tmpfs', 'none'];
+
+export interface WorkloadSection {
+  name: string;
+  /** `''` when unset; otherwise one of `MODES` once validated. */
+  mode: Mode | '';
+  image: string;
+  description: string;
+}
+
+export interface KernelSection {
+  version: string;
+  path: string;
+  modules: string[];
+  cmdline: string;
+}
+
+export interface SecuritySection {
+  landlockProfile: string;
+  seccompProfile: string;
+  capabilities: string[];
+  readOnlyRootfs: boolean;
+}
+
+export interface ResourceSection {
+  memoryLimit: string;
+  memorySoft: string;
+  cpuWeight: number;
+  cpuSet: string;
+  ioWeight: number;
+  pidsMax: number;
+}
+
+export interface NetworkSection {
+  mode: NetworkMode | '';
+  address: string;
+  dns: string[];
+  ports: string[];
+}
+
+export interface VolumeMount {
+  host: string;
+  container: string;
+  readOnly: boolean;
+}
+
+export interface StorageSection {
+  rootfs: string;
+  volumes: VolumeMount[];
+  writableLayer: WritableLayerMode | '';
+}
+
+export interface Manifest {
+  workload: WorkloadSection;
+  kernel: KernelSection;
+  security: SecuritySection;
+  resources: ResourceSection;
+  network: NetworkSection;
+  storage: StorageSection;
+  /** A relative path or `cas://sha256:<hex>` of a base manifest; `''` for none. */
+  extends: string;
+  /** Where the manifest was loaded from (not encoded); `''` when built in memory. */
+  sourcePath: string;
+}
+
+/** A manifest with every field at its zero value. */
+export function emptyManifest(): Manifest {
+  return {
+    workload: { name: '', mode: '', image: '', description: '' },
+    kernel: { version: '', path: '', modules: [], cmdline: '' },
+    security: { landlockProfile: '', seccompProfile: '', capabilities: [], readOnlyRootfs: false },
+    resources: {
+      memoryLimit: '',
+      memorySoft: '',
+      cpuWeight: 0,
+      cpuSet: '',
+      ioWeight: 0,
+      pidsMax: 0,
+    },
+    network: { mode: '', address: '', dns: [], ports: [] },
+    storage: { rootfs: '', volumes: [], writableLayer: '' },
+    extends: '',
+    sourcePath: '',
+  };
+}
+
+export function emptyVolume(): VolumeMount {
+  return { host: '', container: '', readOnly: false };
+}
+
+/** The mode requires kernel isolation (every hybrid mode). */
+export function isHybrid(m: Manifest): boolean {
+  return (
+    m.workload.mode === 'hybrid-native' ||
+    m.workload.mode === 'hybrid-kvm' ||
+    m.workload.mode === 'hybrid-emulated'
+  );
+}
+
+/** The mode requires `kernel.path` (`hybrid-native` and `hybrid-kvm`). */
+export function needsKernel(m: Manifest): boolean {
+  return m.workload.mode === 'hybrid-native' || m.workload.mode === 'hybrid-kvm';
+}
+
+/** The rootfs references the content-addressed store (`cas://…`). */
+export function hasCasRootfs(m: Manifest): boolean {
+  return m.storage.rootfs.length > 6 && m.storage.rootfs.startsWith('cas://');
+}
+
+/** `sha256:abc…` from a `cas://sha256:abc…` rootfs, or `''`. */
+export function casDigest(m: Manifest): string {
+  return hasCasRootfs(m) ? m.storage.rootfs.slice(6) : '';
+}

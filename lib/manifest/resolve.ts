@@ -1,0 +1,208 @@
+/**
+ * `extends`: a manifest inherits from a base named by a relative path or by a content
+ * address (`cas://sha256:…`). Bases load through a host (the Node loader reads files; a
+ * browser or worker can serve them from memory), content-addressed ones are verified
+ * against their digest, chains are followed up to 16 deep, and a cycle is reported with
+ * the whole chain. The merged manifest is checked as one, and each problem points at the
+ * file that wrote the offending value.
+ */
+import { parseCasReference } from './checks.js';
+import {
+  type Diagnostic,
+  type DiagnosticCode,
+  diagnostic,
+  sortDiagnostics,
+} from './diagnostics.js';
+import { SECTIONS, sectionOf } from './fields.js';
+import type { Manifest } from './model.js';
+import { dirname, joinPath } from './paths.js';
+import {
+  type ManifestResult,
+  type ParseManifestOptions,
+  type ReadManifest,
+  readManifest,
+} from './read.js';
+import { sha256Hex } from './sha256.js';
+import type { ManifestSource } from './source.js';
+import { validateRules } from './validate.js';
+
+/** Why a host could not provide a file. */
+export type LoadFailure = 'not-found' | 'unreadable' | 'too-large';
+
+/** Thrown by a host's `readFile` (any other error counts as `unreadable`). */
+export class ManifestLoadError extends Error {
+  override readonly name = 'ManifestLoadError';
+  constructor(
+    readonly kind: LoadFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A content-addressed store: bytes by digest (`sha256:<hex>`), or null when absent. */
+export interface CasStore {
+  get(digest: string): Promise<Uint8Array | string | null>;
+}
+
+/** Where bases come from. */
+export interface ManifestHost {
+  /** The bytes of a manifest file; throws `ManifestLoadError` when it cannot. */
+  readFile(path: string): Promise<Uint8Array | string>;
+  /** The store for `cas://` references; without one they are reported as not found. */
+  cas?: CasStore;
+}
+
+export interface ResolveOptions extends ParseManifestOptions {
+  host: ManifestHost;
+  /** How many `extends` links may be followed. Default 16. */
+  maxDepth?: number;
+}
+
+export const MAX_EXTENDS_DEPTH = 16;
+
+const EXTENDS_CODES: Record<LoadFailure, DiagnosticCode> = {
+  'not-found': 'extends-not-found',
+  unreadable: 'extends-unreadable',
+  'too-large': 'extends-too-large',
+};
+
+/**
+ * True when a base's diagnostic is about a field a descendant writes, so the value it is
+ * about is not the one in use. Unknown keys and syntax errors stay: they are the base's own.
+ */
+function overridden(d: Diagnostic, descendants: readonly ManifestSource[]): boolean {
+  if (d.code === 'unknown-key' || d.code.startsWith('toml-')) return false;
+  const field = /^([a-z_]+)\.([a-z_]+)/.exec(d.path);
+  return field !== null && descendants.some((s) => s.writes([field[1]!, field[2]!]));
+}
+
+/** The child's written fields over the base: tables merge key by key, arrays replace whole. */
+export function mergeManifests(
+  base: Manifest,
+  child: Manifest,
+  childSource: ManifestSource,
+): Manifest {
+  const merged = structuredCloneManifest(base);
+  for (const section of SECTIONS) {
+    const from = sectionOf(child, section.key);
+    const to = sectionOf(merged, section.key);
+    for (const field of section.fields) {
+      if (childSource.writes([section.key, field.key])) to[field.prop] = from[field.prop];
+    }
+  }
+  merged.extends = '';
+  merged.sourcePath = child.sourcePath;
+  return merged;
+}
+
+function structuredCloneManifest(m: Manifest): Manifest {
+  return {
+    workload: { ...m.workload },
+    kernel: { ...m.kernel, modules: [...m.kernel.modules] },
+    security: { ...m.security, capabilities: [...m.security.capabilities] },
+    resources: { ...m.resources },
+    network: { ...m.network, dns: [...m.network.dns], ports: [...m.network.ports] },
+    storage: { ...m.storage, volumes: m.storage.volumes.map((v) => ({ ...v })) },
+    extends: m.extends,
+    sourcePath: m.sourcePath,
+  };
+}
+
+/**
+ * Parses a manifest, loads and merges its `extends` chain through `host`, and validates
+ * the merged result. The returned manifest has `extends` resolved (empty); `sources`
+ * lists the files, child first.
+ */
+export async function resolveManifest(
+  source: string | Uint8Array,
+  options: ResolveOptions,
+): Promise<ManifestResult> {
+  const maxDepth = options.maxDepth ?? MAX_EXTENDS_DEPTH;
+  const chain: ReadManifest[] = [readManifest(source, options)];
+  const names = [chain[0]!.source.file];
+  const diagnostics: Diagnostic[] = [...chain[0]!.diagnostics];
+  let complete = true;
+  for (;;) {
+    const current = chain[chain.length - 1]!;
+    const ref = current.manifest.extends;
+    if (ref === '') break;
+    const at = current.source.entry(['extends'])!;
+    const report = (code: DiagnosticCode, message: string) => {
+      diagnostics.push(
+        diagnostic(code, message, 'extends', current.source.location(at.node.start, at.node.end)),
+      );
+      complete = false;
+    };
+    const digest = ref.startsWith('cas://') ? parseCasReference(ref) : null;
+    if (ref.startsWith('cas://') ? digest === null : ref.startsWith('/') || ref === '') {
+      complete = false; // already reported as extends-invalid
+      break;
+    }
+    const name = digest !== null ? ref : joinPath(dirname(current.source.file), ref);
+    if (names.includes(name)) {
+      report('extends-cycle', `extends cycle: ${[...names, name].join(' → ')}`);
+      break;
+    }
+    if (chain.length > maxDepth) {
+      report(
+        'extends-too-deep',
+        `the extends chain is more than ${maxDepth} deep: ${[...names, name].join(' → ')}`,
+      );
+      break;
+    }
+    let bytes: Uint8Array | string | null;
+    try {
+      bytes =
+        digest !== null
+          ? ((await options.host.cas?.get(digest)) ?? null)
+          : await options.host.readFile(name);
+    } catch (error) {
+      const kind = error instanceof ManifestLoadError ? error.kind : 'unreadable';
+      report(
+        EXTENDS_CODES[kind],
+        `cannot load base manifest '${name}': ${(error as Error).message}`,
+      );
+      break;
+    }
+    if (bytes === null) {
+      report(
+        'extends-not-found',
+        options.host.cas === undefined
+          ? `cannot load '${ref}': no content-addressed store is configured`
+          : `content-addressed object ${digest} is not in the store`,
+      );
+      break;
+    }
+    if (digest !== null) {
+      const actual = `sha256:${sha256Hex(bytes)}`;
+      if (actual !== digest) {
+        report(
+          'extends-integrity',
+          `content-addressed object ${digest} does not match its digest (its bytes hash to ${actual})`,
+        );
+        break;
+      }
+    }
+    const base = readManifest(bytes, { ...options, path: name });
+    chain.push(base);
+    names.push(name);
+    diagnostics.push(
+      ...base.diagnostics.filter(
+        (d) =>
+          !overridden(
+            d,
+            chain.slice(0, -1).map((r) => r.source),
+          ),
+      ),
+    );
+  }
+  let manifest = chain[chain.length - 1]!.manifest;
+  for (let i = chain.length - 2; i >= 0; i--)
+    manifest = mergeManifests(manifest, chain[i]!.manifest, chain[i]!.source);
+  const sources = chain.map((r) => r.source);
+  if (!chain.some((r) => r.syntaxErrors)) {
+    diagnostics.push(...validateRules(manifest, sources, { unresolvedBase: !complete }));
+  }
+  return { manifest, diagnostics: sortDiagnostics(diagnostics), sources };
+}

@@ -1,0 +1,75 @@
+/**
+ * A manifest source: the located tree a manifest was built from (a TOML file or a JSON
+ * value), the file it came from, and how to turn its spans into line/column locations.
+ * Diagnostics look positions up here only when they are reported.
+ */
+import type { Position } from '../errors.js';
+import type { LocatedEntry, LocatedTable, LocatedValue } from '../located.js';
+import type { Location } from './diagnostics.js';
+
+/** A path into a manifest: keys and array indexes (`['storage', 'volumes', 1, 'host']`). */
+export type FieldPath = readonly (string | number)[];
+
+/** `storage.volumes[1].host` */
+export function formatPath(path: FieldPath): string {
+  let out = '';
+  for (const step of path) {
+    out += typeof step === 'number' ? `[${step}]` : out === '' ? step : `.${step}`;
+  }
+  return out;
+}
+
+export class ManifestSource {
+  constructor(
+    /** The file name used in diagnostics (`''` for in-memory input). */
+    readonly file: string,
+    readonly root: LocatedTable,
+    /** Offset to position; `null` for sources without text (JSON values). */
+    private readonly position: ((offset: number) => Position) | null,
+  ) {}
+
+  /** The entry at `path`, if this source wrote it. */
+  entry(path: FieldPath): LocatedEntry | undefined {
+    let node: LocatedValue = this.root;
+    let found: LocatedEntry | undefined;
+    for (const step of path) {
+      if (typeof step === 'number') {
+        if (node.type !== 'array' || step >= node.items.length) return undefined;
+        const item: LocatedValue = node.items[step]!;
+        found = { key: String(step), start: item.start, end: item.end, node: item };
+        node = item;
+      } else {
+        if (node.type !== 'table') return undefined;
+        found = node.entries.get(step);
+        if (found === undefined) return undefined;
+        node = found.node;
+      }
+    }
+    return found;
+  }
+
+  /** True when this source writes `path`. */
+  writes(path: FieldPath): boolean {
+    return this.entry(path) !== undefined;
+  }
+
+  /** The location of `[start, end)`. */
+  location(start: number, end: number): Location {
+    if (this.position === null)
+      return { file: this.file, line: 0, column: 0, endLine: 0, endColumn: 0 };
+    const from = this.position(start);
+    const to = this.position(end);
+    return {
+      file: this.file,
+      line: from.line,
+      column: from.column,
+      endLine: to.line,
+      endColumn: to.column,
+    };
+  }
+
+  /** The start of the source (for problems with no better place, like a missing table). */
+  start(): Location {
+    return this.location(0, 0);
+  }
+}

@@ -1,0 +1,10 @@
+/** `volt-manifest/node`: the Node-only parts (file loading, the directory CAS store). */
+export {
+  loadManifest,
+  readManifestFile,
+  nodeHost,
+  DirectoryCasStore,
+  DEFAULT_MAX_BYTES,
+  type LoadManifestOptions,
+  type NodeHostOptions,
+} from './load.js';

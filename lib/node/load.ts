@@ -1,0 +1,129 @@
+/**
+ * Node-only loading: manifests from files, bases from the file system, and the default
+ * content-addressed store, a directory laid out as `<root>/sha256/<hex>`.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ManifestResult } from '../manifest/read.js';
+import {
+  type CasStore,
+  type LoadFailure,
+  type ManifestHost,
+  ManifestLoadError,
+  resolveManifest,
+} from '../manifest/resolve.js';
+import { diagnostic, type DiagnosticCode } from '../manifest/diagnostics.js';
+import { emptyManifest } from '../manifest/model.js';
+
+/** Files larger than this are refused (a manifest is a few kilobytes). */
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Reads a file as bytes, refusing directories and oversized files with a clear reason. */
+export async function readManifestFile(
+  path: string,
+  maxBytes = DEFAULT_MAX_BYTES,
+): Promise<Uint8Array> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw loadError(error, path);
+  }
+  if (info.isDirectory()) throw new ManifestLoadError('unreadable', `${path} is a directory`);
+  if (!info.isFile()) throw new ManifestLoadError('unreadable', `${path} is not a regular file`);
+  if (info.size > maxBytes) {
+    throw new ManifestLoadError(
+      'too-large',
+      `${path} is ${info.size} bytes (the limit is ${maxBytes})`,
+    );
+  }
+  try {
+    const bytes = await readFile(path);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (error) {
+    throw loadError(error, path);
+  }
+}
+
+function loadError(error: unknown, path: string): ManifestLoadError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new ManifestLoadError('not-found', `${path} does not exist`);
+  if (code === 'EISDIR') return new ManifestLoadError('unreadable', `${path} is a directory`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new ManifestLoadError('unreadable', `${path}: permission denied`);
+  return new ManifestLoadError('unreadable', `${path}: ${(error as Error).message}`);
+}
+
+/** The default CAS store: `<root>/sha256/<hex>`. Integrity is checked by the resolver. */
+export class DirectoryCasStore implements CasStore {
+  constructor(
+    readonly root: string,
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
+  ) {}
+
+  async get(digest: string): Promise<Uint8Array | null> {
+    const [algorithm, hex] = digest.split(':');
+    if (algorithm !== 'sha256' || hex === undefined || !/^[0-9a-f]{64}$/.test(hex)) return null;
+    try {
+      return await readManifestFile(join(this.root, 'sha256', hex), this.maxBytes);
+    } catch (error) {
+      if (error instanceof ManifestLoadError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+}
+
+export interface NodeHostOptions {
+  /** The content-addressed store for `cas://` references. */
+  cas?: CasStore;
+  maxBytes?: number;
+}
+
+/** A host that reads bases from the file system. */
+export function nodeHost(options: NodeHostOptions = {}): ManifestHost {
+  const host: ManifestHost = { readFile: (path) => readManifestFile(path, options.maxBytes) };
+  if (options.cas !== undefined) host.cas = options.cas;
+  return host;
+}
+
+const FILE_CODES: Record<LoadFailure, DiagnosticCode> = {
+  'not-found': 'file-not-found',
+  unreadable: 'file-unreadable',
+  'too-large': 'file-too-large',
+};
+
+export interface LoadManifestOptions extends NodeHostOptions {
+  /** A directory CAS store root, used when `cas` is not given. */
+  casRoot?: string;
+}
+
+/**
+ * Loads a manifest file, resolves its `extends` chain from the file system (and the
+ * CAS store) and validates the result. A file that cannot be read gives a result with a
+ * `file-*` diagnostic rather than an exception.
+ */
+export async function loadManifest(
+  path: string,
+  options: LoadManifestOptions = {},
+): Promise<ManifestResult> {
+  const cas =
+    options.cas ??
+    (options.casRoot !== undefined ? new DirectoryCasStore(options.casRoot) : undefined);
+  const hostOptions: NodeHostOptions = { ...options };
+  if (cas !== undefined) hostOptions.cas = cas;
+  const host = nodeHost(hostOptions);
+  let bytes: Uint8Array | string;
+  try {
+    bytes = await host.readFile(path);
+  } catch (error) {
+    const kind = error instanceof ManifestLoadError ? error.kind : 'unreadable';
+    const at = { file: path, line: 0, column: 0, endLine: 0, endColumn: 0 };
+    return {
+      manifest: { ...emptyManifest(), sourcePath: path },
+      diagnostics: [diagnostic(FILE_CODES[kind], (error as Error).message, '', at)],
+      sources: [],
+    };
+  }
+  return resolveManifest(bytes, { path, host });
+}

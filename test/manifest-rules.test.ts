@@ -1,0 +1,516 @@
+/**
+ * Every diagnostic code has a failing manifest here that asserts the code, the line and
+ * the column (and good manifests of each mode have none).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DIAGNOSTIC_CODES, parseManifest, type Diagnostic } from '../lib/index.js';
+
+/** A valid manifest; `edit` replaces or adds lines by section. */
+const GOOD = `[workload]
+name = "web"
+mode = "container"
+image = "registry.example.com/web:1.2"
+`;
+
+function diagnosticsOf(source: string): Diagnostic[] {
+  return parseManifest(source, { path: 'm.toml' }).diagnostics;
+}
+
+/** Asserts one diagnostic with `code` at `line:column`, and returns it. */
+function expectAt(
+  source: string,
+  code: string,
+  line: number,
+  column: number,
+  message?: RegExp,
+): Diagnostic {
+  const all = diagnosticsOf(source);
+  const found = all.filter((d) => d.code === code);
+  assert.equal(
+    found.length,
+    1,
+    `${code} in:\n${source}\ngot: ${all.map((d) => `${d.code}@${d.line}:${d.column}`).join(', ')}`,
+  );
+  const d = found[0]!;
+  assert.deepEqual([d.line, d.column], [line, column], `${code}: ${d.message}`);
+  assert.equal(d.file, 'm.toml');
+  assert.equal(
+    d.severity,
+    DIAGNOSTIC_CODES[code as keyof typeof DIAGNOSTIC_CODES]?.severity ?? 'error',
+  );
+  if (message) assert.match(d.message, message);
+  return d;
+}
+
+export const checkedCodes = new Set<string>();
+function rule(
+  code: string,
+  source: string,
+  line: number,
+  column: number,
+  message?: RegExp,
+  path?: string,
+) {
+  checkedCodes.add(code);
+  it(`${code} at ${line}:${column}`, () => {
+    const d = expectAt(source, code, line, column, message);
+    if (path !== undefined) assert.equal(d.path, path);
+  });
+}
+
+describe('good manifests', () => {
+  const goods: Record<string, string> = {
+    container: GOOD,
+    'hybrid-native': `[workload]\nname = "svc"\nmode = "hybrid-native"\nimage = "x"\n[kernel]\npath = "/boot/vmlinuz"\n`,
+    'hybrid-kvm': `[workload]\nname = "vm-1"\nmode = "hybrid-kvm"\n[kernel]\nversion = "6.1.15-volt"\npath = "/var/lib/volt/vmlinuz"\nmodules = ["virtio_net", "overlay"]\ncmdline = "console=ttyS0 quiet"\n[storage]\nrootfs = "cas://sha256:${'a'.repeat(64)}"\nwritable_layer = "tmpfs"\n`,
+    'hybrid-emulated': `[workload]\nname = "arm"\nmode = "hybrid-emulated"\n[storage]\nrootfs = "/srv/rootfs/arm"\n`,
+    everything: `extends = "../base/web.toml"
+[workload]
+name = "a1"
+mode = "container"
+image = "x"
+description = "d"
+[security]
+landlock_profile = "/etc/volt/landlock.json"
+seccomp_profile = "unconfined"
+capabilities = ["CAP_NET_BIND_SERVICE", "CAP_CHECKPOINT_RESTORE"]
+read_only_rootfs = true
+[resources]
+memory_limit = "2GiB"
+memory_soft = "1.5G"
+cpu_weight = 10000
+cpu_set = "0-3,8,10-11"
+io_weight = 1
+pids_max = 4194304
+[network]
+mode = "bridge"
+address = "2001:db8::10/64"
+dns = ["10.0.0.2", "::1", "::ffff:192.0.2.1"]
+ports = ["8080:80", "127.0.0.1:8443:443/tcp", "[::1]:53:53/udp", "53:53/tcp"]
+[storage]
+writable_layer = "none"
+[[storage.volumes]]
+host = "/srv/a"
+container = "/data/"
+readonly = true
+[[storage.volumes]]
+host = "/srv/b"
+container = "/data2"
+`,
+  };
+  for (const [name, source] of Object.entries(goods)) {
+    it(`${name} has no diagnostics`, () => assert.deepEqual(diagnosticsOf(source), []));
+  }
+});
+
+describe('structure diagnostics', () => {
+  rule('toml-duplicate-key', `${GOOD}name = "again"\n`, 5, 1, /duplicate key 'name'/);
+  checkedCodes.add('toml-syntax');
+  it('reports every syntax error, and still builds what parsed', () => {
+    const result = parseManifest(
+      '[workload]\nname = "web\nmode = container\nimage = "x"\n[resources]\ncpu_weight = 0\n',
+    );
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`),
+      ['toml-newline-in-string@2:8', 'toml-invalid-value@3:8', 'cpu-weight-out-of-range@6:14'],
+    );
+    assert.equal(result.manifest.workload.image, 'x');
+  });
+  rule(
+    'unknown-key',
+    `${GOOD}imag = "y"\n`,
+    5,
+    1,
+    /unknown key 'imag' in \[workload\] \(did you mean 'image'\?\)/,
+    'workload.imag',
+  );
+  it('suggests the right section for a key in the wrong table', () => {
+    expectAt(
+      `${GOOD}cpu_weight = 5\n`,
+      'unknown-key',
+      5,
+      1,
+      /did you mean 'cpu_weight' in \[resources\]\?/,
+    );
+    expectAt(`[workloads]\nname = "x"\n`, 'unknown-key', 1, 2, /did you mean 'workload'/);
+  });
+  rule(
+    'wrong-type',
+    `${GOOD}[resources]\ncpu_weight = "100"\n`,
+    6,
+    14,
+    /expected an integer, got a string "100"/,
+  );
+  it('names expected and actual types everywhere', () => {
+    expectAt(
+      `${GOOD}[kernel]\nmodules = "x"\n`,
+      'wrong-type',
+      6,
+      11,
+      /expected an array of strings, got a string/,
+    );
+    expectAt(
+      `${GOOD}[kernel]\nmodules = ["a", 1]\n`,
+      'wrong-type',
+      6,
+      17,
+      /expected a string, got an integer 1/,
+    );
+    expectAt(`workload = 1\n`, 'wrong-type', 1, 12, /expected a table/);
+    expectAt(
+      `${GOOD}[security]\nread_only_rootfs = "yes"\n`,
+      'wrong-type',
+      6,
+      20,
+      /expected a boolean/,
+    );
+    expectAt(`${GOOD}[storage]\nvolumes = [1]\n`, 'wrong-type', 6, 12, /expected a table/);
+    expectAt(`${GOOD}[storage]\nvolumes = "x"\n`, 'wrong-type', 6, 11, /array of tables/);
+    expectAt(
+      `${GOOD}[resources]\npids_max = 1979-05-27\n`,
+      'wrong-type',
+      6,
+      12,
+      /got a local date 1979-05-27/,
+    );
+  });
+  rule(
+    'missing-required',
+    `[workload]\nmode = "container"\nimage = "x"\n`,
+    1,
+    1,
+    /needs 'name'/,
+    'workload.name',
+  );
+  it('reports a missing table at the start of the file, a missing volume key at its header', () => {
+    const all = diagnosticsOf(`[storage]\nrootfs = "/r"\n`);
+    assert.deepEqual(
+      all.map((d) => `${d.code}:${d.path}@${d.line}:${d.column}`),
+      ['missing-required:workload.name@1:1', 'missing-required:workload.mode@1:1'],
+    );
+    expectAt(
+      `${GOOD}[[storage.volumes]]\nhost = "/a"\n`,
+      'missing-required',
+      5,
+      1,
+      /volume 0 needs 'container'/,
+    );
+  });
+});
+
+describe('field rules', () => {
+  rule('extends-invalid', `extends = "/abs/base.toml"\n${GOOD}`, 1, 11, /relative path/);
+  it('checks content-addressed extends references', () => {
+    expectAt(`extends = "cas://sha256:ABC"\n${GOOD}`, 'extends-invalid', 1, 11, /64/);
+    expectAt(
+      `extends = "cas://sha256:${'A'.repeat(64)}"\n${GOOD}`,
+      'extends-invalid',
+      1,
+      11,
+      /lowercase/,
+    );
+    expectAt(
+      `extends = "cas://md5:${'a'.repeat(32)}"\n${GOOD}`,
+      'extends-invalid',
+      1,
+      11,
+      /cas:\/\/sha256:/,
+    );
+  });
+  rule('workload-name-invalid', GOOD.replace('"web"', '"-web"'), 2, 8, /cannot start with '-'/);
+  it('checks every part of the DNS label rule', () => {
+    expectAt(
+      GOOD.replace('"web"', `"${'a'.repeat(64)}"`),
+      'workload-name-invalid',
+      2,
+      8,
+      /64 characters/,
+    );
+    expectAt(GOOD.replace('"web"', '""'), 'workload-name-invalid', 2, 8, /empty/);
+    expectAt(GOOD.replace('"web"', '"web_1"'), 'workload-name-invalid', 2, 8, /'_'/);
+    expectAt(GOOD.replace('"web"', '"web-"'), 'workload-name-invalid', 2, 8, /end with/);
+  });
+  rule(
+    'workload-mode-invalid',
+    GOOD.replace('"container"', '"containr"'),
+    3,
+    8,
+    /did you mean 'container'/,
+  );
+  rule('workload-image-empty', GOOD.replace('"registry.example.com/web:1.2"', '""'), 4, 9);
+  rule('kernel-version-invalid', `${GOOD}[kernel]\nversion = "6"\n`, 6, 11);
+  it('accepts and rejects kernel versions', () => {
+    for (const good of ['6.1', '6.1.15', '5.15.0-91-generic', '6.1-rc1']) {
+      assert.deepEqual(
+        diagnosticsOf(
+          `[workload]\nname = "a"\nmode = "hybrid-emulated"\nimage = "x"\n[kernel]\nversion = "${good}"\n`,
+        ),
+        [],
+        good,
+      );
+    }
+    for (const bad of ['6.x', '6.1.2.3', '6.1-', 'v6.1', '6.1-rc 1']) {
+      expectAt(`${GOOD}[kernel]\nversion = "${bad}"\n`, 'kernel-version-invalid', 6, 11);
+    }
+  });
+  rule('kernel-path-not-absolute', `${GOOD}[kernel]\npath = "boot/vmlinuz"\n`, 6, 8);
+  rule('kernel-module-invalid', `${GOOD}[kernel]\nmodules = ["ok", "not ok"]\n`, 6, 18);
+  rule(
+    'kernel-module-duplicate',
+    `${GOOD}[kernel]\nmodules = ["a", "b", "a"]\n`,
+    6,
+    22,
+    /listed twice \(first at index 0\)/,
+  );
+  rule(
+    'kernel-cmdline-control-character',
+    `${GOOD}[kernel]\ncmdline = "quiet\\tdebug"\n`,
+    6,
+    11,
+    /U\+0009/,
+  );
+  rule(
+    'landlock-profile-invalid',
+    `${GOOD}[security]\nlandlock_profile = "stict"\n`,
+    6,
+    20,
+    /did you mean 'strict'/,
+  );
+  rule(
+    'seccomp-profile-invalid',
+    `${GOOD}[security]\nseccomp_profile = "relative/path.json"\n`,
+    6,
+    19,
+  );
+  rule(
+    'capability-unknown',
+    `${GOOD}[security]\ncapabilities = ["CAP_CHOWN", "NET_ADMIN"]\n`,
+    6,
+    30,
+    /did you mean 'CAP_NET_ADMIN'/,
+  );
+  it('suggests the closest capability', () => {
+    expectAt(
+      `${GOOD}[security]\ncapabilities = ["CAP_NET_BIND_SERVCE"]\n`,
+      'capability-unknown',
+      6,
+      17,
+      /CAP_NET_BIND_SERVICE/,
+    );
+  });
+  rule(
+    'capability-duplicate',
+    `${GOOD}[security]\ncapabilities = ["CAP_KILL", "CAP_KILL"]\n`,
+    6,
+    29,
+  );
+  rule(
+    'memory-size-invalid',
+    `${GOOD}[resources]\nmemory_limit = "1.5X"\n`,
+    6,
+    16,
+    /unknown unit 'X'/,
+  );
+  it('parses sizes', () => {
+    for (const good of ['512M', '1.5G', '2GiB', '1Ti', '4096', '100B', 'max', '0.5K']) {
+      assert.deepEqual(diagnosticsOf(`${GOOD}[resources]\nmemory_limit = "${good}"\n`), [], good);
+    }
+    for (const [bad, why] of [
+      ['', /start with a number/],
+      ['1.3K', /whole number of bytes/],
+      ['G', /start with a number/],
+      ['1.G', /digits after the decimal point/],
+      ['1GB2', /unknown suffix/],
+      ['999999999T', /too large/],
+      ['1k', /uppercase/],
+    ] as const) {
+      expectAt(`${GOOD}[resources]\nmemory_limit = "${bad}"\n`, 'memory-size-invalid', 6, 16, why);
+    }
+  });
+  rule(
+    'memory-soft-exceeds-limit',
+    `${GOOD}[resources]\nmemory_limit = "1G"\nmemory_soft = "1025M"\n`,
+    7,
+    15,
+  );
+  it('treats max as unlimited', () => {
+    assert.deepEqual(
+      diagnosticsOf(`${GOOD}[resources]\nmemory_limit = "max"\nmemory_soft = "64G"\n`),
+      [],
+    );
+    expectAt(
+      `${GOOD}[resources]\nmemory_limit = "64G"\nmemory_soft = "max"\n`,
+      'memory-soft-exceeds-limit',
+      7,
+      15,
+    );
+  });
+  rule(
+    'cpu-weight-out-of-range',
+    `${GOOD}[resources]\ncpu_weight = 0\n`,
+    6,
+    14,
+    /0 is outside 1–10000/,
+  );
+  rule('cpuset-invalid', `${GOOD}[resources]\ncpu_set = "0-3,,4"\n`, 6, 11, /empty entry/);
+  it('checks cpusets', () => {
+    expectAt(
+      `${GOOD}[resources]\ncpu_set = "4-2"\n`,
+      'cpuset-invalid',
+      6,
+      11,
+      /start is after its end/,
+    );
+    expectAt(`${GOOD}[resources]\ncpu_set = "a"\n`, 'cpuset-invalid', 6, 11);
+    expectAt(`${GOOD}[resources]\ncpu_set = ""\n`, 'cpuset-invalid', 6, 11);
+  });
+  rule('io-weight-out-of-range', `${GOOD}[resources]\nio_weight = 10001\n`, 6, 13);
+  rule('pids-max-out-of-range', `${GOOD}[resources]\npids_max = 9223372036854775807\n`, 6, 12);
+  it('reports an integer beyond 64 bits as a TOML error', () => {
+    expectAt(
+      `${GOOD}[resources]\npids_max = 99999999999999999999\n`,
+      'toml-integer-overflow',
+      6,
+      12,
+    );
+  });
+  rule(
+    'network-mode-invalid',
+    `${GOOD}[network]\nmode = "bridged"\n`,
+    6,
+    8,
+    /did you mean 'bridge'/,
+  );
+  rule('network-address-invalid', `${GOOD}[network]\naddress = "10.0.0.256"\n`, 6, 11);
+  it('checks IP addresses and prefixes', () => {
+    for (const bad of [
+      '010.0.0.1',
+      '1.2.3',
+      '::1::2',
+      '2001:db8::/129',
+      'fe80::1%eth0',
+      '1:2:3:4:5:6:7:8:9',
+      '10.0.0.1/08',
+      'g::1',
+    ]) {
+      expectAt(`${GOOD}[network]\naddress = "${bad}"\n`, 'network-address-invalid', 6, 11);
+    }
+  });
+  rule(
+    'network-address-not-allowed',
+    `${GOOD}[network]\nmode = "host"\naddress = "10.0.0.2"\n`,
+    7,
+    11,
+  );
+  rule('dns-address-invalid', `${GOOD}[network]\ndns = ["1.1.1.1", "dns.example.com"]\n`, 6, 19);
+  it('rejects a prefix on a DNS server', () => {
+    expectAt(
+      `${GOOD}[network]\ndns = ["10.0.0.1/8"]\n`,
+      'dns-address-invalid',
+      6,
+      8,
+      /cannot have a \/prefix/,
+    );
+  });
+  rule('port-mapping-invalid', `${GOOD}[network]\nports = ["80:0"]\n`, 6, 10, /container port 0/);
+  it('checks port mappings', () => {
+    for (const [bad, why] of [
+      ['80', /hostPort:containerPort/],
+      ['1.2.3.4.5:80:80', /not an IPv4/],
+      ['::1:80:80', /hostPort:containerPort/],
+      ['[::1]80:80', /brackets|\[address\]/],
+      ['[zz]:80:80', /not an IPv6/],
+      ['080:80', /host port '080'/],
+      ['80:80/icmp', /tcp or udp/],
+      ['65536:1', /host port 65536/],
+    ] as const) {
+      expectAt(`${GOOD}[network]\nports = ["${bad}"]\n`, 'port-mapping-invalid', 6, 10, why);
+    }
+  });
+  rule('ports-not-allowed', `${GOOD}[network]\nmode = "none"\nports = ["80:80"]\n`, 7, 9);
+  rule('ports-ignored-in-host-mode', `${GOOD}[network]\nmode = "host"\nports = ["80:80"]\n`, 7, 9);
+  rule(
+    'port-duplicate',
+    `${GOOD}[network]\nports = ["8080:80", "8081:81", "10.0.0.1:8080:82/tcp"]\n`,
+    6,
+    32,
+    /already mapped by '8080:80'/,
+  );
+  it('tells udp from tcp for duplicates', () => {
+    assert.deepEqual(diagnosticsOf(`${GOOD}[network]\nports = ["53:53/udp", "53:53"]\n`), []);
+  });
+  rule('rootfs-invalid', `${GOOD}[storage]\nrootfs = "relative/rootfs"\n`, 6, 10);
+  rule('writable-layer-invalid', `${GOOD}[storage]\nwritable_layer = "btrfs"\n`, 6, 18);
+  rule(
+    'volume-path-not-absolute',
+    `${GOOD}[[storage.volumes]]\nhost = "/a"\ncontainer = "data"\n`,
+    7,
+    13,
+  );
+  rule(
+    'volume-path-traversal',
+    `${GOOD}[[storage.volumes]]\nhost = "/a/../../etc"\ncontainer = "/d"\n`,
+    6,
+    8,
+  );
+  rule(
+    'volume-container-root',
+    `${GOOD}[[storage.volumes]]\nhost = "/a"\ncontainer = "//"\n`,
+    7,
+    13,
+  );
+  rule(
+    'volume-container-duplicate',
+    `${GOOD}[[storage.volumes]]\nhost = "/a"\ncontainer = "/d"\n[[storage.volumes]]\nhost = "/b"\ncontainer = "/d/"\n`,
+    10,
+    13,
+    /already used by volume 0/,
+    'storage.volumes[1].container',
+  );
+  it('accepts volumes written as an inline array of tables', () => {
+    assert.deepEqual(
+      diagnosticsOf(
+        `${GOOD}[storage]\nvolumes = [{ host = "/a", container = "/b", readonly = true }]\n`,
+      ),
+      [],
+    );
+  });
+});
+
+describe('cross-field rules', () => {
+  rule(
+    'kernel-path-required',
+    `[workload]\nname = "vm"\nmode = "hybrid-kvm"\nimage = "x"\n[kernel]\nversion = "6.1"\n`,
+    5,
+    1,
+  );
+  it('points at the mode when there is no [kernel] table', () => {
+    expectAt(
+      `[workload]\nname = "vm"\nmode = "hybrid-native"\nimage = "x"\n`,
+      'kernel-path-required',
+      3,
+      8,
+    );
+  });
+  rule('kernel-ignored-in-container-mode', `${GOOD}\n[kernel]\nversion = "6.1"\n`, 6, 1);
+  rule('nothing-to-run', `[workload]\nname = "web"\nmode = "container"\n`, 1, 1);
+  rule(
+    'read-only-rootfs-with-overlay',
+    `${GOOD}[security]\nread_only_rootfs = true\n[storage]\nwritable_layer = "overlay"\n`,
+    8,
+    18,
+  );
+  it('does not require what a base may provide', () => {
+    assert.deepEqual(diagnosticsOf(`extends = "base.toml"\n[resources]\ncpu_weight = 5\n`), []);
+  });
+  it('reports a written zero, which Go would silently ignore', () => {
+    expectAt(`${GOOD}[resources]\npids_max = 0\n`, 'pids-max-out-of-range', 6, 12);
+    expectAt(
+      `[workload]\nname = ""\nmode = "container"\nimage = "x"\n`,
+      'workload-name-invalid',
+      2,
+      8,
+    );
+  });
+});

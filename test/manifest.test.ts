@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { Random } from '../bench/random.js';
+import {
+  casDigest,
+  emptyManifest,
+  encodeManifest,
+  hasCasRootfs,
+  isHybrid,
+  manifestDigest,
+  manifestFromJSON,
+  manifestToJSON,
+  needsKernel,
+  parseManifest,
+  sha256Hex,
+  validateManifest,
+  type Manifest,
+} from '../lib/index.js';
+import { randomManifest } from './manifest-gen.js';
+
+function manifests(count: number, seed: number): Manifest[] {
+  const random = new Random(seed);
+  return Array.from({ length: count }, () => randomManifest(random));
+}
+
+/** The manifest as parsed back from its own encoding (sourcePath aside). */
+function reparse(m: Manifest): Manifest {
+  const result = parseManifest(encodeManifest(m));
+  assert.deepEqual(result.diagnostics, [], encodeManifest(m));
+  return result.manifest;
+}
+
+describe('manifest round trips over generated manifests', () => {
+  const all = manifests(600, 7);
+
+  it('generates valid manifests (no diagnostics)', () => {
+    for (const m of all)
+      assert.deepEqual(validateManifest(m, [], { unresolvedBase: m.extends !== '' }), []);
+  });
+
+  it('parseManifest(encodeManifest(m)) gives m back', () => {
+    for (const m of all) assert.deepStrictEqual(reparse(m), m);
+  });
+
+  it('the encoding is idempotent and deterministic', () => {
+    for (const m of all) {
+      const text = encodeManifest(m);
+      assert.equal(encodeManifest(reparse(m)), text);
+      assert.equal(encodeManifest(structuredClone(m)), text);
+    }
+  });
+
+  it('the JSON round trip is lossless, through JSON text too', () => {
+    for (const m of all) {
+      const json = manifestToJSON(m);
+      const back = manifestFromJSON(JSON.parse(JSON.stringify(json)) as unknown);
+      assert.deepEqual(back.diagnostics, []);
+      assert.deepStrictEqual(back.manifest, m);
+      assert.deepStrictEqual(manifestFromJSON(JSON.stringify(json)).manifest, m);
+    }
+  });
+
+  it('the digest is stable and is the SHA-256 of the canonical text', () => {
+    for (const m of all.slice(0, 100)) {
+      const digest = manifestDigest(m);
+      assert.equal(digest, manifestDigest(reparse(m)));
+      assert.equal(
+        digest,
+        `sha256:${createHash('sha256').update(encodeManifest(m), 'utf8').digest('hex')}`,
+      );
+    }
+  });
+});
+
+describe('canonical encoding', () => {
+  it('puts extends first, sections and fields in model order, empty ones left out', () => {
+    const source = `[storage]
+writable_layer = "tmpfs"
+[[storage.volumes]]
+container = "/b"
+host = "/a"
+[workload]
+image = "x"
+mode = "container"
+name = "web"
+[network]
+[resources]
+pids_max = 10
+cpu_weight = 5
+[security]
+read_only_rootfs = false
+`;
+    const m = parseManifest(`extends = "base.toml"\n${source}`).manifest;
+    assert.equal(
+      encodeManifest(m),
+      `extends = "base.toml"
+
+[workload]
+name = "web"
+mode = "container"
+image = "x"
+
+[resources]
+cpu_weight = 5
+pids_max = 10
+
+[storage]
+writable_layer = "tmpfs"
+
+[[storage.volumes]]
+host = "/a"
+container = "/b"
+`,
+    );
+  });
+
+  it('gives a known digest for a known manifest', () => {
+    const m = emptyManifest();
+    m.workload.name = 'web';
+    m.workload.mode = 'container';
+    m.workload.image = 'nginx';
+    assert.equal(
+      encodeManifest(m),
+      '[workload]\nname = "web"\nmode = "container"\nimage = "nginx"\n',
+    );
+    assert.equal(
+      manifestDigest(m),
+      `sha256:${sha256Hex('[workload]\nname = "web"\nmode = "container"\nimage = "nginx"\n')}`,
+    );
+  });
+});
+
+describe('JSON form', () => {
+  it('uses the Go names and omits empty fields except name, mode, host and container', () => {
+    const m = emptyManifest();
+    m.storage.volumes.push({ host: '', container: '', readOnly: false });
+    assert.deepEqual(manifestToJSON(m), {
+      workload: { name: '', mode: '' },
+      kernel: {},
+      security: {},
+      resources: {},
+      network: {},
+      storage: { volumes: [{ host: '', container: '' }] },
+    });
+    m.extends = 'b.toml';
+    m.security.readOnlyRootfs = true;
+    m.resources.cpuWeight = 3;
+    const json = manifestToJSON(m);
+    assert.equal(json['extends'], 'b.toml');
+    assert.deepEqual(json['security'], { read_only_rootfs: true });
+    assert.deepEqual(Object.keys(json), [
+      'workload',
+      'kernel',
+      'security',
+      'resources',
+      'network',
+      'storage',
+      'extends',
+    ]);
+  });
+
+  it('validates with the same codes, pointing at JSON paths', () => {
+    const result = manifestFromJSON(
+      {
+        workload: { name: 'x', mode: 'container', image: 'i', extra: true },
+        resources: { cpu_weight: 0 },
+        storage: { volumes: [{ host: 'rel', container: '/c' }, null] },
+      },
+      { path: 'api.json' },
+    );
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.code} ${d.path} ${d.file}:${d.line}:${d.column}`),
+      [
+        'cpu-weight-out-of-range resources.cpu_weight api.json:0:0',
+        'unknown-key workload.extra api.json:0:0',
+        'volume-path-not-absolute storage.volumes[0].host api.json:0:0',
+        'wrong-type storage.volumes[1] api.json:0:0',
+      ],
+    );
+    assert.match(result.diagnostics[3]!.message, /got null/);
+  });
+
+  it('treats null members as absent and rejects non-objects and bad JSON text', () => {
+    const result = manifestFromJSON({
+      workload: { name: 'web', mode: 'container', image: null },
+      storage: { rootfs: '/r' },
+    });
+    assert.deepEqual(result.diagnostics, []);
+    assert.equal(manifestFromJSON('[1]').diagnostics[0]!.code, 'wrong-type');
+    assert.equal(
+      manifestFromJSON(null).diagnostics[0]!.message,
+      'a manifest must be a JSON object, got null',
+    );
+    const bad = manifestFromJSON('{"workload": ', { path: 'x.json' });
+    assert.equal(bad.diagnostics[0]!.code, 'json-syntax');
+    assert.equal(bad.diagnostics[0]!.file, 'x.json');
+  });
+});
+
+describe('helpers with the Go semantics', () => {
+  it('isHybrid, needsKernel, hasCasRootfs, casDigest', () => {
+    const m = emptyManifest();
+    const modes = ['container', 'hybrid-native', 'hybrid-kvm', 'hybrid-emulated', ''] as const;
+    assert.deepEqual(
+      modes.map((mode) => isHybrid({ ...m, workload: { ...m.workload, mode } })),
+      [false, true, true, true, false],
+    );
+    assert.deepEqual(
+      modes.map((mode) => needsKernel({ ...m, workload: { ...m.workload, mode } })),
+      [false, true, true, false, false],
+    );
+    const rootfs = (value: string) => ({ ...m, storage: { ...m.storage, rootfs: value } });
+    assert.equal(hasCasRootfs(rootfs('cas://')), false);
+    assert.equal(hasCasRootfs(rootfs('cas://x')), true);
+    assert.equal(casDigest(rootfs('cas://sha256:ab')), 'sha256:ab');
+    assert.equal(casDigest(rootfs('/srv/root')), '');
+  });
+});
+
+describe('SHA-256', () => {
+  it('matches the FIPS 180-4 vectors and node:crypto', () => {
+    assert.equal(sha256Hex(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    assert.equal(
+      sha256Hex('abc'),
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+    assert.equal(
+      sha256Hex('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'),
+      '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
+    );
+    assert.equal(
+      sha256Hex('a'.repeat(1_000_000)),
+      'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0',
+    );
+    const random = new Random(3);
+    for (let length = 0; length < 300; length++) {
+      const bytes = Uint8Array.from({ length }, () => random.int(0, 255));
+      assert.equal(
+        sha256Hex(bytes),
+        createHash('sha256').update(bytes).digest('hex'),
+        `length ${length}`,
+      );
+    }
+    const text = 'é😀\u0000\uFFFF';
+    assert.equal(sha256Hex(text), createHash('sha256').update(text, 'utf8').digest('hex'));
+  });
+});

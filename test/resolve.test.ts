@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  ManifestLoadError,
+  encodeManifest,
+  resolveManifest,
+  sha256Hex,
+  type Diagnostic,
+  type ManifestHost,
+} from '../lib/index.js';
+import { DirectoryCasStore, loadManifest } from '../lib/node/index.js';
+
+function memoryHost(files: Record<string, string>, cas?: Record<string, string>): ManifestHost {
+  const host: ManifestHost = {
+    readFile: async (path) => {
+      const text = files[path];
+      if (text === undefined) throw new ManifestLoadError('not-found', `${path} does not exist`);
+      return text;
+    },
+  };
+  if (cas !== undefined) host.cas = { get: async (digest) => cas[digest] ?? null };
+  return host;
+}
+
+const show = (list: Diagnostic[]) =>
+  list.map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.path}`);
+
+const BASE = `[workload]
+name = "base"
+mode = "container"
+image = "registry.example.com/base:1"
+description = "from the base"
+
+[resources]
+memory_limit = "1G"
+cpu_weight = 50
+
+[network]
+ports = ["8080:80"]
+
+[[storage.volumes]]
+host = "/srv/base"
+container = "/data"
+`;
+
+describe('resolveManifest', () => {
+  it('merges base first, child keys over it: tables key by key, arrays whole', async () => {
+    const child = `extends = "../base/web.toml"
+[workload]
+name = "child"
+[resources]
+cpu_weight = 200
+[network]
+ports = ["9090:90"]
+`;
+    const result = await resolveManifest(child, {
+      path: 'apps/child.toml',
+      host: memoryHost({ 'base/web.toml': BASE }),
+    });
+    assert.deepEqual(result.diagnostics, []);
+    const m = result.manifest;
+    assert.equal(m.extends, '');
+    assert.equal(m.sourcePath, 'apps/child.toml');
+    assert.deepEqual(m.workload, {
+      name: 'child',
+      mode: 'container',
+      image: 'registry.example.com/base:1',
+      description: 'from the base',
+    });
+    assert.equal(m.resources.memoryLimit, '1G');
+    assert.equal(m.resources.cpuWeight, 200);
+    assert.deepEqual(m.network.ports, ['9090:90']);
+    assert.deepEqual(m.storage.volumes, [
+      { host: '/srv/base', container: '/data', readOnly: false },
+    ]);
+    assert.deepEqual(
+      result.sources.map((s) => s.file),
+      ['apps/child.toml', 'base/web.toml'],
+    );
+  });
+
+  it('points each diagnostic at the file that wrote the value, base or child', async () => {
+    const base = BASE.replace('cpu_weight = 50', 'cpu_weight = 0').replace(
+      'memory_limit = "1G"',
+      'memory_limit = "1Q"',
+    );
+    const child =
+      'extends = "base.toml"\n[resources]\nmemory_soft = "2G"\ncpu_weight = 70\n[network]\nmode = "none"\n';
+    const result = await resolveManifest(child, {
+      path: 'c.toml',
+      host: memoryHost({ 'base.toml': base }),
+    });
+    assert.deepEqual(show(result.diagnostics), [
+      'memory-size-invalid base.toml:8:16 resources.memory_limit',
+      'ports-not-allowed base.toml:12:9 network.ports',
+    ]);
+    // cpu_weight = 0 in the base is overridden by the child, so it is not reported.
+  });
+
+  it('checks cross-field rules on the merged manifest', async () => {
+    const child = 'extends = "base.toml"\n[resources]\nmemory_soft = "2G"\n';
+    const result = await resolveManifest(child, {
+      path: 'c.toml',
+      host: memoryHost({ 'base.toml': BASE }),
+    });
+    assert.deepEqual(show(result.diagnostics), [
+      'memory-soft-exceeds-limit c.toml:3:15 resources.memory_soft',
+    ]);
+    const needsKernel = 'extends = "base.toml"\n[workload]\nmode = "hybrid-kvm"\n';
+    const kvm = await resolveManifest(needsKernel, {
+      path: 'k.toml',
+      host: memoryHost({ 'base.toml': BASE }),
+    });
+    assert.deepEqual(show(kvm.diagnostics), ['kernel-path-required k.toml:3:8 kernel.path']);
+  });
+
+  it('reports a cycle with the whole chain', async () => {
+    const host = memoryHost({
+      'a.toml': `extends = "b.toml"\n${BASE}`,
+      'b.toml': 'extends = "./c.toml"\n',
+      'c.toml': 'extends = "a.toml"\n',
+    });
+    const result = await resolveManifest(`extends = "a.toml"\n`, { path: 'main.toml', host });
+    const cycle = result.diagnostics.find((d) => d.code === 'extends-cycle')!;
+    assert.equal(cycle.message, 'extends cycle: main.toml → a.toml → b.toml → c.toml → a.toml');
+    assert.deepEqual([cycle.file, cycle.line, cycle.column], ['c.toml', 1, 11]);
+    const self = await resolveManifest('extends = "self.toml"\n', {
+      path: 'self.toml',
+      host: memoryHost({}),
+    });
+    assert.equal(self.diagnostics[0]!.code, 'extends-cycle');
+  });
+
+  it('follows at most 16 links', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 20; i++) files[`l${i}.toml`] = `extends = "l${i + 1}.toml"\n`;
+    files['l16.toml'] = BASE;
+    const ok = await resolveManifest('extends = "l1.toml"\n', {
+      path: 'l0.toml',
+      host: memoryHost(files),
+    });
+    assert.deepEqual(ok.diagnostics, []);
+    assert.equal(ok.sources.length, 17);
+    files['l16.toml'] = 'extends = "l17.toml"\n';
+    files['l17.toml'] = BASE;
+    const deep = await resolveManifest('extends = "l1.toml"\n', {
+      path: 'l0.toml',
+      host: memoryHost(files),
+    });
+    const d = deep.diagnostics.find((x) => x.code === 'extends-too-deep')!;
+    assert.equal(d.file, 'l16.toml');
+    assert.match(d.message, /more than 16 deep: l0.toml → l1.toml → .* → l17.toml$/);
+    const shallow = await resolveManifest('extends = "l1.toml"\n', {
+      path: 'l0.toml',
+      host: memoryHost(files),
+      maxDepth: 2,
+    });
+    assert.ok(shallow.diagnostics.some((x) => x.code === 'extends-too-deep'));
+  });
+
+  it('reports a missing base at the extends value, and does not require inherited keys', async () => {
+    const result = await resolveManifest('\n\nextends = "gone.toml"\n', {
+      path: 'x.toml',
+      host: memoryHost({}),
+    });
+    assert.deepEqual(show(result.diagnostics), ['extends-not-found x.toml:3:11 extends']);
+  });
+
+  it('resolves content-addressed bases and checks their integrity', async () => {
+    const digest = `sha256:${sha256Hex(BASE)}`;
+    const child = `extends = "cas://${digest}"\n[workload]\nname = "c"\n`;
+    const good = await resolveManifest(child, {
+      path: 'c.toml',
+      host: memoryHost({}, { [digest]: BASE }),
+    });
+    assert.deepEqual(good.diagnostics, []);
+    assert.equal(good.manifest.workload.image, 'registry.example.com/base:1');
+    assert.equal(good.sources[1]!.file, `cas://${digest}`);
+    const tampered = await resolveManifest(child, {
+      path: 'c.toml',
+      host: memoryHost({}, { [digest]: BASE.replace('base:1', 'evil:1') }),
+    });
+    assert.equal(tampered.diagnostics[0]!.code, 'extends-integrity');
+    assert.match(tampered.diagnostics[0]!.message, /does not match its digest/);
+    const missing = await resolveManifest(child, { path: 'c.toml', host: memoryHost({}, {}) });
+    assert.match(missing.diagnostics[0]!.message, /is not in the store/);
+    const noStore = await resolveManifest(child, { path: 'c.toml', host: memoryHost({}) });
+    assert.match(noStore.diagnostics[0]!.message, /no content-addressed store/);
+  });
+
+  it('reports base syntax errors in the base file and skips cross-field rules', async () => {
+    const result = await resolveManifest('extends = "b.toml"\n', {
+      path: 'a.toml',
+      host: memoryHost({ 'b.toml': '[workload\n' }),
+    });
+    assert.deepEqual(show(result.diagnostics), ['toml-unterminated-table-header b.toml:1:10 ']);
+  });
+
+  it('maps a host error that is not a ManifestLoadError to extends-unreadable', async () => {
+    const host: ManifestHost = { readFile: async () => Promise.reject(new Error('disk on fire')) };
+    const result = await resolveManifest('extends = "b.toml"\n', { path: 'a.toml', host });
+    assert.equal(result.diagnostics[0]!.code, 'extends-unreadable');
+    assert.match(result.diagnostics[0]!.message, /disk on fire/);
+  });
+});
+
+describe('Node loader', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'volt-manifest-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'base'));
+  mkdirSync(join(dir, 'apps'));
+  mkdirSync(join(dir, 'cas', 'sha256'), { recursive: true });
+  writeFileSync(join(dir, 'base', 'web.toml'), BASE);
+  const digest = sha256Hex(BASE);
+  writeFileSync(join(dir, 'cas', 'sha256', digest), BASE);
+
+  it('loads a file and resolves a relative extends from its directory', async () => {
+    writeFileSync(
+      join(dir, 'apps', 'a.toml'),
+      'extends = "../base/web.toml"\n[workload]\nname = "a"\n',
+    );
+    const result = await loadManifest(join(dir, 'apps', 'a.toml'));
+    assert.deepEqual(result.diagnostics, []);
+    assert.equal(result.manifest.workload.name, 'a');
+    assert.equal(result.manifest.workload.image, 'registry.example.com/base:1');
+    assert.equal(encodeManifest(result.manifest).includes('extends'), false);
+  });
+
+  it('reads content-addressed bases from the directory store', async () => {
+    writeFileSync(join(dir, 'apps', 'cas.toml'), `extends = "cas://sha256:${digest}"\n`);
+    const store = new DirectoryCasStore(join(dir, 'cas'));
+    assert.equal(await store.get('sha256:nothex'), null);
+    assert.equal(await store.get(`sha256:${'0'.repeat(64)}`), null);
+    const result = await loadManifest(join(dir, 'apps', 'cas.toml'), { casRoot: join(dir, 'cas') });
+    assert.deepEqual(result.diagnostics, []);
+    writeFileSync(join(dir, 'cas', 'sha256', '1'.repeat(64)), 'tampered');
+    writeFileSync(
+      join(dir, 'apps', 'bad-cas.toml'),
+      `extends = "cas://sha256:${'1'.repeat(64)}"\n`,
+    );
+    const bad = await loadManifest(join(dir, 'apps', 'bad-cas.toml'), { cas: store });
+    assert.equal(bad.diagnostics[0]!.code, 'extends-integrity');
+  });
+
+  it('reports directories, missing and oversized files as diagnostics', async () => {
+    writeFileSync(join(dir, 'apps', 'dir.toml'), 'extends = "../base"\n');
+    const toDir = await loadManifest(join(dir, 'apps', 'dir.toml'));
+    assert.equal(toDir.diagnostics[0]!.code, 'extends-unreadable');
+    assert.match(toDir.diagnostics[0]!.message, /is a directory/);
+    writeFileSync(join(dir, 'apps', 'big.toml'), 'extends = "../base/web.toml"\n');
+    const big = await loadManifest(join(dir, 'apps', 'big.toml'), { maxBytes: 100 });
+    assert.equal(big.diagnostics[0]!.code, 'extends-too-large');
+    const missing = await loadManifest(join(dir, 'nope.toml'));
+    assert.deepEqual(
+      [missing.diagnostics[0]!.code, missing.diagnostics[0]!.line],
+      ['file-not-found', 0],
+    );
+    const directory = await loadManifest(dir);
+    assert.equal(directory.diagnostics[0]!.code, 'file-unreadable');
+    const tooBig = await loadManifest(join(dir, 'base', 'web.toml'), { maxBytes: 10 });
+    assert.equal(tooBig.diagnostics[0]!.code, 'file-too-large');
+  });
+});
