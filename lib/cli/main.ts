@@ -3,12 +3,21 @@
 import process from 'node:process';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
+import { checkCommand } from './check.js';
+import { fmtCommand } from './fmt.js';
+import { manifestCommand } from './manifest-commands.js';
 import { tomlCommand } from './toml-commands.js';
 import { VERSION } from '../version.js';
 
 const help = `Usage: volt-manifest <command> [options]
 
 Commands:
+  check PATH...       validate manifests (files or directories) and report every problem
+  fmt PATH...         rewrite manifests in canonical form (--check: only list changes)
+  json PATH           print a manifest as JSON
+  from-json PATH      print the canonical TOML of a manifest given as JSON
+  resolve PATH        print the manifest merged with its 'extends' chain
+  digest PATH         print the sha256 content address of a manifest
   toml decode|encode  toml-test decoder/encoder interfaces (TOML <-> tagged JSON)
 
 Options:
@@ -19,6 +28,12 @@ Exit status: 0 success, 1 errors found or invalid input, 2 usage error.
 `;
 
 const commands: Record<string, (argv: readonly string[], io: Io) => Promise<number>> = {
+  check: checkCommand,
+  fmt: fmtCommand,
+  json: manifestCommand('json'),
+  'from-json': manifestCommand('from-json'),
+  resolve: manifestCommand('resolve'),
+  digest: manifestCommand('digest'),
   toml: tomlCommand,
 };
 

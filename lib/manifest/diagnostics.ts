@@ -300,6 +300,12 @@ export const DIAGNOSTIC_CODES = {
     summary: 'A manifest file is larger than the loader accepts (16 MiB by default).',
     example: 'volt-manifest check huge.toml',
   },
+  'internal-error': {
+    severity: 'error',
+    summary:
+      'The checker itself failed on this file (a bug in volt-manifest; the message has the details). Other files are still checked.',
+    example: '(none: please report it)',
+  },
   'json-syntax': {
     severity: 'error',
     summary: 'The JSON text given to `manifestFromJSON` is not valid JSON.',

@@ -1,0 +1,115 @@
+/** `volt-manifest check`: validate manifests and report every problem. */
+import process from 'node:process';
+import { type Diagnostic, diagnostic, hasErrors } from '../manifest/diagnostics.js';
+import { checkManifests } from '../node/batch.js';
+import { UsageError, parseArgs } from './args.js';
+import { expandPaths } from './files.js';
+import type { Io } from './io.js';
+import {
+  SourceCache,
+  formatGithub,
+  formatHuman,
+  formatJson,
+  summary,
+  type OutputFormat,
+} from './report.js';
+
+export const checkHelp = `Usage: volt-manifest check [options] PATH...
+
+Checks manifests: files, or directories searched recursively for *.toml. Resolves
+'extends', validates, and prints every diagnostic. A file that cannot be read is
+reported and the others are still checked.
+
+Options:
+  --format FORMAT   human (default), json (one array of diagnostics) or github
+                    (workflow annotations)
+  --no-color        no colours (they are only used on a terminal, never with NO_COLOR)
+  --exit-zero       exit 0 even when errors are found (report only)
+  --workers N       worker threads for large sets (default: all cores)
+  --cas-root DIR    directory store for cas://sha256:... bases (<DIR>/sha256/<hex>);
+                    default: $VOLT_CAS_ROOT
+  -h, --help        show this help
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+`;
+
+/** Problems with the paths themselves, as diagnostics. */
+function pathDiagnostics(
+  problems: Awaited<ReturnType<typeof expandPaths>>['problems'],
+): Diagnostic[] {
+  return problems
+    .filter((p) => p.reason !== 'symlink')
+    .map((p) =>
+      diagnostic(p.reason === 'not-found' ? 'file-not-found' : 'file-unreadable', p.message, '', {
+        file: p.path,
+        line: 0,
+        column: 0,
+        endLine: 0,
+        endColumn: 0,
+      }),
+    );
+}
+
+/** The same diagnostic can come from a base checked on its own and through a child. */
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}\u0000${d.line}\u0000${d.column}\u0000${d.code}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export async function checkCommand(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, {
+    format: { value: true, choices: ['human', 'json', 'github'] },
+    'no-color': {},
+    'exit-zero': {},
+    workers: { value: true },
+    'cas-root': { value: true },
+    help: {},
+    h: {},
+  });
+  if (args.options.has('help') || args.options.has('h')) {
+    io.stdout(checkHelp);
+    return 0;
+  }
+  if (args.positionals.length === 0) throw new UsageError("'check' needs at least one PATH");
+  const format = (args.options.get('format') ?? 'human') as OutputFormat;
+  const color = io.color && !args.options.has('no-color');
+  const workersText = args.options.get('workers');
+  let workers: number | undefined;
+  if (workersText !== undefined) {
+    workers = Number(workersText);
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new UsageError('--workers needs a positive whole number');
+  }
+  const casRoot =
+    (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
+
+  const { files, problems } = await expandPaths(args.positionals, true);
+  for (const p of problems) if (p.reason === 'symlink') io.stderr(`note: ${p.message}\n`);
+  const progress = io.stderrIsTTY && files.length > 200;
+  const results = await checkManifests(files, {
+    ...(workers !== undefined ? { workers } : {}),
+    ...(casRoot !== undefined ? { casRoot } : {}),
+    ...(progress ? { onProgress: (done, total) => io.stderr(`\rchecking ${done}/${total}`) } : {}),
+  });
+  if (progress) io.stderr('\r\u001b[K');
+  const diagnostics = dedupe([
+    ...pathDiagnostics(problems),
+    ...results.flatMap((r) => r.diagnostics),
+  ]);
+  const checked = files.length;
+
+  if (format === 'json') io.stdout(formatJson(diagnostics));
+  else if (format === 'github') io.stdout(diagnostics.map(formatGithub).join(''));
+  else {
+    const sources = new SourceCache();
+    io.stdout(diagnostics.map((d) => formatHuman(d, color, sources)).join('\n'));
+    if (diagnostics.length > 0) io.stdout('\n');
+    io.stdout(summary(diagnostics, checked, color));
+  }
+  return hasErrors(diagnostics) && !args.options.has('exit-zero') ? 1 : 0;
+}

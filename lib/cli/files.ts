@@ -1,0 +1,76 @@
+/** Turning command-line paths into the list of manifest files. */
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface Expansion {
+  /** Files to process, in order, without duplicates. */
+  files: string[];
+  /** Paths that could not be used: missing, unreadable, special files, links not followed. */
+  problems: { path: string; reason: 'not-found' | 'unreadable' | 'symlink'; message: string }[];
+}
+
+/**
+ * Files as given (any name), directories walked recursively for `*.toml` files in sorted
+ * order. Symbolic links found inside directories are not followed (so a walk never leaves
+ * the tree or loops); with `followLinks: false` a link given directly is refused too.
+ */
+export async function expandPaths(
+  paths: readonly string[],
+  followLinks: boolean,
+): Promise<Expansion> {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const problems: Expansion['problems'] = [];
+  const add = (file: string) => {
+    if (!seen.has(file)) {
+      seen.add(file);
+      files.push(file);
+    }
+  };
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      problems.push({
+        path: dir,
+        reason: 'unreadable',
+        message: `${dir}: ${(error as Error).message}`,
+      });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        if (entry.name.endsWith('.toml')) {
+          problems.push({
+            path,
+            reason: 'symlink',
+            message: `${path}: a symbolic link, not followed`,
+          });
+        }
+      } else if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() && entry.name.endsWith('.toml')) add(path);
+    }
+  };
+  for (const path of paths) {
+    let info;
+    try {
+      info = await lstat(path);
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      problems.push({
+        path,
+        reason: missing ? 'not-found' : 'unreadable',
+        message: missing ? `${path} does not exist` : `${path}: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    if (info.isSymbolicLink() && !followLinks) {
+      problems.push({ path, reason: 'symlink', message: `${path}: a symbolic link, not followed` });
+    } else if (info.isDirectory()) await walk(path);
+    else add(path);
+  }
+  return { files, problems };
+}

@@ -1,0 +1,124 @@
+/** `json`, `from-json`, `resolve` and `digest`: one manifest in, one result out. */
+import process from 'node:process';
+import { hasErrors, type Diagnostic } from '../manifest/diagnostics.js';
+import { encodeManifest, manifestDigest } from '../manifest/encode.js';
+import { manifestFromJSON, manifestToJSON } from '../manifest/json.js';
+import { type ManifestResult, parseManifest } from '../manifest/read.js';
+import { ManifestLoadError, resolveManifest } from '../manifest/resolve.js';
+import { DirectoryCasStore, loadManifest, nodeHost, readManifestFile } from '../node/load.js';
+import { UsageError, parseArgs } from './args.js';
+import type { Io } from './io.js';
+import { SourceCache, formatHuman } from './report.js';
+
+const COMMON = `  --cas-root DIR   directory store for cas://sha256:... bases (default: $VOLT_CAS_ROOT)
+  -h, --help       show this help
+
+PATH '-' reads standard input. Problems go to stderr; with errors, nothing is written
+to stdout and the exit status is 1.
+`;
+
+export const jsonHelp = `Usage: volt-manifest json [--resolved] PATH
+
+Prints the manifest as JSON (the Go json names; empty fields left out).
+
+  --resolved       merge the 'extends' chain first
+${COMMON}`;
+
+export const fromJsonHelp = `Usage: volt-manifest from-json PATH
+
+Reads a manifest in its JSON form and prints its canonical TOML.
+
+${COMMON}`;
+
+export const resolveHelp = `Usage: volt-manifest resolve PATH
+
+Prints the manifest merged with its 'extends' chain, in canonical TOML.
+
+${COMMON}`;
+
+export const digestHelp = `Usage: volt-manifest digest [--resolved] PATH
+
+Prints sha256:<hex> of the manifest's canonical TOML (its content address).
+
+  --resolved       digest the manifest merged with its 'extends' chain
+${COMMON}`;
+
+async function readInput(path: string, io: Io): Promise<Uint8Array> {
+  return path === '-' ? io.readStdin() : readManifestFile(path);
+}
+
+/** Prints the problems; true when there were errors (the command then fails). */
+function report(diagnostics: readonly Diagnostic[], io: Io): boolean {
+  const sources = new SourceCache();
+  for (const d of diagnostics) io.stderr(formatHuman(d, io.color, sources));
+  return hasErrors(diagnostics);
+}
+
+async function load(
+  path: string,
+  resolved: boolean,
+  casRoot: string | undefined,
+  io: Io,
+): Promise<ManifestResult> {
+  const cas = casRoot !== undefined ? new DirectoryCasStore(casRoot) : undefined;
+  if (path !== '-') {
+    if (resolved) return loadManifest(path, cas !== undefined ? { cas } : {});
+    return parseManifest(await readManifestFile(path), { path });
+  }
+  const bytes = await io.readStdin();
+  if (!resolved) return parseManifest(bytes, { path: '<stdin>' });
+  return resolveManifest(bytes, {
+    path: '<stdin>',
+    host: nodeHost(cas !== undefined ? { cas } : {}),
+  });
+}
+
+export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest') {
+  const help = {
+    json: jsonHelp,
+    'from-json': fromJsonHelp,
+    resolve: resolveHelp,
+    digest: digestHelp,
+  }[name];
+  return async (argv: readonly string[], io: Io): Promise<number> => {
+    const args = parseArgs(argv, {
+      ...(name === 'json' || name === 'digest' ? { resolved: {} } : {}),
+      'cas-root': { value: true },
+      help: {},
+      h: {},
+    });
+    if (args.options.has('help') || args.options.has('h')) {
+      io.stdout(help);
+      return 0;
+    }
+    if (args.positionals.length !== 1) throw new UsageError(`'${name}' takes exactly one PATH`);
+    const path = args.positionals[0]!;
+    const casRoot =
+      (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
+    try {
+      if (name === 'from-json') {
+        const text = new TextDecoder().decode(await readInput(path, io));
+        const result = manifestFromJSON(text, { path: path === '-' ? '<stdin>' : path });
+        if (report(result.diagnostics, io)) return 1;
+        io.stdout(encodeManifest(result.manifest));
+        return 0;
+      }
+      const result = await load(
+        path,
+        name === 'resolve' || args.options.has('resolved'),
+        casRoot,
+        io,
+      );
+      if (report(result.diagnostics, io)) return 1;
+      if (name === 'json')
+        io.stdout(`${JSON.stringify(manifestToJSON(result.manifest), null, 2)}\n`);
+      else if (name === 'resolve') io.stdout(encodeManifest(result.manifest));
+      else io.stdout(`${manifestDigest(result.manifest)}\n`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof ManifestLoadError)) throw error;
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+  };
+}

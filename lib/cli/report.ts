@@ -1,0 +1,97 @@
+/** Printing diagnostics: for people (with code frames), as JSON, or as GitHub annotations. */
+import { readFileSync } from 'node:fs';
+import { renderCodeFrame } from '../errors.js';
+import type { Diagnostic } from '../manifest/diagnostics.js';
+
+export type OutputFormat = 'human' | 'json' | 'github';
+
+const paint = (on: boolean, code: string) => (text: string) =>
+  on ? `\u001b[${code}m${text}\u001b[0m` : text;
+
+/** Source lines of files, read once, for code frames. */
+export class SourceCache {
+  private readonly texts = new Map<string, string[] | null>();
+
+  line(file: string, line: number): string | undefined {
+    if (!this.texts.has(file)) {
+      let lines: string[] | null = null;
+      try {
+        if (!file.startsWith('cas://') && file !== '')
+          lines = readFileSync(file, 'utf8').split(/\r?\n/);
+      } catch {
+        lines = null;
+      }
+      this.texts.set(file, lines);
+    }
+    return this.texts.get(file)?.[line - 1];
+  }
+}
+
+/** `file:line:column: error CODE message`, a code frame, for one diagnostic. */
+export function formatHuman(d: Diagnostic, color: boolean, sources: SourceCache): string {
+  const bold = paint(color, '1');
+  const severity =
+    d.severity === 'error' ? paint(color, '31;1')('error') : paint(color, '33;1')('warning');
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file || '<input>';
+  const path = d.line === 0 && d.path !== '' ? ` (at ${d.path})` : '';
+  let out = `${bold(where)}: ${severity} ${paint(color, '2')(d.code)} ${d.message}${path}\n`;
+  const text = d.line > 0 ? sources.line(d.file, d.line) : undefined;
+  if (text !== undefined) {
+    const frame = renderCodeFrame(text, d.line, d.column, d.endLine, d.endColumn);
+    const [source, caret] = frame.split('\n');
+    out += `${source}\n${paint(color, d.severity === 'error' ? '31' : '33')(caret!)}\n`;
+  }
+  return out;
+}
+
+/** One line of the summary: counts of errors and warnings over the files checked. */
+export function summary(diagnostics: readonly Diagnostic[], files: number, color: boolean): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const checked = `${files} file${files === 1 ? '' : 's'} checked`;
+  if (diagnostics.length === 0) return `${paint(color, '32')('✔')} ${checked}, no problems\n`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const affected = new Set(diagnostics.map((d) => d.file)).size;
+  const mark = errors > 0 ? paint(color, '31')('✖') : paint(color, '33')('⚠');
+  return `${mark} ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(affected, 'file')} (${checked})\n`;
+}
+
+/** The JSON form: one array of every diagnostic. */
+export function formatJson(diagnostics: readonly Diagnostic[]): string {
+  const rows = diagnostics.map((d) => ({
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    endLine: d.endLine,
+    endColumn: d.endColumn,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    path: d.path,
+  }));
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** A GitHub Actions workflow command: `::error file=…,line=…::message`. */
+export function formatGithub(d: Diagnostic): string {
+  const props = [`file=${escapeProperty(d.file)}`];
+  if (d.line > 0) {
+    props.push(
+      `line=${d.line}`,
+      `col=${d.column}`,
+      `endLine=${d.endLine}`,
+      `endColumn=${d.endColumn}`,
+    );
+  }
+  props.push(`title=${escapeProperty(d.code)}`);
+  const path = d.path !== '' ? ` (${d.path})` : '';
+  return `::${d.severity} ${props.join(',')}::${escapeData(d.message + path)}\n`;
+}

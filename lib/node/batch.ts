@@ -1,0 +1,107 @@
+/**
+ * Checking many manifests: a pool of worker threads, each loading, resolving and
+ * validating files; results come back in input order and one bad file never stops the
+ * rest. Small sets are checked on the calling thread (starting workers costs more).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type Diagnostic, diagnostic } from '../manifest/diagnostics.js';
+import { type LoadManifestOptions, loadManifest } from './load.js';
+
+export interface CheckResult {
+  path: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface CheckOptions extends Pick<LoadManifestOptions, 'casRoot' | 'maxBytes'> {
+  /** Worker threads; default: the machine's available parallelism. 1 checks in-thread. */
+  workers?: number;
+  /** Called after each batch of files with how many are done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Below this many files, workers are not worth their start-up time. */
+export const MIN_FILES_FOR_WORKERS = 64;
+/** Files handed to a worker at a time: small enough to balance, large enough to amortize messages. */
+const BATCH = 32;
+
+/** Checks one file; an unexpected failure becomes an `internal-error` diagnostic. */
+export async function checkOne(path: string, options: CheckOptions = {}): Promise<CheckResult> {
+  try {
+    const loadOptions: LoadManifestOptions = {};
+    if (options.casRoot !== undefined) loadOptions.casRoot = options.casRoot;
+    if (options.maxBytes !== undefined) loadOptions.maxBytes = options.maxBytes;
+    const result = await loadManifest(path, loadOptions);
+    return { path, diagnostics: result.diagnostics };
+  } catch (error) {
+    const message = `internal error while checking: ${error instanceof Error ? error.message : String(error)}`;
+    return {
+      path,
+      diagnostics: [
+        diagnostic('internal-error', message, '', {
+          file: path,
+          line: 0,
+          column: 0,
+          endLine: 0,
+          endColumn: 0,
+        }),
+      ],
+    };
+  }
+}
+
+/** Checks every file; results are in the order of `paths`. */
+export async function checkManifests(
+  paths: readonly string[],
+  options: CheckOptions = {},
+): Promise<CheckResult[]> {
+  const workers = Math.max(
+    1,
+    Math.min(options.workers ?? availableParallelism(), Math.ceil(paths.length / BATCH)),
+  );
+  if (workers === 1 || paths.length < MIN_FILES_FOR_WORKERS) return checkInThread(paths, options);
+  const results: CheckResult[] = new Array<CheckResult>(paths.length);
+  let next = 0;
+  let done = 0;
+  const workerOptions = { casRoot: options.casRoot, maxBytes: options.maxBytes };
+  const run = (worker: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      const send = () => {
+        if (next >= paths.length) {
+          void worker.terminate().then(() => resolve(), reject);
+          return;
+        }
+        const start = next;
+        next = Math.min(paths.length, next + BATCH);
+        worker.postMessage({ start, paths: paths.slice(start, next), options: workerOptions });
+      };
+      worker.on('message', (message: { start: number; results: CheckResult[] }) => {
+        message.results.forEach((result, i) => (results[message.start + i] = result));
+        done += message.results.length;
+        options.onProgress?.(done, paths.length);
+        send();
+      });
+      worker.on('error', reject);
+      send();
+    });
+  const pool = Array.from(
+    { length: workers },
+    () => new Worker(new URL('./check-worker.js', import.meta.url)),
+  );
+  await Promise.all(pool.map(run));
+  return results;
+}
+
+async function checkInThread(
+  paths: readonly string[],
+  options: CheckOptions,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const path of paths) {
+    results.push(await checkOne(path, options));
+    if (results.length % BATCH === 0 || results.length === paths.length) {
+      options.onProgress?.(results.length, paths.length);
+    }
+  }
+  return results;
+}
