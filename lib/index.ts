@@ -64,3 +64,5 @@ export {
   checkAddress,
   type PortMapping,
 } from './manifest/checks.js';
+export { manifestJsonSchema } from './manifest/schema.js';
+export { formatManifest, type FormatOutcome } from './manifest/format.js';

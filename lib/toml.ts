@@ -1,7 +1,14 @@
 /**
  * `volt-manifest/toml`: a zero-dependency TOML 1.0/1.1 engine.
  */
-export { parse, parseLocated, parseStream, type TomlTable } from './parse.js';
+export {
+  parse,
+  parseLocated,
+  parseLocatedRecovering,
+  parseStream,
+  type RecoveringParse,
+  type TomlTable,
+} from './parse.js';
 export { DEFAULT_MAX_DEPTH, type ParseOptions } from './options.js';
 export { stringify, type StringifyOptions } from './stringify.js';
 export {

@@ -52,6 +52,8 @@ export interface FieldSpec {
   required?: boolean;
   /** Checks a written value (only values actually written are checked). */
   rule?: (value: never, report: Report) => void;
+  /** The codes the rule reports (for the reference docs). */
+  codes?: readonly DiagnosticCode[];
   /** For the docs and the JSON Schema. */
   description: string;
   /** Allowed values, for enumerations (docs, schema). */
@@ -193,6 +195,7 @@ export const EXTENDS_FIELD: FieldSpec = {
   prop: 'extends',
   type: 'string',
   rule: checkExtends,
+  codes: ['extends-invalid'],
   description:
     'A base manifest to inherit from: a path relative to this manifest, or `cas://sha256:<64 lowercase hex>`.',
 };
@@ -231,6 +234,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           if (problem !== null)
             report('workload-name-invalid', `workload name '${value}' ${problem}`);
         },
+        codes: ['workload-name-invalid'],
         description:
           'Workload name, a DNS label (it becomes a machine/host name): 1–63 of `a-z 0-9 -`.',
       },
@@ -241,6 +245,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         required: true,
         rule: oneOf(MODES, 'workload-mode-invalid', 'mode'),
         values: MODES,
+        codes: ['workload-mode-invalid'],
         description: 'Execution mode.',
       },
       {
@@ -251,6 +256,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           if (value === '')
             report('workload-image-empty', 'image is empty (remove it or name an image)');
         },
+        codes: ['workload-image-empty'],
         description: 'Container image; non-empty when present.',
       },
       { key: 'description', prop: 'description', type: 'string', description: 'Free text.' },
@@ -269,6 +275,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           if (problem !== null)
             report('kernel-version-invalid', `kernel version '${value}' ${problem}`);
         },
+        codes: ['kernel-version-invalid'],
         description: 'Kernel version, `MAJOR.MINOR[.PATCH][-suffix]`.',
       },
       {
@@ -276,6 +283,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         prop: 'path',
         type: 'string',
         rule: absolutePath('kernel-path-not-absolute', 'kernel path'),
+        codes: ['kernel-path-not-absolute'],
         description:
           'Absolute path to the kernel image; required by `hybrid-native` and `hybrid-kvm`.',
       },
@@ -291,6 +299,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           });
           reportDuplicates(value, 'kernel-module-duplicate', 'kernel module', report);
         },
+        codes: ['kernel-module-invalid', 'kernel-module-duplicate'],
         description: 'Kernel modules to load (`A-Za-z0-9_-`); a duplicate is a warning.',
       },
       {
@@ -302,6 +311,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           if (problem !== null)
             report('kernel-cmdline-control-character', `kernel cmdline ${problem}`);
         },
+        codes: ['kernel-cmdline-control-character'],
         description: 'Kernel command line; free text without control characters.',
       },
     ],
@@ -323,6 +333,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           );
         },
         values: LANDLOCK_PROFILES,
+        codes: ['landlock-profile-invalid'],
         description:
           'Landlock policy: a built-in profile, or an absolute path to a policy file (custom).',
       },
@@ -339,6 +350,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           );
         },
         values: SECCOMP_PROFILES,
+        codes: ['seccomp-profile-invalid'],
         description: 'Seccomp profile: a built-in profile, or an absolute path to a profile.',
       },
       {
@@ -358,6 +370,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           reportDuplicates(value, 'capability-duplicate', 'capability', report);
         },
         values: CAPABILITIES,
+        codes: ['capability-unknown', 'capability-duplicate'],
         description: 'Linux capabilities to keep, as `CAP_*` names; a duplicate is a warning.',
       },
       {
@@ -377,6 +390,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         prop: 'memoryLimit',
         type: 'string',
         rule: checkSize('memory_limit'),
+        codes: ['memory-size-invalid'],
         description: 'Hard memory limit: `512M`, `1.5G`, `2GiB`, … or `max`.',
       },
       {
@@ -384,6 +398,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         prop: 'memorySoft',
         type: 'string',
         rule: checkSize('memory_soft'),
+        codes: ['memory-size-invalid'],
         description: 'Soft memory limit (same format); must not exceed `memory_limit`.',
       },
       {
@@ -392,6 +407,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         type: 'integer',
         rule: inRange(1, 10000, 'cpu-weight-out-of-range', 'cpu_weight'),
         range: [1, 10000],
+        codes: ['cpu-weight-out-of-range'],
         description: 'CPU weight (cgroup v2 `cpu.weight`).',
       },
       {
@@ -402,6 +418,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           const problem = checkCpuset(value);
           if (problem !== null) report('cpuset-invalid', `cpu_set '${value}' ${problem}`);
         },
+        codes: ['cpuset-invalid'],
         description: 'CPUs to run on, a cpuset list like `0-3,8,10-11`.',
       },
       {
@@ -410,6 +427,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         type: 'integer',
         rule: inRange(1, 10000, 'io-weight-out-of-range', 'io_weight'),
         range: [1, 10000],
+        codes: ['io-weight-out-of-range'],
         description: 'IO weight (cgroup v2 `io.weight`).',
       },
       {
@@ -418,6 +436,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         type: 'integer',
         rule: inRange(1, 4194304, 'pids-max-out-of-range', 'pids_max'),
         range: [1, 4194304],
+        codes: ['pids-max-out-of-range'],
         description: 'Maximum number of processes.',
       },
     ],
@@ -432,6 +451,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         type: 'string',
         rule: oneOf(NETWORK_MODES, 'network-mode-invalid', 'network mode'),
         values: NETWORK_MODES,
+        codes: ['network-mode-invalid'],
         description: 'Network topology.',
       },
       {
@@ -442,6 +462,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           const problem = checkAddress(value, true);
           if (problem !== null) report('network-address-invalid', `address '${value}': ${problem}`);
         },
+        codes: ['network-address-invalid'],
         description:
           'IPv4 or IPv6 address with an optional `/prefix`; not with mode `host` or `none`.',
       },
@@ -456,6 +477,7 @@ export const SECTIONS: readonly SectionSpec[] = [
               report('dns-address-invalid', `DNS server '${server}': ${problem}`, [i]);
           });
         },
+        codes: ['dns-address-invalid'],
         description: 'DNS servers, as IPv4 or IPv6 addresses.',
       },
       {
@@ -463,6 +485,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         prop: 'ports',
         type: 'strings',
         rule: checkPorts,
+        codes: ['port-mapping-invalid', 'port-duplicate'],
         description:
           'Published ports, `[hostIP:]hostPort:containerPort[/tcp|/udp]`; not with mode `none`, a warning with mode `host`.',
       },
@@ -488,6 +511,7 @@ export const SECTIONS: readonly SectionSpec[] = [
             report('rootfs-invalid', `rootfs '${value}' ${problem} (or use cas://sha256:<hex>)`);
           }
         },
+        codes: ['rootfs-invalid'],
         description: 'Root filesystem: an absolute path or `cas://sha256:<64 lowercase hex>`.',
       },
       {
@@ -495,6 +519,12 @@ export const SECTIONS: readonly SectionSpec[] = [
         prop: 'volumes',
         type: 'volumes',
         rule: checkVolumes,
+        codes: [
+          'volume-path-not-absolute',
+          'volume-path-traversal',
+          'volume-container-root',
+          'volume-container-duplicate',
+        ],
         description: 'Bind mounts, as `[[storage.volumes]]` tables.',
       },
       {
@@ -503,6 +533,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         type: 'string',
         rule: oneOf(WRITABLE_LAYER_MODES, 'writable-layer-invalid', 'writable layer'),
         values: WRITABLE_LAYER_MODES,
+        codes: ['writable-layer-invalid'],
         description: 'How the writable layer over the rootfs is made.',
       },
     ],

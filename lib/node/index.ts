@@ -8,3 +8,4 @@ export {
   type LoadManifestOptions,
   type NodeHostOptions,
 } from './load.js';
+export { checkManifests, checkOne, type CheckOptions, type CheckResult } from './batch.js';

@@ -1,0 +1,398 @@
+/** The CLI run as a user runs it: a spawned process, real files in a temporary directory. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { projectRoot } from './helpers.js';
+
+const cli = `${projectRoot}dist/lib/cli/main.js`;
+const examples = `${projectRoot}examples`;
+
+function run(
+  args: string[],
+  options: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    input: options.input ?? '',
+    cwd: options.cwd ?? projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', ...options.env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const temp = mkdtempSync(join(tmpdir(), 'volt-cli-'));
+after(() => rmSync(temp, { recursive: true, force: true }));
+let counter = 0;
+function workdir(): string {
+  const dir = join(temp, `w${counter++}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+const GOOD = '[workload]\nname = "web"\nmode = "container"\nimage = "nginx"\n';
+
+describe('check', () => {
+  it('exits 0 on valid manifests and prints a summary', () => {
+    const result = run(['check', 'examples/container.toml', 'examples/apps']);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.equal(result.stdout, '✔ 2 files checked, no problems\n');
+  });
+
+  it('reports every problem with a code frame and exits 1', () => {
+    const result = run(['check', 'examples/broken']);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stdout,
+      /^examples\/broken\/bad-port\.toml:8:21: error port-mapping-invalid port mapping '80:70000': container port 70000 is not from 1 to 65535\n8 \| ports = \["8080:80", "80:70000", "8080:81"\]\n  \|                     \^{10}\n/,
+    );
+    assert.match(
+      result.stdout,
+      /examples\/broken\/typo-key\.toml:4:1: error unknown-key unknown key 'imag' in \[workload\] \(did you mean 'image'\?\)/,
+    );
+    assert.match(
+      result.stdout,
+      /examples\/broken\/kvm-without-kernel\.toml:3:8: error kernel-path-required/,
+    );
+    assert.match(
+      result.stdout,
+      /extends-cycle extends cycle: examples\/broken\/cycle-a\.toml → examples\/broken\/cycle-b\.toml → examples\/broken\/cycle-a\.toml/,
+    );
+    assert.match(result.stdout, /✖ 9 errors, 0 warnings in 6 files \(6 files checked\)\n$/);
+    assert.doesNotMatch(result.stdout, /\u001b\[/);
+  });
+
+  it('--exit-zero reports but exits 0 (npm start uses it)', () => {
+    const result = run(['check', 'examples', '--exit-zero']);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /✖ 9 errors, 0 warnings in 6 files \(13 files checked\)/);
+  });
+
+  it('--format json prints one array of diagnostics with every field', () => {
+    const result = run(['check', '--format', 'json', 'examples/broken/wrong-type.toml']);
+    assert.equal(result.status, 1);
+    assert.deepEqual(JSON.parse(result.stdout), [
+      {
+        file: 'examples/broken/wrong-type.toml',
+        line: 7,
+        column: 14,
+        endLine: 7,
+        endColumn: 20,
+        severity: 'error',
+        code: 'wrong-type',
+        message: 'resources.cpu_weight: expected an integer, got a string "high"',
+        path: 'resources.cpu_weight',
+      },
+      {
+        file: 'examples/broken/wrong-type.toml',
+        line: 8,
+        column: 12,
+        endLine: 8,
+        endColumn: 15,
+        severity: 'error',
+        code: 'wrong-type',
+        message: 'resources.pids_max: expected an integer, got a float 1.5',
+        path: 'resources.pids_max',
+      },
+    ]);
+    assert.equal(run(['check', '--format=json', 'examples/container.toml']).stdout, '[]\n');
+  });
+
+  it('--format github prints workflow annotations', () => {
+    const result = run(['check', '--format', 'github', 'examples/broken/typo-key.toml']);
+    assert.equal(result.status, 1);
+    assert.equal(
+      result.stdout,
+      '::error file=examples/broken/typo-key.toml,line=1,col=1,endLine=1,endColumn=11,title=nothing-to-run::nothing to run: set workload.image or storage.rootfs (workload.image)\n' +
+        "::error file=examples/broken/typo-key.toml,line=4,col=1,endLine=4,endColumn=5,title=unknown-key::unknown key 'imag' in [workload] (did you mean 'image'?) (workload.imag)\n",
+    );
+  });
+
+  it('reports unreadable, missing and binary files and still checks the rest', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'good.toml'), GOOD);
+    writeFileSync(join(dir, 'binary.toml'), Buffer.from([0x00, 0xff, 0xfe, 0x01]));
+    writeFileSync(join(dir, 'locked.toml'), GOOD);
+    chmodSync(join(dir, 'locked.toml'), 0o000);
+    mkdirSync(join(dir, 'nested', 'deeper'), { recursive: true });
+    writeFileSync(
+      join(dir, 'nested', 'deeper', 'bad.toml'),
+      `${GOOD}[resources]\ncpu_weight = 0\n`,
+    );
+    writeFileSync(join(dir, 'nested', 'notes.txt'), 'not a manifest');
+    spawnSync('mkfifo', [join(dir, 'fifo.toml')]);
+    const result = run([
+      'check',
+      '--format',
+      'json',
+      dir,
+      join(dir, 'missing.toml'),
+      join(dir, 'fifo.toml'),
+    ]);
+    assert.equal(result.status, 1);
+    const codes = (JSON.parse(result.stdout) as { file: string; code: string }[]).map(
+      (d) => `${d.file.slice(dir.length + 1)} ${d.code}`,
+    );
+    const rootCanRead = process.getuid?.() === 0;
+    assert.deepEqual(codes, [
+      'missing.toml file-not-found',
+      'binary.toml toml-control-character',
+      'binary.toml toml-invalid-utf8',
+      ...(rootCanRead ? [] : ['locked.toml file-unreadable']),
+      'nested/deeper/bad.toml cpu-weight-out-of-range',
+      'fifo.toml file-unreadable',
+    ]);
+  });
+
+  it('checks a large set with worker threads, results in input order', () => {
+    const dir = workdir();
+    const files: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const name = join(dir, `m${String(i).padStart(3, '0')}.toml`);
+      writeFileSync(
+        name,
+        i % 50 === 7 ? `${GOOD}[resources]\npids_max = 0\n` : GOOD.replace('web', `web-${i}`),
+      );
+      files.push(name);
+    }
+    const pooled = run(['check', '--format', 'json', '--workers', '2', dir]);
+    const single = run(['check', '--format', 'json', '--workers', '1', dir]);
+    assert.equal(pooled.status, 1);
+    assert.equal(pooled.stdout, single.stdout);
+    const reported = (JSON.parse(pooled.stdout) as { file: string }[]).map((d) => d.file);
+    assert.deepEqual(reported, [files[7], files[57], files[107]]);
+  });
+
+  it('colours only on a terminal and never with NO_COLOR', () => {
+    // Spawned with a pipe, stdout is not a TTY: no colour whatever the flags.
+    assert.doesNotMatch(run(['check', 'examples/broken/typo-key.toml']).stdout, /\u001b\[/);
+    assert.doesNotMatch(
+      run(['check', '--no-color', 'examples/broken/typo-key.toml'], { env: { NO_COLOR: '1' } })
+        .stdout,
+      /\u001b\[/,
+    );
+  });
+
+  it('prints a note for links inside a tree instead of following them', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'real.toml'), GOOD);
+    symlinkSync(join(dir, 'real.toml'), join(dir, 'link.toml'));
+    const result = run(['check', dir]);
+    assert.equal(result.status, 0);
+    assert.match(result.stderr, /link\.toml: a symbolic link, not followed/);
+    assert.match(result.stdout, /1 file checked/);
+  });
+});
+
+describe('fmt', () => {
+  it('rewrites in canonical form, carrying comments, and is then a no-op', () => {
+    const dir = workdir();
+    const file = join(dir, 'm.toml');
+    writeFileSync(
+      file,
+      '# header\n\n[resources]\ncpu_weight = 5 # five\n[workload]\n# the name\nname = "web"\nimage = "nginx"\nmode = "container"\n',
+    );
+    chmodSync(file, 0o640);
+    const result = run(['fmt', dir]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, `formatted ${file}\n`);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      '# header\n\n[workload]\n# the name\nname = "web"\nmode = "container"\nimage = "nginx"\n\n[resources]\ncpu_weight = 5 # five\n',
+    );
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    assert.deepEqual(readdirSync(dir), ['m.toml']);
+    const again = run(['fmt', file]);
+    assert.equal(again.status, 0);
+    assert.equal(again.stdout, '');
+  });
+
+  it('--check lists files that would change and exits 1, writing nothing', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'a.toml'), GOOD.replace('name = "web"\n', '') + 'name = "web"\n');
+    writeFileSync(join(dir, 'b.toml'), GOOD);
+    const before = readFileSync(join(dir, 'a.toml'), 'utf8');
+    const result = run(['fmt', '--check', dir]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, `${join(dir, 'a.toml')}\n`);
+    assert.match(result.stderr, /1 file would be reformatted/);
+    assert.equal(readFileSync(join(dir, 'a.toml'), 'utf8'), before);
+    assert.equal(run(['fmt', '--check', join(dir, 'b.toml')]).status, 0);
+  });
+
+  it('leaves files with errors, value comments or links untouched, and says why', () => {
+    const dir = workdir();
+    const broken = `${GOOD}[network]\nports = ["80:99999"]\n`;
+    writeFileSync(join(dir, 'errors.toml'), broken);
+    const syntax = '[workload\nname = "x"\n';
+    writeFileSync(join(dir, 'syntax.toml'), syntax);
+    const commented = `${GOOD}[network]\nports = [\n  "80:80", # web\n]\n`;
+    writeFileSync(join(dir, 'commented.toml'), commented);
+    symlinkSync(join(dir, 'errors.toml'), join(dir, 'link.toml'));
+    const result = run(['fmt', dir, join(dir, 'link.toml')]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /errors\.toml: not formatted: 1 error \(fix them first/);
+    assert.match(result.stderr, /syntax\.toml: not formatted: \d+ errors?/);
+    assert.match(
+      result.stderr,
+      /commented\.toml: not formatted: the comment at line 7 is inside a value/,
+    );
+    assert.match(result.stderr, /link\.toml: a symbolic link, not followed: left untouched/);
+    assert.equal(readFileSync(join(dir, 'errors.toml'), 'utf8'), broken);
+    assert.equal(readFileSync(join(dir, 'syntax.toml'), 'utf8'), syntax);
+    assert.equal(readFileSync(join(dir, 'commented.toml'), 'utf8'), commented);
+  });
+
+  it('reports a file it cannot write and leaves it whole', (t) => {
+    if (process.getuid?.() === 0) {
+      t.skip('running as root: directory permissions do not stop writes');
+      return;
+    }
+    const dir = workdir();
+    const file = join(dir, 'ro.toml');
+    const text =
+      'image = "nginx"\n'.replace('image', '[workload]\nimage') +
+      'name = "web"\nmode = "container"\n';
+    writeFileSync(file, text);
+    chmodSync(dir, 0o500);
+    const result = run(['fmt', file]);
+    chmodSync(dir, 0o700);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /cannot write/);
+    assert.equal(readFileSync(file, 'utf8'), text);
+  });
+});
+
+describe('json, from-json, resolve, digest', () => {
+  it('round-trips a manifest through JSON', () => {
+    const json = run(['json', 'examples/container.toml']);
+    assert.equal(json.status, 0);
+    const data = JSON.parse(json.stdout) as Record<string, Record<string, unknown>>;
+    assert.equal(data['workload']!['name'], 'web-frontend');
+    assert.equal(data['resources']!['cpu_weight'], 200);
+    const back = run(['from-json', '-'], { input: json.stdout });
+    assert.equal(back.status, 0, back.stderr);
+    const canonical = run(['resolve', 'examples/container.toml']).stdout;
+    assert.equal(back.stdout, canonical);
+  });
+
+  it('resolves extends and digests the canonical form', () => {
+    const resolved = run(['resolve', 'examples/apps/orders.toml']);
+    assert.equal(resolved.status, 0);
+    assert.match(resolved.stdout, /^\[workload\]\nname = "orders-api"\nmode = "container"\n/);
+    assert.doesNotMatch(resolved.stdout, /extends/);
+    const digest = run(['digest', '--resolved', 'examples/apps/orders.toml']);
+    const viaStdin = run(['digest', '-'], { input: resolved.stdout });
+    assert.match(digest.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    assert.equal(digest.stdout, viaStdin.stdout);
+    assert.notEqual(run(['digest', 'examples/apps/orders.toml']).stdout, digest.stdout);
+    const fromStdin = run(['resolve', '-'], {
+      input: readFileSync(`${examples}/apps/orders.toml`, 'utf8'),
+      cwd: `${examples}/apps`,
+    });
+    assert.equal(fromStdin.stdout, resolved.stdout);
+    assert.match(
+      run(['json', '--resolved', 'examples/apps/orders.toml']).stdout,
+      /"memory_limit": "2G"/,
+    );
+  });
+
+  it('resolves content-addressed bases from --cas-root', () => {
+    const dir = workdir();
+    const base = readFileSync(`${examples}/base/web-base.toml`);
+    const digest = run(['digest', '-'], { input: '' });
+    assert.equal(digest.status, 1); // an empty manifest has errors
+    const hex = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(0)).digest("hex"))',
+      ],
+      { input: base },
+    ).stdout.toString();
+    mkdirSync(join(dir, 'cas', 'sha256'), { recursive: true });
+    writeFileSync(join(dir, 'cas', 'sha256', hex), base);
+    writeFileSync(
+      join(dir, 'app.toml'),
+      `extends = "cas://sha256:${hex}"\n[workload]\nname = "cas-app"\n`,
+    );
+    const result = run(['resolve', '--cas-root', join(dir, 'cas'), join(dir, 'app.toml')]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /name = "cas-app"\nmode = "container"/);
+    const viaEnv = run(['check', join(dir, 'app.toml')], {
+      env: { VOLT_CAS_ROOT: join(dir, 'cas') },
+    });
+    assert.equal(viaEnv.status, 0, viaEnv.stdout);
+    const without = run(['check', join(dir, 'app.toml')], { env: { VOLT_CAS_ROOT: '' } });
+    assert.equal(without.status, 1);
+  });
+
+  it('prints problems on stderr and nothing on stdout when there are errors', () => {
+    const result = run(['json', 'examples/broken/wrong-type.toml']);
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /wrong-type\.toml:7:14: error wrong-type/);
+    const badJson = run(['from-json', '-'], { input: '{"workload": {"name": 1}}' });
+    assert.equal(badJson.status, 1);
+    assert.match(
+      badJson.stderr,
+      /<stdin>: error wrong-type workload\.name: expected a string, got an integer 1 \(at workload\.name\)/,
+    );
+    const missing = run(['digest', 'nope.toml']);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /nope\.toml does not exist/);
+    const warnings = run(['json', '-'], { input: `${GOOD}[kernel]\nversion = "6.1"\n` });
+    assert.equal(warnings.status, 0);
+    assert.match(warnings.stderr, /warning kernel-ignored-in-container-mode/);
+  });
+});
+
+describe('help, version and usage', () => {
+  it('has --help on every command', () => {
+    for (const command of ['check', 'fmt', 'json', 'from-json', 'resolve', 'digest', 'toml']) {
+      const result = run([command, '--help']);
+      assert.equal(result.status, 0, command);
+      assert.match(result.stdout, new RegExp(`^Usage: volt-manifest ${command}`), command);
+    }
+    assert.match(run(['--help']).stdout, /check PATH\.\.\./);
+    assert.match(run(['-h']).stdout, /Commands:/);
+  });
+
+  it('exits 2 on usage errors', () => {
+    for (const args of [
+      ['check'],
+      ['fmt'],
+      ['json'],
+      ['json', 'a', 'b'],
+      ['check', '--format', 'xml', 'x'],
+      ['check', '--workers', '0', 'x'],
+      ['digest', '--bogus', 'x'],
+    ]) {
+      const result = run(args);
+      assert.equal(result.status, 2, args.join(' '));
+      assert.match(result.stderr, /^volt-manifest: /);
+    }
+  });
+
+  it('npm start works on the bundled examples', () => {
+    assert.ok(existsSync(`${projectRoot}examples/broken`));
+    const copy = workdir();
+    cpSync(examples, join(copy, 'examples'), { recursive: true });
+    const result = run(['check', 'examples', '--exit-zero'], { cwd: copy });
+    assert.equal(result.status, 0);
+  });
+});
