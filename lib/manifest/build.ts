@@ -11,9 +11,7 @@ import {
   type FieldSpec,
   type Report,
   SECTIONS,
-  SECTION_BY_KEY,
   VOLUME_FIELDS,
-  sectionOf,
 } from './fields.js';
 import { type Manifest, type VolumeMount, emptyManifest, emptyVolume } from './model.js';
 import { type FieldPath, type ManifestSource, formatPath } from './source.js';
@@ -61,9 +59,23 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
 }
 
+/** Field specs by key, per section (and for volume tables). */
+const FIELDS_BY_SECTION: ReadonlyMap<string, ReadonlyMap<string, FieldSpec>> = new Map(
+  SECTIONS.map((s) => [s.key, new Map(s.fields.map((f) => [f.key, f]))]),
+);
+const VOLUME_FIELDS_BY_KEY: ReadonlyMap<string, FieldSpec> = new Map(
+  VOLUME_FIELDS.map((f) => [f.key, f]),
+);
+
 class Builder {
   readonly manifest = emptyManifest();
   readonly diagnostics: Diagnostic[] = [];
+  /** The value whose rule is running, and its path (what `report` refers to). */
+  private ruleNode: LocatedValue | null = null;
+  private ruleParent: FieldPath = [];
+  private ruleKey = '';
+  /** One `Report` for all rules: no closure per field on the happy path. */
+  private readonly report: Report = (code, message, at) => this.reportAt(code, message, at);
 
   constructor(private readonly source: ManifestSource) {}
 
@@ -80,18 +92,14 @@ class Builder {
   }
 
   build(): BuildResult {
+    const manifest = this.manifest as unknown as Record<string, unknown>;
     for (const entry of this.source.root.entries.values()) {
       if (entry.key === 'extends') {
-        this.field(
-          EXTENDS_FIELD,
-          entry,
-          ['extends'],
-          this.manifest as unknown as Record<string, unknown>,
-        );
+        this.field(EXTENDS_FIELD, entry, [], manifest);
         continue;
       }
-      const section = SECTION_BY_KEY.get(entry.key);
-      if (section === undefined) {
+      const fields = FIELDS_BY_SECTION.get(entry.key);
+      if (fields === undefined) {
         this.unknownKey(entry, [entry.key], TOP_LEVEL_KEYS);
         continue;
       }
@@ -99,17 +107,12 @@ class Builder {
         this.wrongType(entry.node, [entry.key], `a table ([${entry.key}])`);
         continue;
       }
-      const target = sectionOf(this.manifest, section.key);
+      const parent = [entry.key];
+      const target = manifest[entry.key] as Record<string, unknown>;
       for (const field of entry.node.entries.values()) {
-        const spec = section.fields.find((f) => f.key === field.key);
-        const path = [section.key, field.key];
-        if (spec === undefined)
-          this.unknownKey(
-            field,
-            path,
-            section.fields.map((f) => f.key),
-          );
-        else this.field(spec, field, path, target);
+        const spec = fields.get(field.key);
+        if (spec === undefined) this.unknownKey(field, [entry.key, field.key], [...fields.keys()]);
+        else this.field(spec, field, parent, target);
       }
     }
     return { manifest: this.manifest, diagnostics: this.diagnostics };
@@ -151,11 +154,11 @@ class Builder {
     );
   }
 
-  /** Reads one field into `target`, then applies its rule. */
+  /** Reads one field (at `parent` + its key) into `target`, then applies its rule. */
   private field(
     spec: FieldSpec,
     entry: LocatedEntry,
-    path: FieldPath,
+    parent: FieldPath,
     target: Record<string, unknown>,
   ): void {
     const node = entry.node;
@@ -163,32 +166,42 @@ class Builder {
     switch (spec.type) {
       case 'string':
       case 'boolean':
-        if (node.type !== spec.type) return this.wrongType(node, path, EXPECTED[spec.type]);
+        if (node.type !== spec.type)
+          return this.wrongType(node, [...parent, spec.key], EXPECTED[spec.type]);
         value = node.value;
         break;
       case 'integer':
-        if (node.type !== 'integer') return this.wrongType(node, path, EXPECTED.integer);
+        if (node.type !== 'integer')
+          return this.wrongType(node, [...parent, spec.key], EXPECTED.integer);
         value = Number(node.value as number | bigint);
         break;
       case 'strings':
-        if (node.type !== 'array') return this.wrongType(node, path, EXPECTED.strings);
-        value = this.strings(node.items, path);
+        if (node.type !== 'array')
+          return this.wrongType(node, [...parent, spec.key], EXPECTED.strings);
+        value = this.strings(node.items, parent, spec.key);
         break;
       case 'volumes':
-        if (node.type !== 'array') return this.wrongType(node, path, EXPECTED.volumes);
-        value = this.volumes(node.items, path);
+        if (node.type !== 'array')
+          return this.wrongType(node, [...parent, spec.key], EXPECTED.volumes);
+        value = this.volumes(node.items, [...parent, spec.key]);
         break;
     }
     target[spec.prop] = value;
-    spec.rule?.(value as never, this.reporter(node, path));
+    if (spec.rule !== undefined) {
+      this.ruleNode = node;
+      this.ruleParent = parent;
+      this.ruleKey = spec.key;
+      spec.rule(value as never, this.report);
+    }
   }
 
-  private strings(items: readonly LocatedValue[], path: FieldPath): string[] {
+  private strings(items: readonly LocatedValue[], parent: FieldPath, key: string): string[] {
     const out: string[] = [];
-    items.forEach((item, i) => {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       if (item.type === 'string') out.push(item.value as string);
-      else this.wrongType(item, [...path, i], 'a string');
-    });
+      else this.wrongType(item, [...parent, key, i], 'a string');
+    }
     return out;
   }
 
@@ -200,14 +213,10 @@ class Builder {
       const volume = emptyVolume();
       const target = volume as unknown as Record<string, unknown>;
       for (const field of item.entries.values()) {
-        const spec = VOLUME_FIELDS.find((f) => f.key === field.key);
+        const spec = VOLUME_FIELDS_BY_KEY.get(field.key);
         if (spec === undefined)
-          this.unknownKey(
-            field,
-            [...at, field.key],
-            VOLUME_FIELDS.map((f) => f.key),
-          );
-        else this.field(spec, field, [...at, field.key], target);
+          this.unknownKey(field, [...at, field.key], [...VOLUME_FIELDS_BY_KEY.keys()]);
+        else this.field(spec, field, at, target);
       }
       for (const spec of VOLUME_FIELDS) {
         if (spec.required && !item.entries.has(spec.key)) {
@@ -225,24 +234,32 @@ class Builder {
     return out;
   }
 
-  /** A `Report` that places problems at the value, or at a part of it. */
-  private reporter(node: LocatedValue, path: FieldPath): Report {
-    return (code, message, at) => {
-      let target = node;
-      for (const step of at ?? []) {
-        const next: LocatedValue | undefined =
-          typeof step === 'number'
-            ? target.type === 'array'
-              ? target.items[step]
-              : undefined
-            : target.type === 'table'
-              ? target.entries.get(step)?.node
-              : undefined;
-        if (next === undefined) break;
-        target = next;
-      }
-      this.add(code, message, [...path, ...(at ?? [])], target.start, target.end);
-    };
+  /** Places a rule's problem at the value, or at a part of it (`at`: indexes and keys). */
+  private reportAt(
+    code: DiagnosticCode,
+    message: string,
+    at: readonly (string | number)[] | undefined,
+  ): void {
+    let target = this.ruleNode!;
+    for (const step of at ?? []) {
+      const next: LocatedValue | undefined =
+        typeof step === 'number'
+          ? target.type === 'array'
+            ? target.items[step]
+            : undefined
+          : target.type === 'table'
+            ? target.entries.get(step)?.node
+            : undefined;
+      if (next === undefined) break;
+      target = next;
+    }
+    this.add(
+      code,
+      message,
+      [...this.ruleParent, this.ruleKey, ...(at ?? [])],
+      target.start,
+      target.end,
+    );
   }
 }
 

@@ -252,14 +252,27 @@ export function checkCpuset(text: string): string | null {
 
 /** Dotted-quad IPv4 without leading zeros. */
 export function isIPv4(text: string): boolean {
-  const parts = text.split('.');
-  if (parts.length !== 4) return false;
-  for (const part of parts) {
-    if (!allDigits(part) || part.length > 3) return false;
-    if (part.length > 1 && part.charCodeAt(0) === 0x30) return false;
-    if (Number(part) > 255) return false;
+  let parts = 0;
+  let i = 0;
+  while (i <= text.length) {
+    const start = i;
+    let value = 0;
+    while (i < text.length && isDigitCode(text.charCodeAt(i)))
+      value = value * 10 + text.charCodeAt(i++) - 0x30;
+    const digits = i - start;
+    if (
+      digits === 0 ||
+      digits > 3 ||
+      value > 255 ||
+      (digits > 1 && text.charCodeAt(start) === 0x30)
+    )
+      return false;
+    parts++;
+    if (i === text.length) return parts === 4;
+    if (text.charCodeAt(i) !== 0x2e || parts === 4) return false;
+    i++;
   }
-  return true;
+  return false;
 }
 
 /** IPv6 text form (RFC 4291), with `::` compression and an optional IPv4 tail; no zone. */

@@ -40,7 +40,8 @@ export function readManifest(
   const file = options.path ?? '';
   const { document, errors } = parseLocatedRecovering(
     source,
-    { integers: 'bigint' },
+    // Integers are told from floats by the located type; 'auto' avoids a bigint per integer.
+    { integers: 'auto' },
     options.maxSyntaxErrors ?? 100,
   );
   const manifestSource = new ManifestSource(file, document.root, (offset) =>

@@ -51,6 +51,8 @@ class Places {
   }
 }
 
+const KERNEL_KEYS = ['version', 'path', 'modules', 'cmdline'];
+
 export function validateRules(
   m: Manifest,
   sources: readonly ManifestSource[],
@@ -101,13 +103,13 @@ export function validateRules(
     }
   }
 
-  const kernelWritten =
-    ['version', 'path', 'modules', 'cmdline'].some((key) => places.written(['kernel', key])) ||
+  const kernelWritten = () =>
     m.kernel.version !== '' ||
     m.kernel.path !== '' ||
     m.kernel.cmdline !== '' ||
-    m.kernel.modules.length > 0;
-  if (m.workload.mode === 'container' && kernelWritten) {
+    m.kernel.modules.length > 0 ||
+    KERNEL_KEYS.some((key) => places.written(['kernel', key]));
+  if (m.workload.mode === 'container' && kernelWritten()) {
     add(
       'kernel-ignored-in-container-mode',
       "[kernel] is ignored in mode 'container'",
