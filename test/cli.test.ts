@@ -187,6 +187,29 @@ describe('check', () => {
     );
   });
 
+  it('shows progress and colour on a terminal only', (t) => {
+    if (spawnSync('script', ['--version']).status !== 0) {
+      t.skip('no script(1) to give the process a terminal');
+      return;
+    }
+    const dir = workdir();
+    for (let i = 0; i < 250; i++) writeFileSync(join(dir, `m${i}.toml`), GOOD.replace('web', `w${i}`));
+    const command = `${process.execPath} ${cli} check ${dir}`;
+    const tty = spawnSync('script', ['-q', '-c', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '' },
+    });
+    assert.match(tty.stdout, /\rchecking \d+\/250/);
+    assert.match(tty.stdout, /\u001b\[32m✔\u001b\[0m 250 files checked, no problems/);
+    const noColor = spawnSync('script', ['-q', '-c', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    assert.doesNotMatch(noColor.stdout, /\u001b\[3/);
+    const piped = run(['check', dir]);
+    assert.doesNotMatch(piped.stderr, /checking/);
+  });
+
   it('prints a note for links inside a tree instead of following them', () => {
     const dir = workdir();
     writeFileSync(join(dir, 'real.toml'), GOOD);
