@@ -147,7 +147,7 @@ export class Scanner {
         case Ch.Quote:
           if (src.charCodeAt(p + 1) === Ch.Quote) {
             if (src.charCodeAt(p + 2) === Ch.Quote) {
-              this.pos = this.scanMultilineBasic(p);
+              this.pos = this.scanMultiline(p, Ch.Quote);
               return Token.MultilineBasicString;
             }
             this.value = '';
@@ -159,7 +159,7 @@ export class Scanner {
         case Ch.Apostrophe:
           if (src.charCodeAt(p + 1) === Ch.Apostrophe) {
             if (src.charCodeAt(p + 2) === Ch.Apostrophe) {
-              this.pos = this.scanMultilineLiteral(p);
+              this.pos = this.scanMultiline(p, Ch.Apostrophe);
               return Token.MultilineLiteralString;
             }
             this.value = '';
@@ -411,22 +411,27 @@ export class Scanner {
     return run;
   }
 
-  /** `"""…"""` at `start`. CRLF in the content reads as LF. */
-  private scanMultilineBasic(start: number): number {
+  /**
+   * `"""…"""` or `\'\'\'…\'\'\'` at `start` (by `quote`); escapes only in the basic kind.
+   * CRLF in the content reads as LF.
+   */
+  private scanMultiline(start: number, quote: number): number {
     const src = this.src;
     const len = this.len;
+    const basic = quote === Ch.Quote;
+    const what = basic ? 'multi-line basic string' : 'multi-line literal string';
     let p = this.skipFirstNewline(start + 3);
     let out = '';
     let chunk = p;
     for (; p < len; p++) {
       const c = src.charCodeAt(p);
-      if (c === Ch.Quote) {
-        const run = this.closingRun(p, Ch.Quote);
+      if (c === quote) {
+        const run = this.closingRun(p, quote);
         if (run !== 0) {
           this.value = out + src.slice(chunk, p + run - 3);
           return p + run;
         }
-      } else if (c === Ch.Backslash) {
+      } else if (c === Ch.Backslash && basic) {
         out += src.slice(chunk, p);
         const d = src.charCodeAt(p + 1);
         if (d === Ch.Space || d === Ch.Tab || d === Ch.LF || d === Ch.CR) {
@@ -447,14 +452,14 @@ export class Scanner {
           chunk = p + 1;
           p++;
         } else if (c !== Ch.Tab && c !== Ch.LF) {
-          this.badStringChar(p, c, start, 'multi-line basic string');
+          this.badStringChar(p, c, start, what);
         }
       } else if (c >= Ch.Del) {
-        if (c === Ch.Del) this.badStringChar(p, c, start, 'multi-line basic string');
+        if (c === Ch.Del) this.badStringChar(p, c, start, what);
         if (c >= 0xd800 && c <= 0xdfff) p = this.checkSurrogate(p);
       }
     }
-    this.fail('unterminated-string', 'unterminated multi-line basic string', start, start + 3);
+    this.fail('unterminated-string', `unterminated ${what}`, start, start + 3);
   }
 
   /**
@@ -482,40 +487,6 @@ export class Scanner {
       else break;
     }
     return q;
-  }
-
-  /** `'''…'''` at `start`. CRLF in the content reads as LF. */
-  private scanMultilineLiteral(start: number): number {
-    const src = this.src;
-    const len = this.len;
-    let p = this.skipFirstNewline(start + 3);
-    let out = '';
-    let chunk = p;
-    for (; p < len; p++) {
-      const c = src.charCodeAt(p);
-      if (c === Ch.Apostrophe) {
-        const run = this.closingRun(p, Ch.Apostrophe);
-        if (run !== 0) {
-          this.value = out + src.slice(chunk, p + run - 3);
-          return p + run;
-        }
-      } else if (c < Ch.Space) {
-        if (c === Ch.CR) {
-          if (src.charCodeAt(p + 1) !== Ch.LF) {
-            this.fail('bare-carriage-return', 'carriage return must be followed by a newline', p);
-          }
-          out += src.slice(chunk, p);
-          chunk = p + 1;
-          p++;
-        } else if (c !== Ch.Tab && c !== Ch.LF) {
-          this.badStringChar(p, c, start, 'multi-line literal string');
-        }
-      } else if (c >= Ch.Del) {
-        if (c === Ch.Del) this.badStringChar(p, c, start, 'multi-line literal string');
-        if (c >= 0xd800 && c <= 0xdfff) p = this.checkSurrogate(p);
-      }
-    }
-    this.fail('unterminated-string', 'unterminated multi-line literal string', start, start + 3);
   }
 
   /**

@@ -116,21 +116,32 @@ export class LocatedDocument {
    * or `undefined`. The root has no entry; use `root`.
    */
   entry(path: readonly (string | number)[]): LocatedEntry | undefined {
-    let node: LocatedValue = this.root;
-    let found: LocatedEntry | undefined;
-    for (const step of path) {
-      if (typeof step === 'number') {
-        if (node.type !== 'array' || step < 0 || step >= node.items.length) return undefined;
-        const item: LocatedValue = node.items[step]!;
-        found = { key: String(step), start: item.start, end: item.end, node: item };
-        node = item;
-      } else {
-        if (node.type !== 'table') return undefined;
-        found = node.entries.get(step);
-        if (found === undefined) return undefined;
-        node = found.node;
-      }
-    }
-    return found;
+    return entryAt(this.root, path);
   }
+}
+
+/**
+ * The entry at `path` under `root` (an array element's entry has its index as key and
+ * the element's span), or `undefined`.
+ */
+export function entryAt(
+  root: LocatedTable,
+  path: readonly (string | number)[],
+): LocatedEntry | undefined {
+  let node: LocatedValue = root;
+  let found: LocatedEntry | undefined;
+  for (const step of path) {
+    if (typeof step === 'number') {
+      if (node.type !== 'array' || step < 0 || step >= node.items.length) return undefined;
+      const item: LocatedValue = node.items[step]!;
+      found = { key: String(step), start: item.start, end: item.end, node: item };
+      node = item;
+    } else {
+      if (node.type !== 'table') return undefined;
+      found = node.entries.get(step);
+      if (found === undefined) return undefined;
+      node = found.node;
+    }
+  }
+  return found;
 }

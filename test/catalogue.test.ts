@@ -11,7 +11,9 @@ describe('diagnostic catalogue', () => {
       .filter((f) => f.endsWith('.test.ts') && f !== 'catalogue.test.ts')
       .map((f) => readFileSync(`${projectRoot}test/${f}`, 'utf8'))
       .join('\n');
-    const untested = Object.keys(DIAGNOSTIC_CODES).filter((code) =>
+    // internal-error is only raised when the checker itself has a bug: nothing to provoke.
+    const codes = Object.keys(DIAGNOSTIC_CODES).filter((code) => code !== 'internal-error');
+    const untested = codes.filter((code) =>
       code === 'toml-syntax'
         ? !/'toml-[a-z-]+/.test(tests)
         : !tests.includes(`'${code}'`) && !tests.includes(`'${code} `),

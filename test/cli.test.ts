@@ -193,7 +193,8 @@ describe('check', () => {
       return;
     }
     const dir = workdir();
-    for (let i = 0; i < 250; i++) writeFileSync(join(dir, `m${i}.toml`), GOOD.replace('web', `w${i}`));
+    for (let i = 0; i < 250; i++)
+      writeFileSync(join(dir, `m${i}.toml`), GOOD.replace('web', `w${i}`));
     const command = `${process.execPath} ${cli} check ${dir}`;
     const tty = spawnSync('script', ['-q', '-c', command, '/dev/null'], {
       encoding: 'utf8',

@@ -9,14 +9,15 @@ import { SECTIONS, sectionOf } from './fields.js';
 import type { Manifest, VolumeMount } from './model.js';
 import { sha256Hex } from './sha256.js';
 
-function isEmpty(value: unknown): boolean {
+/** Go's omit-empty: the zero value of each field type. */
+export function isEmpty(value: unknown): boolean {
   return (
     value === '' || value === 0 || value === false || (Array.isArray(value) && value.length === 0)
   );
 }
 
-function volumeTable(volume: VolumeMount): Record<string, unknown> {
-  // host and container are always written (required); readonly only when true.
+/** A volume as TOML/JSON data: host and container always (required), readonly when true. */
+export function volumeData(volume: VolumeMount): Record<string, unknown> {
   const table: Record<string, unknown> = { host: volume.host, container: volume.container };
   if (volume.readOnly) table['readonly'] = true;
   return table;
@@ -34,7 +35,7 @@ export function canonicalData(m: Manifest): Record<string, unknown> {
       const value = values[field.prop];
       if (isEmpty(value)) continue;
       table[field.key] =
-        field.type === 'volumes' ? (value as VolumeMount[]).map(volumeTable) : value;
+        field.type === 'volumes' ? (value as VolumeMount[]).map(volumeData) : value;
       written = true;
     }
     if (written) out[section.key] = table;

@@ -6,24 +6,13 @@
 import { buildManifest, locateTable } from './build.js';
 import { type Diagnostic, NO_LOCATION, diagnostic, sortDiagnostics } from './diagnostics.js';
 import { SECTIONS, sectionOf } from './fields.js';
+import { isEmpty, volumeData } from './encode.js';
 import { type Manifest, type VolumeMount, emptyManifest } from './model.js';
 import { ManifestSource } from './source.js';
 import { validateRules } from './validate.js';
 import type { ManifestResult } from './read.js';
 
 const ALWAYS = new Set(['workload.name', 'workload.mode']);
-
-function isEmpty(value: unknown): boolean {
-  return (
-    value === '' || value === 0 || value === false || (Array.isArray(value) && value.length === 0)
-  );
-}
-
-function volumeJSON(volume: VolumeMount): Record<string, unknown> {
-  const out: Record<string, unknown> = { host: volume.host, container: volume.container };
-  if (volume.readOnly) out['readonly'] = true;
-  return out;
-}
 
 /** The manifest as JSON-ready data with the Go names. */
 export function manifestToJSON(m: Manifest): Record<string, unknown> {
@@ -35,7 +24,7 @@ export function manifestToJSON(m: Manifest): Record<string, unknown> {
       const value = values[field.prop];
       if (isEmpty(value) && !ALWAYS.has(`${section.key}.${field.key}`)) continue;
       table[field.key] =
-        field.type === 'volumes' ? (value as VolumeMount[]).map(volumeJSON) : value;
+        field.type === 'volumes' ? (value as VolumeMount[]).map(volumeData) : value;
     }
     out[section.key] = table;
   }

@@ -4,7 +4,7 @@
  * Diagnostics look positions up here only when they are reported.
  */
 import type { Position } from '../errors.js';
-import type { LocatedEntry, LocatedTable, LocatedValue } from '../located.js';
+import { type LocatedEntry, type LocatedTable, entryAt } from '../located.js';
 import type { Location } from './diagnostics.js';
 
 /** A path into a manifest: keys and array indexes (`['storage', 'volumes', 1, 'host']`). */
@@ -30,22 +30,7 @@ export class ManifestSource {
 
   /** The entry at `path`, if this source wrote it. */
   entry(path: FieldPath): LocatedEntry | undefined {
-    let node: LocatedValue = this.root;
-    let found: LocatedEntry | undefined;
-    for (const step of path) {
-      if (typeof step === 'number') {
-        if (node.type !== 'array' || step >= node.items.length) return undefined;
-        const item: LocatedValue = node.items[step]!;
-        found = { key: String(step), start: item.start, end: item.end, node: item };
-        node = item;
-      } else {
-        if (node.type !== 'table') return undefined;
-        found = node.entries.get(step);
-        if (found === undefined) return undefined;
-        node = found.node;
-      }
-    }
-    return found;
+    return entryAt(this.root, path);
   }
 
   /** True when this source writes `path`. */

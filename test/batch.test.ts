@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { checkManifests } from '../lib/node/index.js';
+
+describe('checkManifests', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'volt-batch-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const paths: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const path = join(dir, `m${i}.toml`);
+    const bad = i % 37 === 5;
+    writeFileSync(
+      path,
+      `[workload]\nname = "w${i}"\nmode = "${bad ? 'vm' : 'container'}"\nimage = "x"\n`,
+    );
+    paths.push(path);
+  }
+  paths.splice(100, 0, join(dir, 'missing.toml'));
+
+  it('gives the same results, in input order, with a worker pool and on one thread', async () => {
+    const progress: number[] = [];
+    const pooled = await checkManifests(paths, {
+      workers: 2,
+      onProgress: (done) => progress.push(done),
+    });
+    const single = await checkManifests(paths, { workers: 1 });
+    assert.deepEqual(pooled, single);
+    assert.deepEqual(
+      pooled.map((r) => r.path),
+      paths,
+    );
+    const failing = pooled
+      .filter((r) => r.diagnostics.length > 0)
+      .map((r) => r.path.slice(dir.length + 1));
+    assert.deepEqual(failing, [
+      'm5.toml',
+      'm42.toml',
+      'm79.toml',
+      'missing.toml',
+      'm116.toml',
+      'm153.toml',
+      'm190.toml',
+    ]);
+    assert.equal(progress.at(-1), paths.length);
+    assert.ok(progress.every((n, i) => i === 0 || n > progress[i - 1]!));
+  });
+});
