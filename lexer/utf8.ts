@@ -163,10 +163,33 @@ export function decodeUtf8(bytes: Uint8Array): { text: string; error: Utf8Proble
   return { text, error: decoder.error };
 }
 
-/** UTF-8 bytes of a string (a lone surrogate becomes U+FFFD, as in `TextEncoder`). */
-export function encodeUtf8(text: string): Uint8Array {
-  const out = new Uint8Array(text.length * 3);
-  let n = 0;
+/** Number of UTF-8 bytes of a string (a lone surrogate counts as U+FFFD, 3 bytes). */
+export function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2;
+        i++;
+        continue;
+      }
+      n += 2;
+    } else n += 2;
+  }
+  return n;
+}
+
+/**
+ * Writes `text` as UTF-8 into `out` from `at` (which must have room for
+ * `utf8Length(text)` bytes); a lone surrogate becomes U+FFFD, as in `TextEncoder`.
+ * Returns the offset after the last byte.
+ */
+export function writeUtf8(text: string, out: Uint8Array, at = 0): number {
+  let n = at;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
@@ -195,5 +218,12 @@ export function encodeUtf8(text: string): Uint8Array {
       out[n++] = 0x80 | (c & 0x3f);
     }
   }
-  return out.subarray(0, n);
+  return n;
+}
+
+/** UTF-8 bytes of a string (a lone surrogate becomes U+FFFD, as in `TextEncoder`). */
+export function encodeUtf8(text: string): Uint8Array {
+  const out = new Uint8Array(utf8Length(text));
+  writeUtf8(text, out);
+  return out;
 }
