@@ -17,6 +17,8 @@ import {
   validateManifest,
   type Manifest,
 } from '../lib/index.js';
+import { canonicalData } from '../lib/manifest/encode.js';
+import { stringify } from '../lib/toml.js';
 import { randomManifest } from './manifest-gen.js';
 
 function manifests(count: number, seed: number): Manifest[] {
@@ -59,6 +61,17 @@ describe('manifest round trips over generated manifests', () => {
       assert.deepStrictEqual(back.manifest, m);
       assert.deepStrictEqual(manifestFromJSON(JSON.stringify(json)).manifest, m);
     }
+  });
+
+  it('the direct encoder writes exactly stringify of the canonical data', () => {
+    for (const m of all) assert.equal(encodeManifest(m), stringify(canonicalData(m)));
+    const odd = emptyManifest();
+    odd.resources.cpuWeight = 1.5;
+    odd.storage.volumes.push({ host: '', container: '/c', readOnly: true });
+    odd.extends = 'a "quoted"\tbase';
+    assert.equal(encodeManifest(odd), stringify(canonicalData(odd)));
+    odd.workload.name = 'lone \uD800';
+    assert.throws(() => encodeManifest(odd), /lone surrogate at workload\.name/);
   });
 
   it('the digest is stable and is the SHA-256 of the canonical text', () => {

@@ -4,7 +4,8 @@
  * `[[storage.volumes]]`. The same manifest always gives the same bytes, and its digest
  * is `sha256:` + the hex SHA-256 of those bytes.
  */
-import { stringify } from '../stringify.js';
+import { TomlError } from '../errors.js';
+import { floatText, quoteString } from '../stringify.js';
 import { SECTIONS, sectionOf } from './fields.js';
 import type { Manifest, VolumeMount } from './model.js';
 import { sha256Hex } from './sha256.js';
@@ -43,9 +44,61 @@ export function canonicalData(m: Manifest): Record<string, unknown> {
   return out;
 }
 
-/** The canonical TOML text of a manifest. */
+/** A basic string, or the encoder's error for what TOML cannot hold. */
+function quoted(text: string, path: string): string {
+  const out = quoteString(text);
+  if (out === null) {
+    throw new TomlError({
+      code: 'unencodable-value',
+      message: `cannot encode a string with a lone surrogate at ${path}`,
+      start: { offset: 0, line: 0, column: 0 },
+      end: { offset: 0, line: 0, column: 0 },
+      lineText: '',
+    });
+  }
+  return out;
+}
+
+/**
+ * The canonical TOML text of a manifest: exactly `stringify(canonicalData(m))` (a test
+ * holds the two together), written directly because the layout is fixed.
+ */
 export function encodeManifest(m: Manifest): string {
-  return stringify(canonicalData(m));
+  let out = m.extends === '' ? '' : `extends = ${quoted(m.extends, 'extends')}\n`;
+  for (const section of SECTIONS) {
+    const values = sectionOf(m, section.key);
+    let body = '';
+    let tables = '';
+    for (const field of section.fields) {
+      const value = values[field.prop];
+      if (isEmpty(value)) continue;
+      const path = `${section.key}.${field.key}`;
+      switch (field.type) {
+        case 'string':
+          body += `${field.key} = ${quoted(value as string, path)}\n`;
+          break;
+        case 'integer':
+          body += `${field.key} = ${Number.isSafeInteger(value) ? String(value) : floatText(value as number)}\n`;
+          break;
+        case 'boolean':
+          body += `${field.key} = true\n`;
+          break;
+        case 'strings':
+          body += `${field.key} = [${(value as string[]).map((item, i) => quoted(item, `${path}[${i}]`)).join(', ')}]\n`;
+          break;
+        case 'volumes':
+          (value as VolumeMount[]).forEach((volume, i) => {
+            const at = `${path}[${i}]`;
+            tables += `\n[[${path}]]\nhost = ${quoted(volume.host, `${at}.host`)}\ncontainer = ${quoted(volume.container, `${at}.container`)}\n`;
+            if (volume.readOnly) tables += 'readonly = true\n';
+          });
+          break;
+      }
+    }
+    if (body !== '') out += `${out === '' ? '' : '\n'}[${section.key}]\n${body}`;
+    if (tables !== '') out += out === '' ? tables.slice(1) : tables;
+  }
+  return out;
 }
 
 /** `sha256:<hex>` of the canonical encoding: the manifest's content address. */
