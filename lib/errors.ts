@@ -143,15 +143,23 @@ export function positionIn(text: string, offset: number, baseOffset = 0, baseLin
     line++;
     lineStart = i + 1;
   }
-  return { offset: baseOffset + offset, line, column: columnOf(text, lineStart, offset) };
+  const column = columnOf(text, lineStart, offset, baseOffset === 0);
+  return { offset: baseOffset + offset, line, column };
 }
 
 /**
  * 1-based column of `offset` on the line starting at `lineStart`, in code points. A
- * byte-order mark at the very start takes no column, as in editors.
+ * byte-order mark at the very start of the document takes no column, as in editors;
+ * `documentStart` says whether `text` starts the document (a streamed piece does not).
  */
-export function columnOf(text: string, lineStart: number, offset: number): number {
-  const bom = lineStart === 0 && offset > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+export function columnOf(
+  text: string,
+  lineStart: number,
+  offset: number,
+  documentStart = true,
+): number {
+  const bom =
+    documentStart && lineStart === 0 && offset > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   return codePointCount(text, lineStart + bom, offset) + 1;
 }
 
