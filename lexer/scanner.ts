@@ -63,6 +63,13 @@ export class Scanner {
   /** Stream offset and line of `src[0]`. */
   baseOffset = 0;
   baseLine = 1;
+  /**
+   * A line start in `src` at or before every error to come, and its line: error
+   * positions are counted from there. A caller that keeps scanning after errors (the
+   * lexer) moves it along, so each error costs only its own line.
+   */
+  lineStart = 0;
+  lineStartLine = 1;
 
   reset(src: string, pos = 0, baseOffset = 0, baseLine = 1): void {
     this.src = src;
@@ -72,11 +79,24 @@ export class Scanner {
     this.value = '';
     this.baseOffset = baseOffset;
     this.baseLine = baseLine;
+    this.lineStart = 0;
+    this.lineStartLine = baseLine;
   }
 
   /** Throws a TomlError for `src[start, end)`. */
   fail(code: TomlErrorCode, message: string, start: number, end = start + 1): never {
-    throw errorAt(code, message, this.src, start, end, this.baseOffset, this.baseLine);
+    throw errorAt(
+      code,
+      message,
+      this.src,
+      start,
+      end,
+      this.baseOffset,
+      this.baseLine,
+      undefined,
+      this.lineStart,
+      this.lineStartLine,
+    );
   }
 
   /** `describeChar` of the character at `offset`. */

@@ -132,14 +132,23 @@ export function renderCodeFrame(
 }
 
 /**
- * Line and column of `offset` in `text`, whose first character sits at `base`
- * (a line start). Walks the text once; used only when an error is raised.
+ * Line and column of `offset` in `text`, whose first character sits at stream offset
+ * `baseOffset` on line `baseLine` (a line start). Walks the text from `from`, a line start
+ * at or before `offset` known to be on line `fromLine` (by default the start of `text`),
+ * so a caller that knows the current line pays only for the text after it.
  */
-export function positionIn(text: string, offset: number, baseOffset = 0, baseLine = 1): Position {
-  let line = baseLine;
-  let lineStart = 0;
+export function positionIn(
+  text: string,
+  offset: number,
+  baseOffset = 0,
+  baseLine = 1,
+  from = 0,
+  fromLine = baseLine,
+): Position {
+  let line = fromLine;
+  let lineStart = from;
   const stop = Math.min(offset, text.length);
-  for (let i = text.indexOf('\n'); i !== -1 && i < stop; i = text.indexOf('\n', i + 1)) {
+  for (let i = text.indexOf('\n', from); i !== -1 && i < stop; i = text.indexOf('\n', i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -188,7 +197,8 @@ export function lineAt(text: string, offset: number): string {
 
 /**
  * Builds a TomlError for the span [start, end) of `text`, where `text[0]` is at
- * stream offset `baseOffset` on line `baseLine`.
+ * stream offset `baseOffset` on line `baseLine`. `lineStart` and `lineStartLine` may
+ * name a known line start at or before `start` (see `positionIn`).
  */
 export function errorAt(
   code: TomlErrorCode,
@@ -199,14 +209,16 @@ export function errorAt(
   baseOffset = 0,
   baseLine = 1,
   byteOffset?: number,
+  lineStart = 0,
+  lineStartLine = baseLine,
 ): TomlError {
   const clampedStart = Math.min(Math.max(start, 0), text.length);
   const clampedEnd = Math.min(Math.max(end, clampedStart), text.length);
-  const from = positionIn(text, clampedStart, baseOffset, baseLine);
+  const from = positionIn(text, clampedStart, baseOffset, baseLine, lineStart, lineStartLine);
   const to =
     clampedEnd === clampedStart
       ? { offset: from.offset, line: from.line, column: from.column + (end > start ? 1 : 0) }
-      : positionIn(text, clampedEnd, baseOffset, baseLine);
+      : positionIn(text, clampedEnd, baseOffset, baseLine, lineStart, lineStartLine);
   return new TomlError({
     code,
     message,
