@@ -252,8 +252,11 @@ export class Scanner {
 
   /** Rejects a character not allowed inside a string; `what` names the string kind. */
   private badStringChar(p: number, c: number, start: number, what: string): never {
-    if (c === Ch.LF || c === Ch.CR) {
+    if (c === Ch.LF || (c === Ch.CR && this.src.charCodeAt(p + 1) === Ch.LF)) {
       this.fail('newline-in-string', `${what} must end on the line it starts on`, start, p);
+    }
+    if (c === Ch.CR) {
+      this.fail('bare-carriage-return', 'carriage return must be followed by a newline', p);
     }
     this.fail('control-character', `control character ${this.charAt(p)} in ${what}`, p);
   }
