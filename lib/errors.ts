@@ -267,6 +267,20 @@ export class LineIndex {
   }
 }
 
+/**
+ * True for the error a JavaScript engine throws when its call stack runs out (V8 and
+ * JavaScriptCore: a RangeError; QuickJS and SpiderMonkey: an InternalError). Nesting
+ * that a raised `maxDepth` allows but the stack does not is reported as `max-depth`
+ * (parse) or `unencodable-value` (stringify), never as a crash.
+ */
+export function isStackOverflow(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error instanceof RangeError || error.name === 'InternalError') &&
+    /stack|recursion/i.test(error.message)
+  );
+}
+
 /** Describes a character for messages: `'x'`, `U+0007`, `end of input`. */
 export function describeChar(text: string, offset: number): string {
   if (offset >= text.length) return 'end of input';
