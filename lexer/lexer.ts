@@ -64,6 +64,8 @@ export class Lexer {
   private failed = false;
   private line = 1;
   private column = 1;
+  /** Offset in `buffer` where the line of `pos` starts. */
+  private lineStart = 0;
   /** Line of `buffer[0]`, which always starts a line. */
   private bufferLine = 1;
   // Context: which kind of unquoted text comes next.
@@ -119,6 +121,8 @@ export class Lexer {
     const scanner = this.scanner;
     scanner.reset(this.buffer, this.pos, this.base, this.bufferLine);
     scanner.len = this.ready;
+    scanner.lineStart = this.lineStart;
+    scanner.lineStartLine = this.line;
     const start = this.pos;
     let kind: Token;
     try {
@@ -275,6 +279,7 @@ export class Lexer {
     this.bufferStart += this.pos;
     this.base += this.pos;
     this.ready -= this.pos;
+    this.lineStart = Math.max(0, this.lineStart - this.pos);
     this.pos = 0;
     this.bufferLine = this.line;
   }
@@ -286,6 +291,7 @@ export class Lexer {
       if (c === 0x0a) {
         this.line++;
         this.column = 1;
+        this.lineStart = i + 1;
       } else if (!(
         c >= 0xdc00 &&
         c <= 0xdfff &&

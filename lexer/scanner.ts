@@ -63,6 +63,13 @@ export class Scanner {
   /** Stream offset and line of `src[0]`. */
   baseOffset = 0;
   baseLine = 1;
+  /**
+   * A line start in `src` at or before every error to come, and its line: error
+   * positions are counted from there. A caller that keeps scanning after errors (the
+   * lexer) moves it along, so each error costs only its own line.
+   */
+  lineStart = 0;
+  lineStartLine = 1;
 
   reset(src: string, pos = 0, baseOffset = 0, baseLine = 1): void {
     this.src = src;
@@ -72,11 +79,24 @@ export class Scanner {
     this.value = '';
     this.baseOffset = baseOffset;
     this.baseLine = baseLine;
+    this.lineStart = 0;
+    this.lineStartLine = baseLine;
   }
 
   /** Throws a TomlError for `src[start, end)`. */
   fail(code: TomlErrorCode, message: string, start: number, end = start + 1): never {
-    throw errorAt(code, message, this.src, start, end, this.baseOffset, this.baseLine);
+    throw errorAt(
+      code,
+      message,
+      this.src,
+      start,
+      end,
+      this.baseOffset,
+      this.baseLine,
+      undefined,
+      this.lineStart,
+      this.lineStartLine,
+    );
   }
 
   /** `describeChar` of the character at `offset`. */
@@ -232,8 +252,11 @@ export class Scanner {
 
   /** Rejects a character not allowed inside a string; `what` names the string kind. */
   private badStringChar(p: number, c: number, start: number, what: string): never {
-    if (c === Ch.LF || c === Ch.CR) {
+    if (c === Ch.LF || (c === Ch.CR && this.src.charCodeAt(p + 1) === Ch.LF)) {
       this.fail('newline-in-string', `${what} must end on the line it starts on`, start, p);
+    }
+    if (c === Ch.CR) {
+      this.fail('bare-carriage-return', 'carriage return must be followed by a newline', p);
     }
     this.fail('control-character', `control character ${this.charAt(p)} in ${what}`, p);
   }

@@ -129,26 +129,43 @@ export function renderCodeFrame(
 }
 
 /**
- * Line and column of `offset` in `text`, whose first character sits at `base`
- * (a line start). Walks the text once; used only when an error is raised.
+ * Line and column of `offset` in `text`, whose first character sits at stream offset
+ * `baseOffset` on line `baseLine` (a line start). Walks the text from `from`, a line start
+ * at or before `offset` known to be on line `fromLine` (by default the start of `text`),
+ * so a caller that knows the current line pays only for the text after it.
  */
-export function positionIn(text: string, offset: number, baseOffset = 0, baseLine = 1): Position {
-  let line = baseLine;
-  let lineStart = 0;
+export function positionIn(
+  text: string,
+  offset: number,
+  baseOffset = 0,
+  baseLine = 1,
+  from = 0,
+  fromLine = baseLine,
+): Position {
+  let line = fromLine;
+  let lineStart = from;
   const stop = Math.min(offset, text.length);
-  for (let i = text.indexOf('\n'); i !== -1 && i < stop; i = text.indexOf('\n', i + 1)) {
+  for (let i = text.indexOf('\n', from); i !== -1 && i < stop; i = text.indexOf('\n', i + 1)) {
     line++;
     lineStart = i + 1;
   }
-  return { offset: baseOffset + offset, line, column: columnOf(text, lineStart, offset) };
+  const column = columnOf(text, lineStart, offset, baseOffset === 0);
+  return { offset: baseOffset + offset, line, column };
 }
 
 /**
  * 1-based column of `offset` on the line starting at `lineStart`, in code points. A
- * byte-order mark at the very start takes no column, as in editors.
+ * byte-order mark at the very start of the document takes no column, as in editors;
+ * `documentStart` says whether `text` starts the document (a streamed piece does not).
  */
-export function columnOf(text: string, lineStart: number, offset: number): number {
-  const bom = lineStart === 0 && offset > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+export function columnOf(
+  text: string,
+  lineStart: number,
+  offset: number,
+  documentStart = true,
+): number {
+  const bom =
+    documentStart && lineStart === 0 && offset > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   return codePointCount(text, lineStart + bom, offset) + 1;
 }
 
@@ -177,7 +194,8 @@ export function lineAt(text: string, offset: number): string {
 
 /**
  * Builds a TomlError for the span [start, end) of `text`, where `text[0]` is at
- * stream offset `baseOffset` on line `baseLine`.
+ * stream offset `baseOffset` on line `baseLine`. `lineStart` and `lineStartLine` may
+ * name a known line start at or before `start` (see `positionIn`).
  */
 export function errorAt(
   code: TomlErrorCode,
@@ -188,14 +206,16 @@ export function errorAt(
   baseOffset = 0,
   baseLine = 1,
   byteOffset?: number,
+  lineStart = 0,
+  lineStartLine = baseLine,
 ): TomlError {
   const clampedStart = Math.min(Math.max(start, 0), text.length);
   const clampedEnd = Math.min(Math.max(end, clampedStart), text.length);
-  const from = positionIn(text, clampedStart, baseOffset, baseLine);
+  const from = positionIn(text, clampedStart, baseOffset, baseLine, lineStart, lineStartLine);
   const to =
     clampedEnd === clampedStart
       ? { offset: from.offset, line: from.line, column: from.column + (end > start ? 1 : 0) }
-      : positionIn(text, clampedEnd, baseOffset, baseLine);
+      : positionIn(text, clampedEnd, baseOffset, baseLine, lineStart, lineStartLine);
   return new TomlError({
     code,
     message,
@@ -242,6 +262,20 @@ export class LineIndex {
     const start = this.starts[line - 1] ?? this.text.length;
     return lineAt(this.text, start);
   }
+}
+
+/**
+ * True for the error a JavaScript engine throws when its call stack runs out (V8 and
+ * JavaScriptCore: a RangeError; QuickJS and SpiderMonkey: an InternalError). Nesting
+ * that a raised `maxDepth` allows but the stack does not is reported as `max-depth`
+ * (parse) or `unencodable-value` (stringify), never as a crash.
+ */
+export function isStackOverflow(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error instanceof RangeError || error.name === 'InternalError') &&
+    /stack|recursion/i.test(error.message)
+  );
 }
 
 /** Describes a character for messages: `'x'`, `U+0007`, `end of input`. */

@@ -7,7 +7,13 @@
 import { Scanner } from '../lexer/scanner.js';
 import { StatementSplitter } from '../lexer/splitter.js';
 import { Mode, Token } from '../lexer/tokens.js';
-import { LineIndex, type Position, TomlError, type TomlErrorCode } from './errors.js';
+import {
+  LineIndex,
+  type Position,
+  TomlError,
+  type TomlErrorCode,
+  isStackOverflow,
+} from './errors.js';
 import {
   type LocatedArray,
   type LocatedEntry,
@@ -127,7 +133,16 @@ export class Parser extends Scanner implements ScalarContext {
   feed(text: string, baseOffset = 0, baseLine = 1, start = 0): void {
     this.reset(text, start, baseOffset, baseLine);
     this.lines = null;
-    this.parseStatements();
+    try {
+      this.parseStatements();
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      this.fail(
+        'max-depth',
+        `nesting is deeper than the JavaScript stack allows (option maxDepth is ${this.maxDepth})`,
+        this.tokenStart,
+      );
+    }
   }
 
   /** The located root, its span covering `length` characters. */

@@ -56,7 +56,15 @@ export function decodeScalar(ctx: ScalarContext, src: string, start: number, end
     if (end - start >= 3 && src.charCodeAt(start + 2) === 0x3a) {
       return decodeDateTime(ctx, src, start, end);
     }
-    if (end - start >= 5 && src.charCodeAt(start + 4) === 0x2d) {
+    // A date is four digits and '-'; a float can have its exponent's '-' at the same
+    // place (1.2e-5, 123e-5), so all four must be digits.
+    if (
+      end - start >= 5 &&
+      src.charCodeAt(start + 4) === 0x2d &&
+      isDigit(src.charCodeAt(start + 1)) &&
+      isDigit(src.charCodeAt(start + 2)) &&
+      isDigit(src.charCodeAt(start + 3))
+    ) {
       return decodeDateTime(ctx, src, start, end);
     }
     return decodeNumber(ctx, src, start, end);

@@ -9,7 +9,7 @@
  * TOML 1.0 (no 1.1-only syntax), so any conforming reader can read it.
  */
 import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
-import { TomlError } from './errors.js';
+import { TomlError, isStackOverflow } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
 import { DEFAULT_MAX_DEPTH } from './options.js';
 
@@ -173,6 +173,13 @@ class Encoder {
     if (this.blocks.length === 0) return last;
     this.blocks.push(last);
     return this.blocks.join('');
+  }
+
+  /** After the stack ran out: the error names the path where it did. */
+  tooDeep(): never {
+    this.fail(
+      `nesting is deeper than the JavaScript stack allows (option maxDepth is ${this.maxDepth})`,
+    );
   }
 
   private fail(message: string): never {
@@ -348,5 +355,11 @@ export function stringify(value: Record<string, unknown>, options?: StringifyOpt
   if (!isPlainObject(value)) {
     throw unencodable('a TOML document must be a table (a plain object)', '');
   }
-  return new Encoder(options).encode(value);
+  const encoder = new Encoder(options);
+  try {
+    return encoder.encode(value);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return encoder.tooDeep();
+  }
 }

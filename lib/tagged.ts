@@ -3,6 +3,7 @@
  * as a string, so types survive JSON (`1` vs `1.0`, dates, 64-bit integers).
  */
 import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
+import { isStackOverflow } from './errors.js';
 import { parseDateTime } from './scalars.js';
 
 export type TaggedType =
@@ -107,7 +108,16 @@ function isTaggedScalar(value: Record<string, unknown>): boolean {
  * that is not tagged JSON.
  */
 export function fromTagged(tagged: unknown, path = ''): unknown {
-  if (Array.isArray(tagged)) return tagged.map((item, i) => fromTagged(item, `${path}[${i}]`));
+  try {
+    return decodeTagged(tagged, path);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    throw new TypeError('tagged JSON is nested deeper than the JavaScript stack allows');
+  }
+}
+
+function decodeTagged(tagged: unknown, path: string): unknown {
+  if (Array.isArray(tagged)) return tagged.map((item, i) => decodeTagged(item, `${path}[${i}]`));
   if (tagged === null || typeof tagged !== 'object') {
     throw new TypeError(
       `expected a tagged value, an array or a table at ${path || 'the top level'}`,
@@ -144,7 +154,7 @@ export function fromTagged(tagged: unknown, path = ''): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
     Object.defineProperty(out, key, {
-      value: fromTagged(record[key], path === '' ? key : `${path}.${key}`),
+      value: decodeTagged(record[key], path === '' ? key : `${path}.${key}`),
       enumerable: true,
       writable: true,
       configurable: true,
