@@ -136,12 +136,21 @@ export class Parser extends Scanner implements ScalarContext {
     try {
       this.parseStatements();
     } catch (error) {
-      if (!isStackOverflow(error)) throw error;
+      throw this.stackOverflowAsTomlError(error);
+    }
+  }
+
+  /** A stack overflow (possible only with a raised maxDepth) as a `max-depth` error. */
+  private stackOverflowAsTomlError(error: unknown): unknown {
+    if (!isStackOverflow(error)) return error;
+    try {
       this.fail(
         'max-depth',
         `nesting is deeper than the JavaScript stack allows (option maxDepth is ${this.maxDepth})`,
         this.tokenStart,
       );
+    } catch (converted) {
+      return converted;
     }
   }
 
@@ -187,7 +196,8 @@ export class Parser extends Scanner implements ScalarContext {
       const statementStart = this.pos;
       try {
         if (!this.parseStatement()) return;
-      } catch (error) {
+      } catch (thrown) {
+        const error = this.stackOverflowAsTomlError(thrown);
         if (!(error instanceof TomlError)) throw error;
         errors.push(error);
         if (errors.length >= maxErrors) return;
