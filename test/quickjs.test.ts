@@ -4,12 +4,17 @@
  * toml-test document (1.0 and 1.1 lists), the exact error (code, position, message,
  * code frame) of every invalid one, and the text `stringify` writes.
  *
- * One QuickJS context is created for the whole file; documents go in by batches.
+ * The manifest core does the same on every example manifest: diagnostics, canonical
+ * encoding, digest, JSON form and formatting.
+ *
+ * One QuickJS context per engine; documents go in by batches.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import * as manifestCore from '../lib/index.js';
 import * as toml from '../lib/toml.js';
 import { toTagged } from '../lib/tagged.js';
 import { generatedInput, loadCorpus, mutatedInput } from './fuzz-worker.js';
@@ -19,13 +24,7 @@ import { projectRoot, tomlTestCases } from './helpers.js';
 const SEED = Number(process.env['VOLT_FUZZ_SEED'] ?? 1);
 const TOML_ENTRY = fileURLToPath(new URL('dist/lib/toml.js', `file://${projectRoot}`));
 
-/*
- * LEAD: the manifest core goes here. `loadInQuickJS(entryPath, globalName)` below takes
- * the path of any built entry (for the manifest core: dist/lib/index.js), bundles it
- * and evaluates it in the shared QuickJS context, so a describe block next to the TOML
- * one can run the example manifests in QuickJS and compare with Node the same way
- * (`makeRunner` shows the pattern: one function text evaluated in both runtimes).
- */
+const MANIFEST_ENTRY = fileURLToPath(new URL('dist/lib/index.js', `file://${projectRoot}`));
 
 /**
  * The runner, as source text: evaluated in QuickJS against the bundle and in Node
@@ -213,5 +212,76 @@ describe('the TOML engine inside QuickJS', () => {
         open,
       );
     }
+  });
+});
+
+/**
+ * The manifest runner: for each manifest text, the diagnostics, the canonical encoding,
+ * the digest and the JSON form (or the encoder's error), all as one JSON string.
+ */
+const MANIFEST_RUNNER = String.raw`(function (core) {
+  return function (input) {
+    const documents = JSON.parse(input);
+    return JSON.stringify(documents.map(function (doc) {
+      const result = core.parseManifest(doc.text, { path: doc.path });
+      return {
+        diagnostics: result.diagnostics,
+        encoded: core.encodeManifest(result.manifest),
+        digest: core.manifestDigest(result.manifest),
+        json: core.manifestToJSON(result.manifest),
+        fromJSON: core.manifestFromJSON(JSON.stringify(core.manifestToJSON(result.manifest))).diagnostics,
+        formatted: core.formatManifest(doc.text, { path: doc.path }),
+      };
+    }));
+  };
+})`;
+
+function manifestFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory()
+      ? manifestFiles(path)
+      : name.endsWith('.toml')
+        ? [path]
+        : [];
+  });
+}
+
+describe('the manifest core inside QuickJS', () => {
+  let engine: QuickJS | null = null;
+  before(async () => {
+    engine = await QuickJS.create();
+    const bundle = await bundleForQuickJS(MANIFEST_ENTRY, 'VoltManifest');
+    assert.doesNotMatch(bundle, /\brequire\(|["']node:/, 'the bundle needs no Node module');
+    engine.eval(bundle, MANIFEST_ENTRY);
+    engine.eval(
+      `globalThis.__voltManifest = ${MANIFEST_RUNNER}(globalThis.VoltManifest);`,
+      'runner.js',
+    );
+  });
+  after(() => engine?.dispose());
+
+  it("gives Node's exact results on every example manifest", () => {
+    const files = manifestFiles(`${projectRoot}examples`);
+    assert.ok(files.length >= 12);
+    const input = JSON.stringify(
+      files.map((file) => ({
+        path: file.slice(projectRoot.length),
+        text: readFileSync(file, 'utf8'),
+      })),
+    );
+    const nodeRunManifests = (
+      new Function(`return ${MANIFEST_RUNNER}`) as () => (
+        core: unknown,
+      ) => (input: string) => string
+    )()(manifestCore);
+    const fromQuickJS = engine!.call('__voltManifest', input);
+    assert.equal(fromQuickJS, nodeRunManifests(input));
+    const results = JSON.parse(fromQuickJS) as { diagnostics: unknown[]; digest: string }[];
+    assert.ok(
+      results.some((r) => r.diagnostics.length > 0),
+      'the broken examples are reported',
+    );
+    assert.ok(results.every((r) => /^sha256:[0-9a-f]{64}$/.test(r.digest)));
   });
 });
