@@ -271,7 +271,16 @@ export class Parser extends Scanner implements ScalarContext {
     let key = this.keyText(tok, 'key');
     let keyEnd = this.pos;
     let target = node;
-    tok = this.next(Mode.Key);
+    // The usual spelling `key = value` skips the general token loop.
+    const src = this.src;
+    const p = keyEnd;
+    if (src.charCodeAt(p) === 0x20 && src.charCodeAt(p + 1) === 0x3d) {
+      this.tokenStart = p + 1;
+      this.pos = p + 2;
+      tok = Token.Equals;
+    } else {
+      tok = this.next(Mode.Key);
+    }
     while (tok === Token.Dot) {
       target = this.dottedTable(target, key, keyStart, keyEnd);
       tok = this.next(Mode.Key);
