@@ -236,12 +236,14 @@ ${p.targets}
   \`parseLocated\` is compared with toml-eslint-parser's \`parseTOML\` (an AST with
   locations). Each stringifier writes what its own parser read from the same TOML, since
   the libraries represent date/times and integers differently. A contender that throws on
-  the data is shown as "n/a" with its error, and stringify output that our reader rejects
-  is noted under its table.
+  the data is shown as "n/a" with its error. Each peer's parse result is compared once
+  with ours (date/time types aside) and stringify output that our reader rejects is
+  noted: such notes under a table mean the row times a different (wrong) result.
 - **Timing**: ${p.warmup} untimed warm-up run(s) per contender, then ${p.rounds} rounds;
   each round runs every contender of a group once, starting with a different one each
   round, with GC settled (\`--expose-gc\`, two \`gc()\` calls) before every run. The figure is
-  the median per contender. MB/s is the UTF-8 size of the TOML input divided by the time,
+  the median per contender. While a group is timed, the prepared inputs of all its
+  contenders stay in memory (for stringify: each library's parsed tree). MB/s is the UTF-8 size of the TOML input divided by the time,
   for every row (including JSON and stringify rows), so it compares like with like.
 - **Peak memory**: a fresh Node process per contender loads the data, runs the untimed
   setup, settles GC, then runs the contender once under V8's GC profiler. Heap use only

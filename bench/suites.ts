@@ -30,6 +30,8 @@ export interface Contender {
   setup(data: SuiteData): RunFn;
   /** The run returns TOML texts (checked once: output our reader rejects is noted). */
   writesToml?: boolean;
+  /** The run returns parse results, compared once with the baseline's (differences noted). */
+  readsToml?: boolean;
 }
 
 export interface Group {
@@ -126,7 +128,12 @@ function tomlGroups(): Group[] {
     contenders: [],
   };
   for (const peer of peers) {
-    if (peer.parse) parseGroup.contenders.push(eachDocument(peer.name, 'toml', peer.parse));
+    if (peer.parse) {
+      parseGroup.contenders.push({
+        ...eachDocument(peer.name, 'toml', peer.parse),
+        readsToml: true,
+      });
+    }
     if (peer.located) locatedGroup.contenders.push(eachDocument(peer.name, 'toml', peer.located));
     if (peer.parse && peer.stringify) {
       const contender = eachValue(peer.name, 'toml', peer.parse, peer.stringify);

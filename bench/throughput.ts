@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parse } from '../lib/toml.js';
+import { firstDifference } from './compare.js';
 import { cacheDir, reason, utf8Bytes } from './inputs.js';
 import { type RunFn, interleaved } from './measure.js';
 import { type MemoryFigures, measureInChild } from './memory.js';
@@ -79,13 +80,30 @@ function checkOutput(contender: Contender, output: unknown): string | undefined 
   return undefined;
 }
 
-/** Sets up and runs each contender once: what fails is reported as n/a, not timed. */
+/** A peer's parse results that differ from ours (the first difference), noted. */
+function compareResults(reference: unknown, output: unknown): string | undefined {
+  if (!Array.isArray(reference) || !Array.isArray(output)) return undefined;
+  for (let i = 0; i < reference.length; i++) {
+    const diff = firstDifference(reference[i], output[i]);
+    if (diff !== null) {
+      const where = reference.length > 1 ? `document ${i + 1}, ` : '';
+      return `its values differ from ours (date/time types aside): ${where}${diff}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Sets up and runs each contender once: what fails is reported as n/a, not timed; what
+ * gives a different result is noted. The baseline comes first in every group.
+ */
 async function prepare(
   group: Group,
   data: SuiteData,
 ): Promise<{ rows: Row[]; runs: (RunFn | null)[] }> {
   const rows: Row[] = [];
   const runs: (RunFn | null)[] = [];
+  let reference: unknown = null;
   for (const contender of group.contenders) {
     const row: Row = { name: contender.name, ms: null, samples: [] };
     let run: RunFn | null = null;
@@ -98,7 +116,11 @@ async function prepare(
       try {
         let output = run();
         if (output instanceof Promise) output = await output;
-        const note = checkOutput(contender, output);
+        let note = checkOutput(contender, output);
+        if (contender.readsToml === true) {
+          if (contender.name === group.baseline) reference = output;
+          else note ??= compareResults(reference, output);
+        }
         if (note !== undefined) row.note = note;
       } catch (error) {
         row.notApplicable = `${group.failure}: ${reason(error)}`;
