@@ -94,3 +94,25 @@ export async function interleaved(
     return timed;
   });
 }
+
+/**
+ * Times `runs` runs of one function back to back, after one untimed run, with GC settled
+ * only once before them: garbage of a run is collected during the next, as in a batch
+ * job. A contrast to `interleaved`, whose forced collections between runs also discard
+ * optimized code that depends on objects no longer alive (see docs/benchmarks.md).
+ */
+export async function consecutive(fn: RunFn, runs: number): Promise<Timed> {
+  settleGc();
+  let result = fn();
+  if (result instanceof Promise) await result;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    result = fn();
+    if (result instanceof Promise) await result;
+    samples.push(performance.now() - start);
+  }
+  keep(result);
+  keep(undefined);
+  return { ms: median(samples), samples };
+}

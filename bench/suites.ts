@@ -196,7 +196,7 @@ export function suites(): Suite[] {
       load: (size) => {
         const text = readSpecExample();
         if (text === null) return { skipped: `${specExamplePath} not found` };
-        return withJson([text], size === 'full' ? 2_000 : 20);
+        return withJson([text], size === 'full' ? 500 : 20);
       },
       groups: tomlGroups(),
     },

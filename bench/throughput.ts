@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parse } from '../lib/toml.js';
 import { firstDifference } from './compare.js';
 import { cacheDir, reason, utf8Bytes } from './inputs.js';
-import { type RunFn, interleaved } from './measure.js';
+import { type RunFn, consecutive, interleaved } from './measure.js';
 import { type MemoryFigures, measureInChild } from './memory.js';
 import {
   type Contender,
@@ -27,11 +27,17 @@ export interface Row {
   /** Something about the result worth knowing (e.g. output that is not valid TOML). */
   note?: string;
   memory?: MemoryFigures | { error: string };
+  /** Milliseconds of the untimed check run (it also serves as a warm-up). */
+  checkMs?: number;
+  /** Median ms of runs back to back without forced GC (`consecutive`), when measured. */
+  backToBackMs?: number;
 }
 
 export interface GroupResult {
   group: Group;
   rows: Row[];
+  /** Interleaved rounds timed for this group. */
+  rounds: number;
 }
 
 export interface SuiteResult {
@@ -49,8 +55,14 @@ export interface SuiteResult {
 
 export interface ThroughputOptions {
   size: Size;
-  rounds: number;
+  /** Fewest and most interleaved rounds per group (see `roundsFor`). */
+  minRounds: number;
+  maxRounds: number;
+  /** Seconds a group's rounds should take at most (unless that is under `minRounds`). */
+  groupBudget: number;
   warmup: number;
+  /** Back-to-back runs per contender, for those whose check run took at most a second and a half. */
+  backToBack: number;
   /** Measure memory for these suites' contenders; `first-only` for a smoke run. */
   memory: 'all' | 'first-only' | 'none';
   log: (line: string) => void;
@@ -114,8 +126,10 @@ async function prepare(
     }
     if (run !== null) {
       try {
+        const start = performance.now();
         let output = run();
         if (output instanceof Promise) output = await output;
+        row.checkMs = performance.now() - start;
         let note = checkOutput(contender, output);
         if (contender.readsToml === true) {
           if (contender.name === group.baseline) reference = output;
@@ -132,6 +146,17 @@ async function prepare(
   }
   return { rows, runs };
 }
+
+/** Slow contenders get fewer rounds so the whole run stays within minutes. */
+function roundsFor(rows: readonly Row[], options: ThroughputOptions): number {
+  let seconds = 0;
+  for (const row of rows) seconds += (row.checkMs ?? 0) / 1000;
+  const fit = seconds > 0 ? Math.floor(options.groupBudget / seconds) : options.maxRounds;
+  return Math.max(options.minRounds, Math.min(options.maxRounds, fit));
+}
+
+/** A contender this slow is not also timed back to back (it would take too long). */
+const BACK_TO_BACK_LIMIT_MS = 1500;
 
 export async function runThroughput(options: ThroughputOptions): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
@@ -164,15 +189,21 @@ export async function runThroughput(options: ThroughputOptions): Promise<SuiteRe
       options.log(`timing ${group.title}...`);
       const { rows, runs } = await prepare(group, data);
       const live = runs.filter((run): run is RunFn => run !== null);
-      const timed = await interleaved(live, options.rounds, options.warmup);
+      const rounds = roundsFor(rows, options);
+      const timed = await interleaved(live, rounds, options.warmup);
       let next = 0;
-      runs.forEach((run, i) => {
-        if (run === null) return;
+      for (let i = 0; i < runs.length; i++) {
+        const run = runs[i];
+        if (run === null || run === undefined) continue;
+        const row = rows[i]!;
         const t = timed[next++]!;
-        rows[i]!.ms = t.ms;
-        rows[i]!.samples = t.samples;
-      });
-      result.groups.push({ group, rows });
+        row.ms = t.ms;
+        row.samples = t.samples;
+        if (options.backToBack > 0 && (row.checkMs ?? Infinity) <= BACK_TO_BACK_LIMIT_MS) {
+          row.backToBackMs = (await consecutive(run, options.backToBack)).ms;
+        }
+      }
+      result.groups.push({ group, rows, rounds });
     }
     if (suite.memory && options.memory !== 'none') {
       mkdirSync(cacheDir, { recursive: true });
