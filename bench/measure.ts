@@ -103,16 +103,18 @@ export async function interleaved(
  */
 export async function consecutive(fn: RunFn, runs: number): Promise<Timed> {
   settleGc();
-  let result = fn();
-  if (result instanceof Promise) await result;
+  const first = fn();
+  if (first instanceof Promise) await first;
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
+    // Each result is dropped before the next run, so it is garbage during that run.
+    keep(undefined);
     const start = performance.now();
-    result = fn();
+    const result = fn();
     if (result instanceof Promise) await result;
     samples.push(performance.now() - start);
+    keep(result);
   }
-  keep(result);
   keep(undefined);
   return { ms: median(samples), samples };
 }

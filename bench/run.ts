@@ -44,7 +44,13 @@ const minRounds = quick ? 1 : 3;
 const maxRounds = quick ? 1 : 5;
 const warmup = 0;
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+const started = performance.now();
+/** Progress on stderr, with the time since the start (to see where a long run goes). */
+const log = (line: string) => {
+  const seconds = Math.round((performance.now() - started) / 1000);
+  const stamp = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  process.stderr.write(line.trim() === '' ? '\n' : `[${stamp}] ${line.trimStart()}\n`);
+};
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
 print(
@@ -66,7 +72,7 @@ if (wants('--throughput')) {
     size: quick ? 'quick' : 'full',
     minRounds,
     maxRounds,
-    groupBudget: 40,
+    groupBudget: 30,
     warmup,
     backToBack: quick ? 1 : 3,
     memory: quick ? 'first-only' : 'all',
