@@ -94,27 +94,3 @@ export async function interleaved(
     return timed;
   });
 }
-
-/**
- * Times `runs` runs of one function back to back, after one untimed run, with GC settled
- * only once before them: garbage of a run is collected during the next, as in a batch
- * job. A contrast to `interleaved`, whose forced collections between runs also discard
- * optimized code that depends on objects no longer alive (see docs/benchmarks.md).
- */
-export async function consecutive(fn: RunFn, runs: number): Promise<Timed> {
-  settleGc();
-  const first = fn();
-  if (first instanceof Promise) await first;
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    // Each result is dropped before the next run, so it is garbage during that run.
-    keep(undefined);
-    const start = performance.now();
-    const result = fn();
-    if (result instanceof Promise) await result;
-    samples.push(performance.now() - start);
-    keep(result);
-  }
-  keep(undefined);
-  return { ms: median(samples), samples };
-}

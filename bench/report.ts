@@ -3,6 +3,7 @@ import { cpus, totalmem, type as osType, release } from 'node:os';
 import { type BundleResult, OUR_PARSE_STRINGIFY } from './bundle.js';
 import { peers } from './peers.js';
 import type { ProfileResult } from './profile.js';
+import type { RewarmReport } from './rewarm.js';
 import { LINEAR_LIMIT, type ShapeResult } from './scaling.js';
 import type { Chart } from './svg.js';
 import type { TargetStatus } from './targets.js';
@@ -24,7 +25,7 @@ function memoryCells(row: Row): [string, string] {
 }
 
 export const THROUGHPUT_HEADER =
-  '| contender | median ms | MB/s | docs/s | peak heap MB | retained MB | time vs ours | back-to-back ms | back-to-back vs ours |';
+  '| contender | median ms | MB/s | docs/s | peak heap MB | retained MB | time vs ours |';
 
 function ratioText(value: number | undefined, baseline: number | undefined): string {
   return value === undefined || baseline === undefined ? '–' : `${(value / baseline).toFixed(2)}×`;
@@ -45,19 +46,18 @@ export function throughputTables(results: readonly SuiteResult[]): string {
         `Median of ${rounds} interleaved round(s), GC settled before every run.`,
         '',
         THROUGHPUT_HEADER,
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
       );
       const notes: string[] = [];
       for (const row of rows) {
         if (row.ms === null) {
-          out.push(`| ${row.name} | n/a (${row.notApplicable ?? 'no figure'}) | | | | | | | |`);
+          out.push(`| ${row.name} | n/a (${row.notApplicable ?? 'no figure'}) | | | | | |`);
           continue;
         }
         const seconds = row.ms / 1000;
         const [peak, retained] = memoryCells(row);
-        const backToBack = row.backToBackMs === undefined ? '–' : ms(row.backToBackMs);
         out.push(
-          `| ${row.name} | ${ms(row.ms)} | ${(suite.bytes / 1e6 / seconds).toFixed(1)} | ${Math.round(suite.documents / seconds)} | ${peak} | ${retained} | ${ratioText(row.ms, baseline?.ms ?? undefined)} | ${backToBack} | ${ratioText(row.backToBackMs, baseline?.backToBackMs)} |`,
+          `| ${row.name} | ${ms(row.ms)} | ${(suite.bytes / 1e6 / seconds).toFixed(1)} | ${Math.round(suite.documents / seconds)} | ${peak} | ${retained} | ${ratioText(row.ms, baseline?.ms ?? undefined)} |`,
         );
         if (row.note !== undefined) notes.push(`- ${row.name}: ${row.note}`);
       }
@@ -161,6 +161,20 @@ export function profileTables(results: readonly ProfileResult[]): string {
   return out.join('\n');
 }
 
+export function rewarmTable(report: RewarmReport): string {
+  const out = [
+    '| operation | contender | steady µs per document | right after a full GC | extra ms per full GC |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const r of report.results) {
+    out.push(
+      `| ${r.operation} | ${r.contender} | ${r.steadyUs.toFixed(1)} | ${r.afterGcUs.toFixed(1)} | ${r.extraMs.toFixed(1)} |`,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}
+
 /** MB/s of every contender, one panel per suite and group. */
 export function throughputChart(results: readonly SuiteResult[], subtitle: string): Chart {
   const chart: Chart = {
@@ -209,6 +223,9 @@ export interface DocumentParts {
   scaling: string;
   bundle: string;
   profiles: string;
+  rewarm: string;
+  rewarmBatch: number;
+  rewarmDocument: string;
   svgFile: string;
 }
 
@@ -256,10 +273,6 @@ ${p.targets}
   stringify: each library's parsed tree). MB/s is the UTF-8 size of the TOML input divided
   by the time, for every row (including JSON and stringify rows), so it compares like
   with like.
-- **Back to back**: every contender whose check run took at most 1.5 s is also timed 3
-  times in a row after one untimed run, with no forced GC in between (garbage of a run is
-  collected during the next, as in a batch job); median. See "Forced GC and optimized
-  code" below for why the two columns differ.
 - **Peak memory**: a fresh Node process per contender loads the data, runs the untimed
   setup, settles GC, then runs the contender once under V8's GC profiler. Heap use only
   falls at a collection, so its peak is the largest "heap used before GC" recorded during
@@ -291,19 +304,21 @@ ${p.throughput}
 ## Scaling (pathological shapes)
 
 ${p.scaling}
-## Forced GC and optimized code
+## Optimized code lost at a full GC
 
-Settling GC before every run, as the method asks, has a side effect: V8's optimized code
-embeds object layouts (maps) that it holds weakly. A full collection at a moment when no
-object of such a layout is alive frees the layout and discards every optimized function
-that depends on it (\`node --trace-deopt\` prints "marking dependent code … for
-deoptimization, reason: weak objects"), so the next run starts in the interpreter and pays
-for optimizing again. Between two runs no parser object of any library is alive, so every
-contender pays this in the GC-settled columns; how much depends on the library. The
-back-to-back columns show the same work without forced collections: where the two
-ratios differ a lot, the difference is this re-optimization cost, not steady-state speed.
-Both are reported; the targets above use the GC-settled ratio, as issue 7 asks.
+Settling GC before every run, as the method asks, has a side effect. V8's optimized code
+depends on object layouts (maps) that V8 holds weakly; a full collection at a moment when
+no object of such a layout is alive frees it and discards all optimized code that
+depends on it (\`node --trace-deopt\` prints "marking dependent code … for
+deoptimization, reason: weak objects"). Between two runs no parser or encoder object of
+any library is alive, so each GC-settled figure above includes one round of running
+unoptimized and optimizing again, and how much that costs differs between libraries.
+The same happens in an application after any full collection that falls between two
+calls. This table measures it alone: batches of ${p.rewarmBatch} documents
+(${p.rewarmDocument}) timed in steady state, against the same batch right after a
+forced full GC (medians).
 
+${p.rewarm}
 ## Bundle size
 
 ${p.bundle}

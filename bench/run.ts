@@ -20,11 +20,13 @@ import {
   machine,
   nonLinearBanner,
   profileTables,
+  rewarmTable,
   scalingTable,
   targetsTable,
   throughputChart,
   throughputTables,
 } from './report.js';
+import { type RewarmReport, runRewarm } from './rewarm.js';
 import { type ShapeResult, nonLinear, runScaling } from './scaling.js';
 import { barChart } from './svg.js';
 import { evaluateTargets } from './targets.js';
@@ -63,6 +65,7 @@ print(
 );
 
 let throughput: SuiteResult[] | null = null;
+let rewarm: RewarmReport | null = null;
 let scaling: ShapeResult[] | null = null;
 let bundle: BundleResult[] | null = null;
 let profiles: ProfileResult[] | null = null;
@@ -74,12 +77,15 @@ if (wants('--throughput')) {
     maxRounds,
     groupBudget: 30,
     warmup,
-    backToBack: quick ? 1 : 3,
     memory: quick ? 'first-only' : 'all',
     log,
   });
   print('\n## Throughput (time vs ours = their median time ÷ ours; above 1: ours is faster)\n');
   print(throughputTables(throughput));
+  log('timing batches right after a full GC...');
+  rewarm = await runRewarm(quick);
+  print('\n## Optimized code lost at a full GC\n');
+  print(rewarmTable(rewarm));
 }
 if (wants('--scaling')) {
   scaling = await runScaling(quick, log);
@@ -122,6 +128,9 @@ if (target !== undefined && all) {
     scaling: scalingTable(scaling!, quick),
     bundle: bundleTable(bundle!),
     profiles: profileTables(profiles!),
+    rewarm: rewarmTable(rewarm!),
+    rewarmBatch: rewarm!.batch,
+    rewarmDocument: rewarm!.document,
     svgFile,
   });
   // Formatted as `prettier --check` (part of `npm test`) expects committed files to be.

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parse } from '../lib/toml.js';
 import { firstDifference } from './compare.js';
 import { cacheDir, reason, utf8Bytes } from './inputs.js';
-import { type RunFn, consecutive, interleaved } from './measure.js';
+import { type RunFn, interleaved } from './measure.js';
 import { type MemoryFigures, measureInChild } from './memory.js';
 import {
   type Contender,
@@ -29,8 +29,6 @@ export interface Row {
   memory?: MemoryFigures | { error: string };
   /** Milliseconds of the untimed check run (it also serves as a warm-up). */
   checkMs?: number;
-  /** Median ms of runs back to back without forced GC (`consecutive`), when measured. */
-  backToBackMs?: number;
 }
 
 export interface GroupResult {
@@ -61,8 +59,6 @@ export interface ThroughputOptions {
   /** Seconds a group's rounds should take at most (unless that is under `minRounds`). */
   groupBudget: number;
   warmup: number;
-  /** Back-to-back runs per contender, for those whose check run took at most a second and a half. */
-  backToBack: number;
   /** Measure memory for these suites' contenders; `first-only` for a smoke run. */
   memory: 'all' | 'first-only' | 'none';
   log: (line: string) => void;
@@ -155,9 +151,6 @@ function roundsFor(rows: readonly Row[], options: ThroughputOptions): number {
   return Math.max(options.minRounds, Math.min(options.maxRounds, fit));
 }
 
-/** A contender this slow is not also timed back to back (it would take too long). */
-const BACK_TO_BACK_LIMIT_MS = 1500;
-
 export async function runThroughput(options: ThroughputOptions): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
   let memoryBudget = options.memory === 'first-only' ? 1 : Infinity;
@@ -199,9 +192,6 @@ export async function runThroughput(options: ThroughputOptions): Promise<SuiteRe
         const t = timed[next++]!;
         row.ms = t.ms;
         row.samples = t.samples;
-        if (options.backToBack > 0 && (row.checkMs ?? Infinity) <= BACK_TO_BACK_LIMIT_MS) {
-          row.backToBackMs = (await consecutive(run, options.backToBack)).ms;
-        }
       }
       result.groups.push({ group, rows, rounds });
     }
