@@ -1,32 +1,96 @@
-/** Timing helpers: medians over repeated runs, garbage collected between runs. */
+/**
+ * Timing: medians over repeated runs, garbage collected before every run, contenders
+ * interleaved round by round so that noise from other work on the machine (which comes
+ * in bursts) falls on all of them alike instead of on whichever ran during the burst.
+ */
+
+import v8 from 'node:v8';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-export interface Measurement {
-  name: string;
-  /** Median milliseconds per run. */
-  ms: number;
-  runs: number;
-}
-
-/** Runs `fn` `warmup` times, then `runs` times with GC settled before each; the median. */
-export function measure(name: string, fn: () => unknown, runs: number, warmup = 3): Measurement {
-  let sink: unknown;
-  for (let i = 0; i < warmup; i++) sink = fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    gc?.();
-    const start = performance.now();
-    sink = fn();
-    times.push(performance.now() - start);
-  }
-  if (sink === Symbol.for('never')) console.log(sink);
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  const ms = times.length % 2 === 1 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
-  return { name, ms, runs };
-}
-
 export function hasGc(): boolean {
   return gc !== undefined;
+}
+
+/** Collects garbage twice (the second pass frees what finalizers of the first released). */
+export function settleGc(): void {
+  gc?.();
+  gc?.();
+}
+
+/** One run of a contender: what it returns is kept until the timing ends. */
+export type RunFn = () => unknown;
+
+export interface Timed {
+  /** Median milliseconds per run. */
+  ms: number;
+  /** Every sample, in milliseconds, in the order measured. */
+  samples: number[];
+  /**
+   * With `gcTime`: the median of each run's time minus the GC pauses V8 reported during
+   * it (the work of the code itself, apart from the collector's).
+   */
+  withoutGcMs?: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Times one run (a contender may be asynchronous: a worker pool, a stream). With
+ * `gcTime`, also the milliseconds V8 spent in GC pauses during the run.
+ */
+async function timeOnce(fn: RunFn, gcTime: boolean): Promise<{ ms: number; gcMs: number }> {
+  settleGc();
+  const profiler = gcTime ? new v8.GCProfiler() : null;
+  profiler?.start();
+  const start = performance.now();
+  const result = fn();
+  if (result instanceof Promise) await result;
+  const ms = performance.now() - start;
+  let gcMs = 0;
+  // The profiler reports each pause's cost in microseconds.
+  if (profiler !== null) for (const s of profiler.stop().statistics) gcMs += s.cost / 1000;
+  keep(result);
+  return { ms, gcMs };
+}
+
+let kept: unknown;
+/** Keeps a result reachable past the timing so the work cannot be optimized away. */
+function keep(value: unknown): void {
+  kept = value;
+  if (kept === Symbol.for('never')) console.log(kept);
+}
+
+/**
+ * Times every function `rounds` times after `warmup` untimed runs each. Each round runs
+ * all of them once, starting at a different one (rotated), with GC settled before each
+ * run. Returns the median per function, in input order.
+ */
+export async function interleaved(
+  fns: readonly RunFn[],
+  rounds: number,
+  warmup: number,
+  gcTime = false,
+): Promise<Timed[]> {
+  for (let w = 0; w < warmup; w++) for (const fn of fns) await timeOnce(fn, false);
+  const samples: number[][] = fns.map(() => []);
+  const withoutGc: number[][] = fns.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < fns.length; k++) {
+      const i = (round + k) % fns.length;
+      const { ms, gcMs } = await timeOnce(fns[i]!, gcTime);
+      samples[i]!.push(ms);
+      withoutGc[i]!.push(ms - gcMs);
+    }
+  }
+  keep(undefined);
+  return samples.map((s, i) => {
+    const timed: Timed = { ms: median(s), samples: s };
+    if (gcTime) timed.withoutGcMs = median(withoutGc[i]!);
+    return timed;
+  });
 }

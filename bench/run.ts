@@ -1,78 +1,145 @@
 /**
- * `npm run bench`: parse throughput against smol-toml and JSON.parse on the same data,
- * measured side by side in one process. `--quick` runs a tiny smoke version.
+ * `npm run bench`: throughput against every JavaScript TOML peer and JSON on the same
+ * data (with peak memory), the scaling shapes, bundle sizes and CPU profiles; writes
+ * docs/benchmarks.md and docs/benchmarks.svg.
+ *
+ * Flags: `--quick` (tiny smoke run; writes nothing unless `--out DIR`), and any of
+ * `--throughput`, `--scaling`, `--bundle`, `--profile` to run only those sections
+ * (the documents are written only when every section ran). `--out DIR` writes the
+ * documents to DIR instead of docs/. Tables go to stdout, progress to stderr.
  */
-import * as smol from 'smol-toml';
-import { parse } from '../lib/toml.js';
-import { manifestSet, mixedDocument } from './generate.js';
-import { hasGc, measure, type Measurement } from './measure.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as prettier from 'prettier';
+import { type BundleResult, runBundle } from './bundle.js';
+import { projectRoot } from './inputs.js';
+import { hasGc } from './measure.js';
+import { type ProfileResult, runProfiles } from './profile.js';
+import {
+  benchmarkDocument,
+  bundleTable,
+  machine,
+  nonLinearBanner,
+  profileTables,
+  rewarmTable,
+  scalingTable,
+  targetsTable,
+  throughputChart,
+  throughputTables,
+} from './report.js';
+import { type RewarmReport, runRewarm } from './rewarm.js';
+import { type ShapeResult, nonLinear, runScaling } from './scaling.js';
+import { barChart } from './svg.js';
+import { evaluateTargets } from './targets.js';
+import { type SuiteResult, runThroughput } from './throughput.js';
 
-const quick = process.argv.includes('--quick');
-const runs = quick ? 3 : 15;
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const outIndex = args.indexOf('--out');
+const outDir = outIndex >= 0 ? args[outIndex + 1] : undefined;
+const sectionFlags = ['--throughput', '--scaling', '--bundle', '--profile'];
+const chosen = sectionFlags.filter((flag) => args.includes(flag));
+const all = chosen.length === 0;
+const wants = (flag: string) => all || chosen.includes(flag);
+// Full run: 3 to 5 interleaved rounds per group (fewer for groups with slow peers), the
+// untimed check run of each contender being its warm-up.
+const minRounds = quick ? 1 : 3;
+const maxRounds = quick ? 1 : 5;
+const warmup = 0;
 
-interface Suite {
-  name: string;
-  /** Characters of TOML processed per run. */
-  chars: number;
-  documents: number;
-  contenders: { name: string; fn: () => unknown }[];
-}
+const started = performance.now();
+/** Progress on stderr, with the time since the start (to see where a long run goes). */
+const log = (line: string) => {
+  const seconds = Math.round((performance.now() - started) / 1000);
+  const stamp = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  process.stderr.write(line.trim() === '' ? '\n' : `[${stamp}] ${line.trimStart()}\n`);
+};
+const print = (text: string) => process.stdout.write(`${text}\n`);
 
-function suites(): Suite[] {
-  const manifests = manifestSet(quick ? 200 : 10_000);
-  const manifestJson = manifests.map((m) => JSON.stringify(parse(m)));
-  const mixed = mixedDocument(quick ? 100_000 : 5_000_000);
-  const mixedJson = JSON.stringify(parse(mixed));
-  return [
-    {
-      name: `manifest set (${manifests.length} files)`,
-      chars: manifests.reduce((n, m) => n + m.length, 0),
-      documents: manifests.length,
-      contenders: [
-        { name: 'volt-manifest parse', fn: () => manifests.map((m) => parse(m)) },
-        { name: 'smol-toml parse', fn: () => manifests.map((m) => smol.parse(m)) },
-        {
-          name: 'JSON.parse (same data)',
-          fn: () => manifestJson.map((m) => JSON.parse(m) as unknown),
-        },
-      ],
-    },
-    {
-      name: `mixed document (${(mixed.length / 1e6).toFixed(1)} MB)`,
-      chars: mixed.length,
-      documents: 1,
-      contenders: [
-        { name: 'volt-manifest parse', fn: () => parse(mixed) },
-        { name: 'smol-toml parse', fn: () => smol.parse(mixed) },
-        { name: 'JSON.parse (same data)', fn: () => JSON.parse(mixedJson) as unknown },
-      ],
-    },
-  ];
-}
-
-function report(suite: Suite, results: Measurement[]): string {
-  const ours = results[0]!;
-  const lines = [
-    `\n## ${suite.name}`,
-    '',
-    '| contender | median ms | MB/s (TOML) | docs/s | time vs volt-manifest |',
-    '|---|---:|---:|---:|---:|',
-  ];
-  for (const r of results) {
-    const mbps = suite.chars / 1e6 / (r.ms / 1000);
-    const docs = suite.documents / (r.ms / 1000);
-    lines.push(
-      `| ${r.name} | ${r.ms.toFixed(2)} | ${mbps.toFixed(1)} | ${Math.round(docs)} | ${(r.ms / ours.ms).toFixed(2)}× |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-console.log(`# volt-manifest benchmark${quick ? ' (quick smoke run)' : ''}`);
-console.log(
-  `node ${process.version}, ${runs} runs per figure, median${hasGc() ? ', GC between runs' : ' (run with --expose-gc to settle GC between runs)'}`,
+print(
+  `# volt-manifest benchmark${quick ? ' (quick smoke run: sizes too small to mean anything)' : ''}`,
 );
-for (const suite of suites()) {
-  const results = suite.contenders.map((c) => measure(c.name, c.fn, runs));
-  console.log(report(suite, results));
+print('');
+print(machine());
+print(
+  `- ${minRounds === maxRounds ? minRounds : `${minRounds}–${maxRounds}`} interleaved round(s) per group after an untimed check run, median${hasGc() ? ', GC settled before every run' : ' (run with --expose-gc to settle GC between runs)'}`,
+);
+
+let throughput: SuiteResult[] | null = null;
+let rewarm: RewarmReport | null = null;
+let scaling: ShapeResult[] | null = null;
+let bundle: BundleResult[] | null = null;
+let profiles: ProfileResult[] | null = null;
+
+if (wants('--throughput')) {
+  throughput = await runThroughput({
+    size: quick ? 'quick' : 'full',
+    minRounds,
+    maxRounds,
+    groupBudget: 30,
+    warmup,
+    memory: quick ? 'first-only' : 'all',
+    log,
+  });
+  print('\n## Throughput (time vs ours = their median time ÷ ours; above 1: ours is faster)\n');
+  print(throughputTables(throughput));
+  log('timing batches right after a full GC...');
+  rewarm = await runRewarm(quick);
+  print('\n## Optimized code lost at a full GC\n');
+  print(rewarmTable(rewarm));
+}
+if (wants('--scaling')) {
+  scaling = await runScaling(quick, log);
+  print('\n## Scaling (time ratio per doubling of the input)\n');
+  print(scalingTable(scaling, quick));
+  const banner = quick ? '' : nonLinearBanner(nonLinear(scaling));
+  if (banner !== '') print(banner);
+}
+if (wants('--bundle')) {
+  bundle = await runBundle();
+  print('\n## Bundle size (esbuild, minified, gzip -9)\n');
+  print(bundleTable(bundle));
+}
+if (wants('--profile')) {
+  log('profiling our own code...');
+  profiles = await runProfiles(quick);
+  print('\n## Where the time goes (CPU profile, self time)\n');
+  print(profileTables(profiles));
+}
+
+const statuses = evaluateTargets(throughput, scaling, bundle);
+print('\n## Targets of issue 7\n');
+print(targetsTable(statuses));
+
+const target = outDir ?? (quick ? undefined : `${projectRoot}docs`);
+if (target !== undefined && all) {
+  const svgFile = 'benchmarks.svg';
+  const command = `npm run bench${quick ? ' -- --quick' : ''}`;
+  const subtitle = `${command}, node ${process.version}, GC-settled medians of ${minRounds === maxRounds ? minRounds : `${minRounds}–${maxRounds}`} interleaved rounds`;
+  mkdirSync(target, { recursive: true });
+  writeFileSync(`${target}/${svgFile}`, barChart(throughputChart(throughput!, subtitle)));
+  const markdownFile = `${target}/benchmarks.md`;
+  const markdown = benchmarkDocument({
+    date: new Date().toISOString().slice(0, 10),
+    command,
+    minRounds,
+    maxRounds,
+    targets: targetsTable(statuses),
+    throughput: throughputTables(throughput!),
+    scaling: scalingTable(scaling!, quick),
+    bundle: bundleTable(bundle!),
+    profiles: profileTables(profiles!),
+    rewarm: rewarmTable(rewarm!),
+    rewarmBatch: rewarm!.batch,
+    rewarmDocument: rewarm!.document,
+    svgFile,
+  });
+  // Formatted as `prettier --check` (part of `npm test`) expects committed files to be.
+  const style = (await prettier.resolveConfig(markdownFile)) ?? {};
+  writeFileSync(
+    markdownFile,
+    await prettier.format(markdown, { ...style, filepath: markdownFile }),
+  );
+  log(`wrote ${target}/benchmarks.md and ${target}/${svgFile}`);
+} else if (target !== undefined) {
+  log('not writing the documents: only some sections ran');
 }

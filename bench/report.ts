@@ -1,0 +1,344 @@
+/** Markdown tables (printed and written to docs/benchmarks.md) and the SVG chart. */
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { type BundleResult, OUR_PARSE_STRINGIFY } from './bundle.js';
+import { peers } from './peers.js';
+import type { ProfileResult } from './profile.js';
+import type { RewarmReport } from './rewarm.js';
+import { LINEAR_LIMIT, type ShapeResult } from './scaling.js';
+import type { Chart } from './svg.js';
+import type { TargetStatus } from './targets.js';
+import type { Row, SuiteResult } from './throughput.js';
+
+function ms(value: number): string {
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+function memoryCells(row: Row): [string, string] {
+  const m = row.memory;
+  if (m === undefined) return ['–', '–'];
+  if ('error' in m) return [`error: ${m.error}`, '–'];
+  return [mb(m.peakBytes), mb(m.retainedBytes)];
+}
+
+export const THROUGHPUT_HEADER =
+  '| contender | median ms | MB/s | docs/s | peak heap MB | retained MB | time vs ours |';
+
+function ratioText(value: number | undefined, baseline: number | undefined): string {
+  return value === undefined || baseline === undefined ? '–' : `${(value / baseline).toFixed(2)}×`;
+}
+
+export function throughputTables(results: readonly SuiteResult[]): string {
+  const out: string[] = [];
+  for (const suite of results) {
+    if (suite.skipped !== undefined) {
+      out.push(`### ${suite.heading}`, '', `Skipped: ${suite.skipped}.`, '');
+      continue;
+    }
+    for (const { group, rows, rounds } of suite.groups) {
+      const baseline = rows.find((r) => r.name === group.baseline);
+      out.push(
+        `### ${suite.heading}: ${group.title}`,
+        '',
+        `Median of ${rounds} interleaved round(s), GC settled before every run.`,
+        '',
+        THROUGHPUT_HEADER,
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      );
+      const notes: string[] = [];
+      for (const row of rows) {
+        if (row.ms === null) {
+          out.push(`| ${row.name} | n/a (${row.notApplicable ?? 'no figure'}) | | | | | |`);
+          continue;
+        }
+        const seconds = row.ms / 1000;
+        const [peak, retained] = memoryCells(row);
+        out.push(
+          `| ${row.name} | ${ms(row.ms)} | ${(suite.bytes / 1e6 / seconds).toFixed(1)} | ${Math.round(suite.documents / seconds)} | ${peak} | ${retained} | ${ratioText(row.ms, baseline?.ms ?? undefined)} |`,
+        );
+        if (row.note !== undefined) notes.push(`- ${row.name}: ${row.note}`);
+      }
+      out.push('');
+      if (notes.length > 0) out.push('Notes:', '', ...notes, '');
+    }
+  }
+  return out.join('\n');
+}
+
+function pair(ratios: readonly number[] | undefined): string {
+  return ratios === undefined ? '–' : ratios.map((x) => x.toFixed(2)).join(', ');
+}
+
+/** The scaling table; in a quick run the sizes are too small for a verdict. */
+export function scalingTable(results: readonly ShapeResult[], quick: boolean): string {
+  const out = [
+    `| shape | N | ms at N, 2N, 4N | ratio per doubling | without GC pauses | JSON.parse, same data | linear (≤ ${LINEAR_LIMIT}) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  const notes: string[] = [];
+  for (const r of results) {
+    const ok = r.ratios.every((x) => x <= LINEAR_LIMIT);
+    const verdict = quick ? '– (quick run)' : ok ? 'yes' : '**NO: non-linear**';
+    out.push(
+      `| ${r.shape.name} | ${r.sizes[0]!.toLocaleString('en-US')} ${r.shape.unit} | ${r.ms.map(ms).join(', ')} | ${pair(r.ratios)} | ${pair(r.withoutGcRatios)} | ${pair(r.jsonRatios)} | ${verdict} |`,
+    );
+    if (r.firstRatios !== undefined) {
+      notes.push(
+        `- ${r.shape.name}: the first measurement gave ${pair(r.firstRatios)}; the row shows a second measurement with more rounds.`,
+      );
+    }
+  }
+  out.push('');
+  if (notes.length > 0) out.push('Re-measured:', '', ...notes, '');
+  return out.join('\n');
+}
+
+/** A loud banner for the console when a doubling was not linear. */
+export function nonLinearBanner(bad: readonly ShapeResult[]): string {
+  if (bad.length === 0) return '';
+  const lines = [
+    '',
+    '!'.repeat(78),
+    `!!! NON-LINEAR SCALING (a doubling ratio over ${LINEAR_LIMIT}):`,
+  ];
+  for (const r of bad) {
+    lines.push(`!!!   ${r.shape.name}: ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`);
+  }
+  lines.push('!'.repeat(78), '');
+  return lines.join('\n');
+}
+
+export function bundleTable(results: readonly BundleResult[]): string {
+  const out = ['| entry | minified bytes | min+gzip bytes |', '| --- | ---: | ---: |'];
+  for (const r of results) {
+    if (r.skipped !== undefined) out.push(`| ${r.entry.name} | skipped: ${r.skipped} | |`);
+    else out.push(`| ${r.entry.name} | ${r.minBytes} | ${r.gzipBytes} |`);
+  }
+  out.push('');
+  const ours = results.find((r) => r.entry.name === OUR_PARSE_STRINGIFY);
+  if (ours?.files !== undefined) {
+    out.push(
+      `Where the minified bytes of "${ours.entry.name}" come from (esbuild metafile):`,
+      '',
+      '| source file | minified bytes |',
+      '| --- | ---: |',
+      ...ours.files.map((f) => `| ${f.file} | ${f.bytes} |`),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+export function targetsTable(statuses: readonly TargetStatus[]): string {
+  const out = ['| target | measured | status |', '| --- | --- | --- |'];
+  for (const s of statuses) {
+    const status = s.status === 'met' ? 'met' : s.status === 'not met' ? '**not met**' : s.status;
+    out.push(`| ${s.target} | ${s.measured} | ${status} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+export function profileTables(results: readonly ProfileResult[]): string {
+  const out: string[] = [];
+  for (const p of results) {
+    out.push(
+      `#### ${p.name} (${p.samples} samples; full profile: \`${p.file}\`)`,
+      '',
+      '| self time | file or V8 activity |',
+      '| ---: | --- |',
+      ...p.files.map((h) => `| ${(h.share * 100).toFixed(1)}% | ${h.where} |`),
+      '',
+      '| self time | function |',
+      '| ---: | --- |',
+      ...p.hotspots.map((h) => `| ${(h.share * 100).toFixed(1)}% | ${h.where} |`),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+export function rewarmTable(report: RewarmReport): string {
+  const out = [
+    '| operation | contender | steady µs per document | right after a full GC | extra ms per full GC |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const r of report.results) {
+    out.push(
+      `| ${r.operation} | ${r.contender} | ${r.steadyUs.toFixed(1)} | ${r.afterGcUs.toFixed(1)} | ${r.extraMs.toFixed(1)} |`,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/** MB/s of every contender, one panel per suite and group. */
+export function throughputChart(results: readonly SuiteResult[], subtitle: string): Chart {
+  const chart: Chart = {
+    title: 'volt-manifest TOML benchmarks: MB/s of TOML (higher is better)',
+    subtitle,
+    panels: [],
+  };
+  for (const suite of results) {
+    if (suite.skipped !== undefined) continue;
+    for (const { group, rows } of suite.groups) {
+      chart.panels.push({
+        title: `${suite.heading}: ${group.title}`,
+        bars: rows.map((row) => {
+          if (row.ms === null) return { label: row.name, value: null, text: 'n/a' };
+          const rate = suite.bytes / 1e6 / (row.ms / 1000);
+          return {
+            label: row.name,
+            value: rate,
+            text: `${rate.toFixed(1)} MB/s`,
+            highlight: row.name === group.baseline,
+          };
+        }),
+      });
+    }
+  }
+  return chart;
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  return [
+    `- CPU: ${cpu[0]?.model.trim() ?? 'unknown'}, ${cpu.length} logical cores available to Node`,
+    `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB; OS: ${osType()} ${release()}`,
+    `- Node.js ${process.version} (V8 ${process.versions.v8})`,
+    `- Contenders: ${peers.map((p) => `${p.name} ${p.version}`).join(', ')}`,
+  ].join('\n');
+}
+
+export interface DocumentParts {
+  date: string;
+  command: string;
+  minRounds: number;
+  maxRounds: number;
+  targets: string;
+  throughput: string;
+  scaling: string;
+  bundle: string;
+  profiles: string;
+  rewarm: string;
+  rewarmBatch: number;
+  rewarmDocument: string;
+  svgFile: string;
+}
+
+export function benchmarkDocument(p: DocumentParts): string {
+  return `# Benchmarks
+
+Generated by \`${p.command}\` (\`bench/run.ts\`) on ${p.date}. Do not edit by hand: every
+figure below comes from that run; run it again to refresh them.
+
+## Machine
+
+${machine()}
+
+The machine is shared with other work, so figures move between runs by several percent;
+the ratios, measured side by side in the same process, move less than the absolute times.
+
+## Targets of issue 7
+
+A ratio is the peer's median time divided by ours in the same run (above 1: we are
+faster). The JSON targets compare with \`JSON.parse\` of the same data as JSON.
+
+${p.targets}
+## Method
+
+- **Data** (\`bench/generate.ts\`, seeded, so every run sees the same bytes): 10,000
+  realistic manifests; a ~5 MB mixed document with every TOML value kind and syntax form;
+  the TOML spec's example (read at run time from the shared toml-test checkout), gone
+  over many times per run (its heading says how many) to get a measurable time. Every input is a
+  flat string (generated strings are ropes; they go through a \`Buffer\` once before timing),
+  so no contender pays for flattening. The JSON rows use the same data as JSON text (our
+  parse, date/times as RFC 3339 text): the ceiling for any parser in JavaScript.
+- **Contenders** use their ordinary public API. Our \`parse\` runs with locations off; our
+  \`parseLocated\` is compared with toml-eslint-parser's \`parseTOML\` (an AST with
+  locations). Each stringifier writes what its own parser read from the same TOML, since
+  the libraries represent date/times and integers differently. A contender that throws on
+  the data is shown as "n/a" with its error. Each peer's parse result is compared once
+  with ours (date/time types aside) and stringify output that our reader rejects is
+  noted: such notes under a table mean the row times a different (wrong) result.
+- **Timing**: each contender first runs once untimed (a check that it accepts the data,
+  and its warm-up), then ${p.minRounds} to ${p.maxRounds} rounds per group (fewer when the
+  group's slowest peers would make it take minutes); each round runs every contender of a
+  group once, starting with a different one each round, with GC settled (\`--expose-gc\`,
+  two \`gc()\` calls) before every run. The figure is the median per contender. While a
+  group is timed, the prepared inputs of all its contenders stay in memory (for
+  stringify: each library's parsed tree). MB/s is the UTF-8 size of the TOML input divided
+  by the time, for every row (including JSON and stringify rows), so it compares like
+  with like.
+- **Peak memory**: a fresh Node process per contender loads the data, runs the untimed
+  setup, settles GC, then runs the contender once under V8's GC profiler. Heap use only
+  falls at a collection, so its peak is the largest "heap used before GC" recorded during
+  the run, or the heap at its end; *peak heap* is that peak minus the baseline (V8 heap
+  plus external memory; it includes garbage not yet collected). *Retained* is what is
+  left over the baseline after GC while the result is still held: the size of the result.
+  RSS is not used: V8 keeps freed pages resident and \`getrusage\` only gives the peak of a
+  whole process life.
+- **Scaling**: inputs of size N, 2N and 4N per shape, parsed with default options; 3
+  interleaved rounds after a warm-up, median; the ratio per doubling must be ≤ ${LINEAR_LIMIT}.
+  A shape over the limit is measured a second time with more rounds (both are reported).
+  Two columns help to read a bad ratio: the same ratio with the GC pauses V8 reported
+  during each run (\`v8.GCProfiler\`) taken out, and the ratio of \`JSON.parse\` on the same
+  data as JSON. The parse result stays alive while it is built, so collections copy and
+  mark more of it as it grows; a ratio that JSON.parse shares, or that disappears
+  without GC pauses, comes from V8's collector or caches rather than from the parser's
+  own algorithm.
+- **Bundle size**: esbuild bundles and minifies (ESM, platform neutral) an entry that
+  re-exports only what is named, from \`dist/\` for us and from the package for smol-toml;
+  gzip level 9 (\`node:zlib\`).
+- **Profiles**: V8's sampling CPU profiler (what \`node --cpu-prof\` uses), through the
+  inspector, over our own code on the same data; self time summed per file and function.
+
+## Throughput
+
+![MB/s per contender](${p.svgFile})
+
+${p.throughput}
+## Scaling (pathological shapes)
+
+${p.scaling}
+## Optimized code lost at a full GC
+
+Settling GC before every run, as the method asks, has a side effect. V8's optimized code
+depends on object layouts (maps) that V8 holds weakly; a full collection at a moment when
+no object of such a layout is alive frees it and discards all optimized code that
+depends on it (\`node --trace-deopt\` prints "marking dependent code … for
+deoptimization, reason: weak objects"). Between two runs no parser or encoder object of
+any library is alive, so each GC-settled figure above includes one round of running
+unoptimized and optimizing again, and how much that costs differs between libraries.
+The same happens in an application after any full collection that falls between two
+calls. This table measures it alone: batches of ${p.rewarmBatch} documents
+(${p.rewarmDocument}) timed in steady state, against the same batch right after a
+forced full GC (medians).
+
+${p.rewarm}
+## Bundle size
+
+${p.bundle}
+## Where the time goes
+
+Self time of our code in the same data (sampling profiler, 200 µs interval). The engine
+(\`lexer/\`, \`lib/\`) was not changed as part of the benchmark work; these profiles are the
+starting point for the speed work of issue 7.
+
+${p.profiles}
+## Reproduce
+
+\`\`\`sh
+npm ci
+npm run bench                  # everything; writes docs/benchmarks.md and docs/benchmarks.svg
+npm run bench -- --quick       # tiny smoke run, writes nothing
+npm run bench -- --scaling     # only the scaling shapes (add --quick for tiny sizes)
+npm run bench -- --bundle      # only the bundle sizes
+npm run bench -- --throughput  # only the throughput tables (with memory)
+npm run bench -- --profile     # only the CPU profiles
+\`\`\`
+`;
+}

@@ -1,0 +1,216 @@
+/**
+ * What the throughput benchmark measures: suites of data, each with groups of contenders
+ * that do the same job on the same data (parse, located parse, stringify). Ratios are
+ * taken within a group, against the group's baseline (ours).
+ *
+ * Adding work to measure takes a few lines here, see "Extending" below.
+ */
+import { parse } from '../lib/toml.js';
+import { manifestSet, mixedDocument } from './generate.js';
+import { flat, readSpecExample, specExamplePath } from './inputs.js';
+import type { RunFn } from './measure.js';
+import { OURS, peers } from './peers.js';
+
+export type Size = 'full' | 'quick';
+
+/** The data of a suite: flat strings only, so it can be handed to a child process as JSON. */
+export interface SuiteData {
+  /** The TOML documents. */
+  toml: string[];
+  /** The same data as JSON text (from our parse; date/times as their RFC 3339 text). */
+  json: string[];
+  /** How many times one run goes over the documents (to time a tiny document). */
+  repeat: number;
+}
+
+export interface Contender {
+  /** Row label; unique within its group. */
+  name: string;
+  /** Prepares untimed state (e.g. the values to stringify) and returns one timed run. */
+  setup(data: SuiteData): RunFn;
+  /** The run returns TOML texts (checked once: output our reader rejects is noted). */
+  writesToml?: boolean;
+  /** The run returns parse results, compared once with the baseline's (differences noted). */
+  readsToml?: boolean;
+}
+
+export interface Group {
+  id: string;
+  title: string;
+  /** The contender every ratio in the group is relative to. */
+  baseline: string;
+  /** What an error thrown by a contender means here, for its "n/a" note. */
+  failure: string;
+  contenders: Contender[];
+}
+
+export interface Suite {
+  id: string;
+  title: string;
+  /** The data, or a reason why this suite cannot run here. */
+  load(size: Size): SuiteData | { skipped: string };
+  /** Measure peak memory per contender (pointless for a tiny document). */
+  memory: boolean;
+  groups: Group[];
+}
+
+export const JSON_PARSE = 'JSON.parse (same data)';
+export const JSON_STRINGIFY = 'JSON.stringify (same data)';
+
+/** A contender that runs `fn` on every document (TOML or JSON) of the suite. */
+export function eachDocument(
+  name: string,
+  source: 'toml' | 'json',
+  fn: (text: string) => unknown,
+): Contender {
+  return {
+    name,
+    setup(data) {
+      const texts = data[source];
+      const repeat = data.repeat;
+      return () => {
+        let out: unknown[] = [];
+        for (let r = 0; r < repeat; r++) {
+          out = new Array<unknown>(texts.length);
+          for (let i = 0; i < texts.length; i++) out[i] = fn(texts[i]!);
+        }
+        return out;
+      };
+    },
+  };
+}
+
+/** A contender that writes back what `read` made of every document (`read` is untimed). */
+export function eachValue(
+  name: string,
+  source: 'toml' | 'json',
+  read: (text: string) => unknown,
+  write: (value: unknown) => string,
+): Contender {
+  return {
+    name,
+    setup(data) {
+      const values = data[source].map(read);
+      const repeat = data.repeat;
+      return () => {
+        let out: string[] = [];
+        for (let r = 0; r < repeat; r++) {
+          out = new Array<string>(values.length);
+          for (let i = 0; i < values.length; i++) out[i] = write(values[i]);
+        }
+        return out;
+      };
+    },
+  };
+}
+
+/** The TOML groups: every peer where it applies, and JSON as the ceiling. */
+function tomlGroups(): Group[] {
+  const parseGroup: Group = {
+    id: 'parse',
+    title: 'parse',
+    baseline: OURS,
+    failure: 'rejects input',
+    contenders: [],
+  };
+  const locatedGroup: Group = {
+    id: 'located',
+    title: 'located parse (values plus source positions)',
+    baseline: OURS,
+    failure: 'rejects input',
+    contenders: [],
+  };
+  const stringifyGroup: Group = {
+    id: 'stringify',
+    title: 'stringify (each library writes what its own parse read)',
+    baseline: OURS,
+    failure: 'cannot write the data',
+    contenders: [],
+  };
+  for (const peer of peers) {
+    if (peer.parse) {
+      parseGroup.contenders.push({
+        ...eachDocument(peer.name, 'toml', peer.parse),
+        readsToml: true,
+      });
+    }
+    if (peer.located) locatedGroup.contenders.push(eachDocument(peer.name, 'toml', peer.located));
+    if (peer.parse && peer.stringify) {
+      const contender = eachValue(peer.name, 'toml', peer.parse, peer.stringify);
+      stringifyGroup.contenders.push({ ...contender, writesToml: true });
+    }
+  }
+  parseGroup.contenders.push(eachDocument(JSON_PARSE, 'json', (text) => JSON.parse(text)));
+  stringifyGroup.contenders.push(
+    eachValue(
+      JSON_STRINGIFY,
+      'json',
+      (text) => JSON.parse(text),
+      (value) => JSON.stringify(value),
+    ),
+  );
+  return [parseGroup, locatedGroup, stringifyGroup];
+}
+
+function withJson(toml: string[], repeat: number): SuiteData {
+  return { toml, json: toml.map((text) => flat(JSON.stringify(parse(text)))), repeat };
+}
+
+/**
+ * Every suite, in report order. The ids are stable: targets and child processes use them.
+ *
+ * Extending (issue 7, the manifest parts), in a few lines each:
+ * - Manifest pipeline: push a group onto the `manifests` suite's `groups` with contenders
+ *   `eachDocument('volt-manifest', 'toml', (t) => validate(build(parseLocated(t))))` and
+ *   `eachDocument('smol-toml parse', 'toml', (t) => smol.parse(t))`, baseline
+ *   'volt-manifest'; then add its target to `ratioTargets` in `targets.ts`.
+ * - `encodeManifest` + `manifestDigest`: a group with `eachValue('volt-manifest', 'toml',
+ *   (t) => buildManifest(parseLocated(t)), (m) => encodeManifest(m) + manifestDigest(m))`
+ *   against `eachValue('smol-toml stringify', 'toml', smol.parse, smol.stringify)`.
+ * - Worker-pool batch: a contender's run may return a Promise (it is awaited inside the
+ *   timing), so `{ name: '2 workers', setup: (d) => () => checkManifests(d.toml, { workers:
+ *   2 }) }` next to the same with `workers: 1` is all it takes; the ratio column then
+ *   gives the speed-up.
+ * A whole new suite is one more entry below with its own `load`.
+ */
+export function suites(): Suite[] {
+  return [
+    {
+      id: 'manifests',
+      title: 'manifest set',
+      memory: true,
+      load: (size) => withJson(manifestSet(size === 'full' ? 10_000 : 100).map(flat), 1),
+      groups: tomlGroups(),
+    },
+    {
+      id: 'mixed',
+      title: 'mixed document',
+      memory: true,
+      load: (size) => withJson([flat(mixedDocument(size === 'full' ? 5_000_000 : 50_000))], 1),
+      groups: tomlGroups(),
+    },
+    {
+      id: 'spec',
+      title: 'TOML spec example',
+      memory: false,
+      load: (size) => {
+        const text = readSpecExample();
+        if (text === null) return { skipped: `${specExamplePath} not found` };
+        return withJson([text], size === 'full' ? 500 : 20);
+      },
+      groups: tomlGroups(),
+    },
+  ];
+}
+
+export function findContender(
+  suiteId: string,
+  groupId: string,
+  name: string,
+): { suite: Suite; group: Group; contender: Contender } {
+  const suite = suites().find((s) => s.id === suiteId);
+  const group = suite?.groups.find((g) => g.id === groupId);
+  const contender = group?.contenders.find((c) => c.name === name);
+  if (!suite || !group || !contender) throw new Error(`no contender ${suiteId}/${groupId}/${name}`);
+  return { suite, group, contender };
+}

@@ -1,0 +1,160 @@
+/**
+ * The targets of issue 7, checked against what this run measured. A ratio target holds
+ * when the peer's median time divided by ours is at least `atLeast` (for JSON.parse, a
+ * target of 0.5 means we take at most twice its time).
+ */
+import { OUR_PARSE_STRINGIFY, SMOL_PARSE_STRINGIFY, type BundleResult } from './bundle.js';
+import { LINEAR_LIMIT, type ShapeResult } from './scaling.js';
+import { JSON_PARSE } from './suites.js';
+import type { SuiteResult } from './throughput.js';
+
+export interface RatioTarget {
+  target: string;
+  suite: string;
+  group: string;
+  peer: string;
+  atLeast: number;
+}
+
+export const ratioTargets: RatioTarget[] = [
+  {
+    target: '`parse` ≥ 2.0× smol-toml, manifest set',
+    suite: 'manifests',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: '`parse` ≥ 2.0× smol-toml, mixed document',
+    suite: 'mixed',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: '`parse` ≥ 0.5× `JSON.parse`, manifest set',
+    suite: 'manifests',
+    group: 'parse',
+    peer: JSON_PARSE,
+    atLeast: 0.5,
+  },
+  {
+    target: '`parse` ≥ 0.5× `JSON.parse`, mixed document',
+    suite: 'mixed',
+    group: 'parse',
+    peer: JSON_PARSE,
+    atLeast: 0.5,
+  },
+  {
+    target: 'located parse ≥ 3× toml-eslint-parser, manifest set',
+    suite: 'manifests',
+    group: 'located',
+    peer: 'toml-eslint-parser',
+    atLeast: 3,
+  },
+  {
+    target: 'located parse ≥ 3× toml-eslint-parser, mixed document',
+    suite: 'mixed',
+    group: 'located',
+    peer: 'toml-eslint-parser',
+    atLeast: 3,
+  },
+  {
+    target: '`stringify` ≥ 2× smol-toml `stringify`, manifest set',
+    suite: 'manifests',
+    group: 'stringify',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: '`stringify` ≥ 2× smol-toml `stringify`, mixed document',
+    suite: 'mixed',
+    group: 'stringify',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+];
+
+/** Targets of issue 7 this harness cannot measure yet, and what they wait for. */
+export const pendingTargets: { target: string; needs: string }[] = [
+  {
+    target: 'manifest pipeline (parse + build + validate) faster than smol-toml `parse`',
+    needs: 'the manifest model (add a group in `bench/suites.ts`)',
+  },
+  {
+    target: '`encodeManifest` + `manifestDigest` over the set ≥ smol-toml `stringify`',
+    needs: 'the manifest model (add a group in `bench/suites.ts`)',
+  },
+  {
+    target: 'batch check, 2 workers ≥ 1.7× single thread',
+    needs: 'the batch API (add a group in `bench/suites.ts`)',
+  },
+];
+
+export type Status = 'met' | 'not met' | 'not measured';
+
+export interface TargetStatus {
+  target: string;
+  measured: string;
+  status: Status;
+}
+
+function ratioStatus(target: RatioTarget, results: readonly SuiteResult[]): TargetStatus {
+  const suite = results.find((r) => r.suite.id === target.suite);
+  const group = suite?.groups.find((g) => g.group.id === target.group);
+  const ours = group?.rows.find((r) => r.name === group.group.baseline);
+  const peer = group?.rows.find((r) => r.name === target.peer);
+  if (!ours || !peer) {
+    return { target: target.target, measured: 'not in this run', status: 'not measured' };
+  }
+  if (ours.ms === null || peer.ms === null) {
+    const why = ours.notApplicable ?? peer.notApplicable ?? 'no figure';
+    return { target: target.target, measured: `n/a (${why})`, status: 'not measured' };
+  }
+  const ratio = peer.ms / ours.ms;
+  return {
+    target: target.target,
+    measured: `${ratio.toFixed(2)}×`,
+    status: ratio >= target.atLeast ? 'met' : 'not met',
+  };
+}
+
+export function evaluateTargets(
+  throughput: readonly SuiteResult[] | null,
+  scaling: readonly ShapeResult[] | null,
+  bundle: readonly BundleResult[] | null,
+): TargetStatus[] {
+  const out: TargetStatus[] = [];
+  if (throughput !== null) for (const t of ratioTargets) out.push(ratioStatus(t, throughput));
+  for (const p of pendingTargets) {
+    out.push({ target: p.target, measured: `needs ${p.needs}`, status: 'not measured' });
+  }
+  if (scaling !== null) {
+    let worst: { ratio: number; shape: string } | null = null;
+    for (const r of scaling) {
+      for (const ratio of r.ratios) {
+        if (worst === null || ratio > worst.ratio) worst = { ratio, shape: r.shape.name };
+      }
+    }
+    out.push({
+      target: `scaling: every doubling ratio ≤ ${LINEAR_LIMIT}`,
+      measured: worst === null ? 'no shapes' : `worst ${worst.ratio.toFixed(2)} (${worst.shape})`,
+      status: worst === null ? 'not measured' : worst.ratio <= LINEAR_LIMIT ? 'met' : 'not met',
+    });
+  }
+  if (bundle !== null) {
+    const ours = bundle.find((b) => b.entry.name === OUR_PARSE_STRINGIFY);
+    const smol = bundle.find((b) => b.entry.name === SMOL_PARSE_STRINGIFY);
+    const target = 'bundle: parse + stringify min+gzip smaller than smol-toml';
+    if (ours?.gzipBytes === undefined || smol?.gzipBytes === undefined) {
+      out.push({ target, measured: 'no figure', status: 'not measured' });
+    } else {
+      out.push({
+        target,
+        measured: `${ours.gzipBytes} B vs ${smol.gzipBytes} B`,
+        status: ours.gzipBytes < smol.gzipBytes ? 'met' : 'not met',
+      });
+    }
+  }
+  return out;
+}

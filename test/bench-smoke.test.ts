@@ -1,0 +1,61 @@
+/**
+ * The benchmark as a smoke run: it works end to end and prints its tables. Speed is
+ * never asserted here (only `npm run bench` measures it).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { projectRoot } from './helpers.js';
+
+const script = join(projectRoot, 'dist/bench/run.js');
+const docs = join(projectRoot, 'docs/benchmarks.md');
+
+function runBench(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--expose-gc', script, '--quick', ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function snapshot(path: string): string | null {
+  return existsSync(path) ? readFileSync(path, 'utf8') : null;
+}
+
+test('bench --quick prints every table, writes only where --out says', () => {
+  const before = snapshot(docs);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  try {
+    const { status, stdout, stderr } = runBench('--out', dir);
+    assert.equal(status, 0, stderr);
+    for (const header of [
+      '## Throughput',
+      '| contender | median ms | MB/s | docs/s | peak heap MB | retained MB | time vs ours |',
+      '## Optimized code lost at a full GC',
+      '| operation | contender | steady µs per document |',
+      '## Scaling',
+      '| shape | N | ms at N, 2N, 4N |',
+      '## Bundle size',
+      '| entry | minified bytes | min+gzip bytes |',
+      '## Where the time goes',
+      '## Targets of issue 7',
+      '| target | measured | status |',
+    ]) {
+      assert.ok(stdout.includes(header), `missing ${header}`);
+    }
+    const markdown = readFileSync(join(dir, 'benchmarks.md'), 'utf8');
+    assert.ok(markdown.startsWith('# Benchmarks'));
+    assert.ok(markdown.includes('](benchmarks.svg)'));
+    const svg = readFileSync(join(dir, 'benchmarks.svg'), 'utf8');
+    assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
+    assert.ok(svg.trimEnd().endsWith('</svg>'));
+    // A quick run never touches the committed results.
+    assert.equal(snapshot(docs), before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
