@@ -292,7 +292,7 @@ export class Scanner {
     for (; p < len; p++) {
       const c = src.charCodeAt(p);
       if (c === Ch.Quote) {
-        this.value = out + src.slice(chunk, p);
+        this.value = flatten(out + src.slice(chunk, p));
         return p + 1;
       }
       if (c === Ch.Backslash) {
@@ -451,7 +451,10 @@ export class Scanner {
       if (c === quote) {
         const run = this.closingRun(p, quote);
         if (run !== 0) {
-          this.value = out + src.slice(chunk, p + run - 3);
+          this.value =
+            out === ''
+              ? src.slice(chunk, p + run - 3)
+              : flatten(out + src.slice(chunk, p + run - 3));
           return p + run;
         }
       } else if (c === Ch.Backslash && basic) {
@@ -539,6 +542,15 @@ export class Scanner {
       return p;
     }
   }
+}
+
+/**
+ * A string built piece by piece is a tree of pieces in V8 (a million escapes keep ten
+ * times the text's memory); reading one character turns it into one flat string.
+ */
+function flatten(text: string): string {
+  text.charCodeAt(0);
+  return text;
 }
 
 export function isDigit(c: number): boolean {

@@ -53,6 +53,8 @@ class TableNode {
   ) {}
   /** For an array of tables: the element that headers and keys currently extend. */
   last: TableNode | null = null;
+  /** Sub-tables and arrays of tables by key; values without a node are closed. */
+  children: Map<string, TableNode> | null = null;
   located: LocatedTable | LocatedArray | null = null;
   /** Where each key was defined (only when tracking definitions for messages). */
   defs: Map<string, Position> | null = null;
@@ -88,15 +90,18 @@ function nextStatement(text: string, from: number, errorAt: number): number {
   return text.length;
 }
 
+/** The root of a parser that holds no document. */
+const DETACHED = new TableNode({}, Flag.Explicit, 0, null, '');
+
 export class Parser extends Scanner implements ScalarContext {
   kind: Kind = Kind.String;
   integerMode: IntegerMode;
-  readonly maxDepth: number;
+  maxDepth: number;
   /** Build the located tree. */
-  readonly locate: boolean;
+  locate: boolean;
   /** Record where keys are defined, for messages about duplicates. */
-  readonly track: boolean;
-  readonly root: TableNode;
+  track: boolean;
+  root: TableNode;
   /** The table that key/value lines currently go to. */
   private current: TableNode;
   /** Tables defined by dotted keys since the last header. */
@@ -104,16 +109,22 @@ export class Parser extends Scanner implements ScalarContext {
   /** The located node of the last value parsed (located mode). */
   private lastLocated: LocatedValue | null = null;
   private lines: LineIndex | null = null;
-  /**
-   * The node of every table and array of tables that headers and dotted keys may reach,
-   * by its value. Values without a node (scalars, inline tables, static arrays) are closed.
-   */
-  private readonly nodes = new Map<object, TableNode>();
   /** What the statement being parsed is, for "expected a newline after …". */
   private lastStatementName = 'value';
 
   constructor(options: ParseOptions | undefined, locate: boolean, track: boolean) {
     super();
+    const resolved = resolveOptions(options);
+    this.integerMode = resolved.integerMode;
+    this.maxDepth = resolved.maxDepth;
+    this.locate = locate;
+    this.track = track;
+    this.root = this.current = DETACHED;
+    this.begin(options, locate, track);
+  }
+
+  /** Starts a new document (a parser can be reused once `detach`ed). */
+  begin(options: ParseOptions | undefined, locate: boolean, track: boolean): void {
     const resolved = resolveOptions(options);
     this.v11 = resolved.v11;
     this.integerMode = resolved.integerMode;
@@ -121,9 +132,22 @@ export class Parser extends Scanner implements ScalarContext {
     this.locate = locate;
     this.track = track;
     this.root = new TableNode({}, Flag.Explicit, 0, null, '');
-    if (this.track) this.root.defs = new Map();
+    if (track) this.root.defs = new Map();
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
     this.current = this.root;
+    this.pending = [];
+    this.lastLocated = null;
+    this.lines = null;
+    this.lastStatementName = 'value';
+  }
+
+  /** Lets go of the document (the parser itself can stay, with its optimized code). */
+  detach(): void {
+    this.root = this.current = DETACHED;
+    this.pending = [];
+    this.lastLocated = null;
+    this.lines = null;
+    this.reset('');
   }
 
   /**
@@ -258,10 +282,11 @@ export class Parser extends Scanner implements ScalarContext {
   /** Closes the dotted-key tables of the section that ends at a header. */
   private finishSection(): void {
     const pending = this.pending;
+    if (pending.length === 0) return;
     for (let i = 0; i < pending.length; i++) {
       pending[i]!.flags = (pending[i]!.flags & ~Flag.Pending) | Flag.Explicit;
     }
-    pending.length = 0;
+    this.pending = [];
   }
 
   /** `key = value`, with `tok` the first key token, into `node`. */
@@ -496,7 +521,7 @@ export class Parser extends Scanner implements ScalarContext {
     const node = new TableNode(table, flags | (parent.flags & Flag.Inline), depth, parent, key);
     if (this.track) node.defs = new Map();
     this.assign(parent, key, table, keyStart);
-    this.nodes.set(table, node);
+    (parent.children ??= new Map()).set(key, node);
     if (this.locate) {
       const located = this.locatedTable(table, origin, spanStart, spanEnd);
       node.located = located;
@@ -579,7 +604,7 @@ export class Parser extends Scanner implements ScalarContext {
       const value: unknown[] = [];
       array = new TableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
       this.assign(node, key, value, headerStart);
-      this.nodes.set(value, array);
+      (node.children ??= new Map()).set(key, array);
       if (this.locate) {
         const located: LocatedArray = {
           type: 'array',
@@ -653,10 +678,7 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** The node of the table or array of tables under `key`, if it has one. */
   private childNode(node: TableNode, key: string): TableNode | undefined {
-    const table = node.value as Table;
-    if (!Object.hasOwn(table, key)) return undefined;
-    const value = table[key];
-    return typeof value === 'object' && value !== null ? this.nodes.get(value) : undefined;
+    return node.children === null ? undefined : node.children.get(key);
   }
 
   /** Errors when `key` in `node` already holds a value that is not a table node. */

@@ -418,7 +418,7 @@ describe('field rules', () => {
     for (const [bad, why] of [
       ['80', /hostPort:containerPort/],
       ['1.2.3.4.5:80:80', /not an IPv4/],
-      ['::1:80:80', /hostPort:containerPort/],
+      ['::1:80:80', /in brackets: \[::1\]/],
       ['[::1]80:80', /brackets|\[address\]/],
       ['[zz]:80:80', /not an IPv6/],
       ['080:80', /host port '080'/],

@@ -8,12 +8,6 @@ function isDigitCode(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-function allDigits(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) if (!isDigitCode(text.charCodeAt(i))) return false;
-  return true;
-}
-
 function isHexDigit(c: number): boolean {
   return isDigitCode(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 }
@@ -92,16 +86,24 @@ export function explainCasReference(text: string): string {
 /** `MAJOR.MINOR[.PATCH][-suffix]`. */
 export function checkKernelVersion(version: string): string | null {
   const dash = version.indexOf('-');
-  const numbers = dash === -1 ? version : version.slice(0, dash);
-  const parts = numbers.split('.');
-  if (parts.length < 2 || parts.length > 3 || !parts.every(allDigits)) {
+  const numbersEnd = dash === -1 ? version.length : dash;
+  let parts = 0;
+  let digits = 0;
+  for (let i = 0; i <= numbersEnd; i++) {
+    if (i === numbersEnd || version.charCodeAt(i) === 0x2e) {
+      if (digits === 0) parts = 99;
+      parts++;
+      digits = 0;
+    } else if (isDigitCode(version.charCodeAt(i))) digits++;
+    else parts = 99;
+  }
+  if (parts < 2 || parts > 3) {
     return 'must be MAJOR.MINOR[.PATCH][-suffix] with decimal numbers, e.g. 6.1.15';
   }
   if (dash !== -1) {
-    const suffix = version.slice(dash + 1);
-    if (suffix.length === 0) return 'has an empty suffix after -';
-    for (let i = 0; i < suffix.length; i++) {
-      const c = suffix.charCodeAt(i);
+    if (dash === version.length - 1) return 'has an empty suffix after -';
+    for (let i = dash + 1; i < version.length; i++) {
+      const c = version.charCodeAt(i);
       const ok =
         isDigitCode(c) ||
         (c >= 0x41 && c <= 0x5a) ||
@@ -110,7 +112,7 @@ export function checkKernelVersion(version: string): string | null {
         c === 0x2d ||
         c === 0x5f ||
         c === 0x2b;
-      if (!ok) return `has '${suffix[i]}' in its suffix (letters, digits, '.', '_', '+', '-')`;
+      if (!ok) return `has '${version[i]}' in its suffix (letters, digits, '.', '_', '+', '-')`;
     }
   }
   return null;
@@ -237,86 +239,118 @@ export function parseSize(text: string): number | string {
 /** A cpuset list `0-3,8,10-11`; returns null or an explanation. */
 export function checkCpuset(text: string): string | null {
   if (text.length === 0) return 'is empty';
-  for (const item of text.split(',')) {
-    if (item.length === 0) return 'has an empty entry (check the commas)';
-    const dash = item.indexOf('-');
-    const first = dash === -1 ? item : item.slice(0, dash);
-    const last = dash === -1 ? item : item.slice(dash + 1);
-    if (!allDigits(first) || !allDigits(last)) {
+  let itemStart = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && text.charCodeAt(i) !== 0x2c) continue;
+    if (i === itemStart) return 'has an empty entry (check the commas)';
+    const dash = text.indexOf('-', itemStart);
+    const split = dash === -1 || dash > i ? i : dash;
+    const first = numberAt(text, itemStart, split);
+    const last = split === i ? first : numberAt(text, split + 1, i);
+    const item = text.slice(itemStart, i);
+    if (first < 0 || last < 0)
       return `has '${item}', which is not a CPU number or a range like 0-3`;
-    }
-    if (Number(first) > Number(last)) return `has the range ${item}, whose start is after its end`;
+    if (first > last) return `has the range ${item}, whose start is after its end`;
+    itemStart = i + 1;
   }
   return null;
 }
 
-/** Dotted-quad IPv4 without leading zeros. */
-export function isIPv4(text: string): boolean {
+/** The decimal number `text[start, end)`, or -1 when it is empty or not all digits. */
+function numberAt(text: string, start: number, end: number): number {
+  if (end <= start) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (!isDigitCode(c)) return -1;
+    value = value * 10 + c - 0x30;
+  }
+  return value;
+}
+
+/** Dotted-quad IPv4 without leading zeros, in `text[start, end)`. */
+export function isIPv4(text: string, start = 0, end = text.length): boolean {
   let parts = 0;
-  let i = 0;
-  while (i <= text.length) {
-    const start = i;
+  let i = start;
+  for (;;) {
+    const first = i;
     let value = 0;
-    while (i < text.length && isDigitCode(text.charCodeAt(i)))
+    while (i < end && isDigitCode(text.charCodeAt(i)))
       value = value * 10 + text.charCodeAt(i++) - 0x30;
-    const digits = i - start;
+    const digits = i - first;
     if (
       digits === 0 ||
       digits > 3 ||
       value > 255 ||
-      (digits > 1 && text.charCodeAt(start) === 0x30)
-    )
+      (digits > 1 && text.charCodeAt(first) === 0x30)
+    ) {
       return false;
+    }
     parts++;
-    if (i === text.length) return parts === 4;
+    if (i === end) return parts === 4;
     if (text.charCodeAt(i) !== 0x2e || parts === 4) return false;
     i++;
   }
-  return false;
 }
 
-/** IPv6 text form (RFC 4291), with `::` compression and an optional IPv4 tail; no zone. */
-export function isIPv6(text: string): boolean {
-  if (text.length < 2) return false;
-  const doubleColon = text.indexOf('::');
-  if (doubleColon !== -1 && text.indexOf('::', doubleColon + 1) !== -1) return false;
-  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const head = groups(doubleColon === -1 ? text : text.slice(0, doubleColon));
-  const tail = doubleColon === -1 ? [] : groups(text.slice(doubleColon + 2));
-  const all = [...head, ...tail];
-  let count = 0;
-  for (let i = 0; i < all.length; i++) {
-    const group = all[i]!;
-    if (i === all.length - 1 && group.includes('.')) {
-      if (!isIPv4(group)) return false;
-      count += 2;
-      continue;
-    }
-    if (group.length === 0 || group.length > 4) return false;
-    for (let j = 0; j < group.length; j++) if (!isHexDigit(group.charCodeAt(j))) return false;
-    count++;
+/**
+ * IPv6 text form (RFC 4291) in `text[start, end)`: up to eight groups of 1–4 hex digits,
+ * one `::` for a run of zero groups, an optional IPv4 tail (two groups); no zone.
+ */
+export function isIPv6(text: string, start = 0, end = text.length): boolean {
+  if (end - start < 2) return false;
+  let groups = 0;
+  let compressed = false;
+  let i = start;
+  if (text.charCodeAt(i) === 0x3a) {
+    if (text.charCodeAt(i + 1) !== 0x3a) return false;
+    compressed = true;
+    i += 2;
+    if (i === end) return true;
   }
-  return doubleColon === -1 ? count === 8 : count < 8;
+  for (;;) {
+    const first = i;
+    while (i < end && i - first < 5 && isHexDigit(text.charCodeAt(i))) i++;
+    if (i < end && text.charCodeAt(i) === 0x2e) {
+      // An IPv4 tail ends the address and counts as two groups.
+      if (!isIPv4(text, first, end)) return false;
+      groups += 2;
+      break;
+    }
+    const digits = i - first;
+    if (digits === 0 || digits > 4) return false;
+    groups++;
+    if (i === end) break;
+    if (text.charCodeAt(i) !== 0x3a) return false;
+    i++;
+    if (text.charCodeAt(i) === 0x3a) {
+      if (compressed) return false;
+      compressed = true;
+      i++;
+      if (i === end) break;
+    } else if (i === end) return false;
+  }
+  return compressed ? groups < 8 : groups === 8;
 }
 
 /** An IPv4 or IPv6 address with an optional `/prefix`. */
 export function checkAddress(text: string, allowPrefix: boolean): string | null {
   const slash = text.indexOf('/');
-  const address = slash === -1 ? text : text.slice(0, slash);
-  const v4 = isIPv4(address);
-  if (!v4 && !isIPv6(address)) {
-    return `'${address}' is not an IPv4 or IPv6 address`;
+  const end = slash === -1 ? text.length : slash;
+  const v4 = isIPv4(text, 0, end);
+  if (!v4 && !isIPv6(text, 0, end)) {
+    return `'${text.slice(0, end)}' is not an IPv4 or IPv6 address`;
   }
   if (slash === -1) return null;
   if (!allowPrefix) return 'cannot have a /prefix';
-  const prefix = text.slice(slash + 1);
   const max = v4 ? 32 : 128;
+  const prefix = numberAt(text, slash + 1, text.length);
   if (
-    !allDigits(prefix) ||
-    Number(prefix) > max ||
-    (prefix.length > 1 && prefix.charCodeAt(0) === 0x30)
+    prefix < 0 ||
+    prefix > max ||
+    (text.length - slash > 2 && text.charCodeAt(slash + 1) === 0x30)
   ) {
-    return `has the prefix '/${prefix}' (0 to ${max} for ${v4 ? 'IPv4' : 'IPv6'})`;
+    return `has the prefix '${text.slice(slash)}' (0 to ${max} for ${v4 ? 'IPv4' : 'IPv6'})`;
   }
   return null;
 }
@@ -328,48 +362,54 @@ export interface PortMapping {
   protocol: 'tcp' | 'udp';
 }
 
-function parsePort(text: string, which: string): number | string {
-  if (!allDigits(text) || text.length > 5 || (text.length > 1 && text.charCodeAt(0) === 0x30)) {
-    return `${which} port '${text}' is not a number from 1 to 65535`;
-  }
-  const port = Number(text);
+/** A port 1–65535 in `text[start, end)`, without leading zeros; or an explanation. */
+function portAt(text: string, start: number, end: number, which: string): number | string {
+  const leadingZero = end - start > 1 && text.charCodeAt(start) === 0x30;
+  const port = end - start > 5 || leadingZero ? -1 : numberAt(text, start, end);
+  if (port < 0) return `${which} port '${text.slice(start, end)}' is not a number from 1 to 65535`;
   return port >= 1 && port <= 65535 ? port : `${which} port ${port} is not from 1 to 65535`;
 }
 
 /** `[hostIP:]hostPort:containerPort[/tcp|/udp]`; IPv6 host addresses go in brackets. */
 export function parsePortMapping(text: string): PortMapping | string {
-  let rest = text;
+  let end = text.length;
   let protocol: 'tcp' | 'udp' = 'tcp';
-  const slash = rest.lastIndexOf('/');
+  const slash = text.lastIndexOf('/');
   if (slash !== -1) {
-    const name = rest.slice(slash + 1);
-    if (name !== 'tcp' && name !== 'udp') return `protocol '${name}' must be tcp or udp`;
-    protocol = name;
-    rest = rest.slice(0, slash);
+    if (text.startsWith('udp', slash + 1) && slash + 4 === end) protocol = 'udp';
+    else if (!(text.startsWith('tcp', slash + 1) && slash + 4 === end)) {
+      return `protocol '${text.slice(slash + 1)}' must be tcp or udp`;
+    }
+    end = slash;
   }
   let hostIp = '';
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']');
-    if (close === -1 || rest.charCodeAt(close + 1) !== 0x3a) {
+  let from = 0;
+  if (text.charCodeAt(0) === 0x5b) {
+    const close = text.indexOf(']');
+    if (close === -1 || close > end || text.charCodeAt(close + 1) !== 0x3a) {
       return 'an IPv6 host address must be written as [address]:hostPort:containerPort';
     }
-    hostIp = rest.slice(1, close);
-    if (!isIPv6(hostIp)) return `'${hostIp}' is not an IPv6 address`;
-    rest = rest.slice(close + 2);
+    if (!isIPv6(text, 1, close)) return `'${text.slice(1, close)}' is not an IPv6 address`;
+    hostIp = text.slice(1, close);
+    from = close + 2;
   }
-  const parts = rest.split(':');
-  if (hostIp === '' && parts.length === 3) {
-    hostIp = parts.shift()!;
-    if (!isIPv4(hostIp)) {
-      return isIPv6(hostIp)
-        ? `write the IPv6 host address in brackets: [${hostIp}]`
-        : `'${hostIp}' is not an IPv4 address`;
+  const last = text.lastIndexOf(':', end - 1);
+  const middle = last <= from ? -1 : text.lastIndexOf(':', last - 1);
+  if (last < from) return 'must be [hostIP:]hostPort:containerPort[/tcp|/udp]';
+  if (middle >= from) {
+    if (hostIp !== '') return 'must be [hostIP:]hostPort:containerPort[/tcp|/udp]';
+    if (!isIPv4(text, from, middle)) {
+      const host = text.slice(from, middle);
+      return isIPv6(host)
+        ? `write the IPv6 host address in brackets: [${host}]`
+        : `'${host}' is not an IPv4 address`;
     }
+    hostIp = text.slice(from, middle);
+    from = middle + 1;
   }
-  if (parts.length !== 2) return 'must be [hostIP:]hostPort:containerPort[/tcp|/udp]';
-  const hostPort = parsePort(parts[0]!, 'host');
+  const hostPort = portAt(text, from, last, 'host');
   if (typeof hostPort === 'string') return hostPort;
-  const containerPort = parsePort(parts[1]!, 'container');
+  const containerPort = portAt(text, last + 1, end, 'container');
   if (typeof containerPort === 'string') return containerPort;
   return { hostIp, hostPort, containerPort, protocol };
 }

@@ -92,6 +92,30 @@ function absolutePath(code: DiagnosticCode, what: string) {
   };
 }
 
+/**
+ * Calls `found(index, first)` for each key equal to an earlier one: a scan for the short
+ * lists manifests have, a map beyond that so a huge list stays linear.
+ */
+function eachDuplicate<K>(keys: readonly K[], found: (index: number, first: number) => void): void {
+  if (keys.length <= 16) {
+    for (let i = 1; i < keys.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (keys[j] === keys[i]) {
+          found(i, j);
+          break;
+        }
+      }
+    }
+    return;
+  }
+  const seen = new Map<K, number>();
+  for (let i = 0; i < keys.length; i++) {
+    const first = seen.get(keys[i]!);
+    if (first === undefined) seen.set(keys[i]!, i);
+    else found(i, first);
+  }
+}
+
 /** Warns about duplicates in a list, at the second occurrence. */
 function reportDuplicates(
   values: readonly string[],
@@ -99,12 +123,9 @@ function reportDuplicates(
   what: string,
   report: Report,
 ) {
-  const seen = new Map<string, number>();
-  values.forEach((value, i) => {
-    const first = seen.get(value);
-    if (first === undefined) seen.set(value, i);
-    else report(code, `${what} '${value}' is listed twice (first at index ${first})`, [i]);
-  });
+  eachDuplicate(values, (i, first) =>
+    report(code, `${what} '${values[i]}' is listed twice (first at index ${first})`, [i]),
+  );
 }
 
 function checkExtends(value: string, report: Report): void {
@@ -133,6 +154,13 @@ function checkSize(what: string) {
   };
 }
 
+/** `/data//` → `/data`; `///` → `/`. */
+function trimTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === 0x2f) end--;
+  return end === path.length ? path : path.slice(0, end);
+}
+
 function checkVolumePath(
   which: 'host' | 'container',
   value: string,
@@ -144,49 +172,50 @@ function checkVolumePath(
     report('volume-path-not-absolute', `volume ${which} '${value}' ${problem}`, at);
   } else if (hasParentSegment(value)) {
     report('volume-path-traversal', `volume ${which} '${value}' has a '..' segment`, at);
-  } else if (which === 'container' && /^\/+$/.test(value)) {
+  } else if (which === 'container' && trimTrailingSlashes(value) === '/') {
     report('volume-container-root', 'a volume cannot be mounted over the container root /', at);
   }
 }
 
 /** Rules on the volume list (element fields are checked by the builder, see VOLUME_FIELDS). */
 function checkVolumes(volumes: VolumeMount[], report: Report): void {
-  const seen = new Map<string, number>();
-  volumes.forEach((volume, i) => {
+  const containers: string[] = [];
+  for (let i = 0; i < volumes.length; i++) {
+    const volume = volumes[i]!;
     if (volume.host !== '') checkVolumePath('host', volume.host, report, [i, 'host']);
-    if (volume.container === '') return;
-    checkVolumePath('container', volume.container, report, [i, 'container']);
-    const normalized = volume.container.replace(/\/+$/, '') || '/';
-    const first = seen.get(normalized);
-    if (first === undefined) seen.set(normalized, i);
-    else {
-      report(
-        'volume-container-duplicate',
-        `container path '${volume.container}' is already used by volume ${first}`,
-        [i, 'container'],
-      );
-    }
-  });
+    if (volume.container !== '')
+      checkVolumePath('container', volume.container, report, [i, 'container']);
+    // An absent container (reported by the builder) gets a key no path can have.
+    containers.push(volume.container === '' ? `\u0000${i}` : trimTrailingSlashes(volume.container));
+  }
+  eachDuplicate(containers, (i, first) =>
+    report(
+      'volume-container-duplicate',
+      `container path '${volumes[i]!.container}' is already used by volume ${first}`,
+      [i, 'container'],
+    ),
+  );
 }
 
 function checkPorts(ports: string[], report: Report): void {
-  const seen = new Map<string, number>();
-  ports.forEach((text, i) => {
-    const mapping = parsePortMapping(text);
+  const keys: number[] = [];
+  for (let i = 0; i < ports.length; i++) {
+    const mapping = parsePortMapping(ports[i]!);
     if (typeof mapping === 'string') {
-      report('port-mapping-invalid', `port mapping '${text}': ${mapping}`, [i]);
-      return;
+      report('port-mapping-invalid', `port mapping '${ports[i]}': ${mapping}`, [i]);
+      keys.push(-1 - i);
+    } else {
+      keys.push(mapping.hostPort * 2 + (mapping.protocol === 'udp' ? 1 : 0));
     }
-    const key = `${mapping.hostPort}/${mapping.protocol}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
-    else {
-      report(
-        'port-duplicate',
-        `host port ${mapping.hostPort}/${mapping.protocol} is already mapped by '${ports[first]}'`,
-        [i],
-      );
-    }
+  }
+  eachDuplicate(keys, (i, first) => {
+    const port = keys[i]! >> 1;
+    const protocol = keys[i]! & 1 ? 'udp' : 'tcp';
+    report(
+      'port-duplicate',
+      `host port ${port}/${protocol} is already mapped by '${ports[first]}'`,
+      [i],
+    );
   });
 }
 
