@@ -219,6 +219,40 @@ export class Scanner {
     }
   }
 
+  /**
+   * `next(Mode.Value)` for the usual shapes: one space, then a basic string or a scalar.
+   * Anything else goes through `next`.
+   */
+  nextValue(): Token {
+    const src = this.src;
+    let p = this.pos;
+    if (src.charCodeAt(p) === Ch.Space) p++;
+    const c = src.charCodeAt(p);
+    if (c === Ch.Quote) {
+      if (src.charCodeAt(p + 1) !== Ch.Quote) {
+        this.tokenStart = p;
+        this.pos = this.scanBasic(p);
+        return Token.BasicString;
+      }
+    } else if (c < 128 && charClass[c]! & SCALAR && c !== Ch.Dot) {
+      this.tokenStart = p;
+      this.pos = this.scanScalar(p);
+      return Token.Scalar;
+    }
+    return this.next(Mode.Value);
+  }
+
+  /** `next(Mode.Key)` where a newline is expected: `\n` right away skips the general loop. */
+  nextAfterValue(): Token {
+    const p = this.pos;
+    if (this.src.charCodeAt(p) === Ch.LF) {
+      this.tokenStart = p;
+      this.pos = p + 1;
+      return Token.Newline;
+    }
+    return this.next(Mode.Key);
+  }
+
   /** Skips a comment starting at `#` (`p`); returns the offset of its line ending. */
   private skipComment(p: number): number {
     const src = this.src;

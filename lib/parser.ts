@@ -198,7 +198,7 @@ export class Parser extends Scanner implements ScalarContext {
     if (tok === Token.EOF) return false;
     if (tok === Token.LeftBracket) this.parseHeader();
     else this.parseKeyValue(this.current, tok);
-    tok = this.next(Mode.Key);
+    tok = this.nextAfterValue();
     if (tok === Token.Newline) return true;
     if (tok === Token.EOF) return false;
     this.fail(
@@ -321,7 +321,7 @@ export class Parser extends Scanner implements ScalarContext {
         this.tokenStart,
       );
     }
-    tok = this.next(Mode.Value);
+    tok = this.nextValue();
     const value = this.parseValue(tok, target.depth + 1);
     this.setValue(target, key, value, keyStart, keyEnd);
   }
