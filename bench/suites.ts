@@ -5,6 +5,12 @@
  *
  * Adding work to measure takes a few lines here, see "Extending" below.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as smol from 'smol-toml';
+import { encodeManifest, parseManifest, sha256Hex } from '../lib/index.js';
+import { checkManifests } from '../lib/node/index.js';
 import { parse } from '../lib/toml.js';
 import { manifestSet, mixedDocument } from './generate.js';
 import { flat, readSpecExample, specExamplePath } from './inputs.js';
@@ -156,6 +162,76 @@ function withJson(toml: string[], repeat: number): SuiteData {
   return { toml, json: toml.map((text) => flat(JSON.stringify(parse(text)))), repeat };
 }
 
+/** The manifest groups: the typed pipeline, the canonical encoder, the worker pool. */
+function manifestGroups(): Group[] {
+  const pipeline: Group = {
+    id: 'pipeline',
+    title: 'manifest pipeline: parse + build + validate (typed, checked, located) vs a plain parse',
+    baseline: OURS,
+    failure: 'rejects input',
+    contenders: [
+      eachDocument(OURS, 'toml', (text) => parseManifest(text).manifest),
+      eachDocument('smol-toml parse', 'toml', (text) => smol.parse(text)),
+    ],
+  };
+  const encode: Group = {
+    id: 'encode',
+    title: 'canonical encoding: encodeManifest + manifestDigest vs smol-toml stringify',
+    baseline: OURS,
+    failure: 'cannot write the data',
+    contenders: [
+      eachValue(
+        OURS,
+        'toml',
+        (text) => parseManifest(text).manifest,
+        (manifest) => {
+          // What manifestDigest does, keeping the text too: encode once, hash it.
+          const text = encodeManifest(manifest as Parameters<typeof encodeManifest>[0]);
+          return `sha256:${sha256Hex(text)}\n${text}`;
+        },
+      ),
+      eachValue(
+        'smol-toml stringify',
+        'toml',
+        (text) => smol.parse(text),
+        (value) => smol.stringify(value as Record<string, unknown>),
+      ),
+    ],
+  };
+  const batch: Group = {
+    id: 'batch',
+    title: 'checkManifests over files on disk: worker threads vs one thread',
+    baseline: '2 workers',
+    failure: 'fails',
+    contenders: [1, 2].map((workers) => ({
+      name: `${workers} worker${workers === 1 ? '' : 's'}`,
+      setup(data: SuiteData) {
+        const paths = writeManifests(data.toml);
+        return () => checkManifests(paths, { workers });
+      },
+    })),
+  };
+  return [pipeline, encode, batch];
+}
+
+let manifestDir: string | null = null;
+
+/** The manifests as files in a temporary directory (written once per process, removed at exit). */
+function writeManifests(texts: readonly string[]): string[] {
+  if (manifestDir === null) {
+    const dir = mkdtempSync(join(tmpdir(), 'volt-bench-'));
+    manifestDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const dir = join(manifestDir, String(texts.length));
+  mkdirSync(dir, { recursive: true });
+  return texts.map((text, i) => {
+    const path = join(dir, `m${i}.toml`);
+    writeFileSync(path, text);
+    return path;
+  });
+}
+
 /**
  * Every suite, in report order. The ids are stable: targets and child processes use them.
  *
@@ -180,7 +256,7 @@ export function suites(): Suite[] {
       title: 'manifest set',
       memory: true,
       load: (size) => withJson(manifestSet(size === 'full' ? 10_000 : 100).map(flat), 1),
-      groups: tomlGroups(),
+      groups: [...tomlGroups(), ...manifestGroups()],
     },
     {
       id: 'mixed',

@@ -140,17 +140,27 @@ export function floatText(value: number): string {
 /** Output is flattened in blocks of about this size, so its many pieces die young. */
 const BLOCK = 16384;
 
+/**
+ * What the encoder could not write: the container holding it and its key or index (or,
+ * for a container too deep, its parent and key). The path is worked out only then.
+ */
+class EncodeFailure {
+  constructor(
+    readonly message: string,
+    readonly container: object,
+    readonly key: string | number,
+  ) {}
+}
+
 class Encoder {
   /** Finished output blocks, and the block being built by concatenation. */
   private readonly blocks: string[] = [];
   private out = '';
-  /** Keys and indexes from the root to what is being encoded (for messages). */
-  private readonly path: (string | number)[] = [];
-  /** Tables and arrays being encoded, outermost first (for cycles). */
-  private readonly open: object[] = [];
+  /** Tables and arrays open (a cycle shows up as nesting beyond the limit). */
+  private depth = 0;
   private readonly sortKeys: boolean;
   private readonly floats: boolean;
-  private readonly maxDepth: number;
+  readonly maxDepth: number;
 
   constructor(options: StringifyOptions | undefined) {
     this.sortKeys = options?.sortKeys ?? false;
@@ -166,7 +176,7 @@ class Encoder {
   }
 
   encode(root: Record<string, unknown>): string {
-    this.table(root, '', false);
+    this.table(root, root, '', '', false);
     const last = this.out;
     // Reading a character flattens a concatenated string into one piece.
     last.charCodeAt(0);
@@ -175,57 +185,44 @@ class Encoder {
     return this.blocks.join('');
   }
 
-  /** After the stack ran out: the error names the path where it did. */
-  tooDeep(): never {
-    this.fail(
-      `nesting is deeper than the JavaScript stack allows (option maxDepth is ${this.maxDepth})`,
-    );
-  }
-
-  private fail(message: string): never {
-    let path = '';
-    for (const step of this.path) {
-      path +=
-        typeof step === 'number'
-          ? `[${step}]`
-          : path === ''
-            ? formatKey(step)
-            : `.${formatKey(step)}`;
-    }
-    throw unencodable(message, path);
-  }
-
   private keysOf(table: Record<string, unknown>): string[] {
     const keys = Object.keys(table);
     return this.sortKeys ? keys.sort() : keys;
   }
 
   /** A key as TOML text: bare when possible, else a basic string. */
-  private key(key: string): string {
+  private key(key: string, container: object): string {
     if (isBareKey(key)) return key;
     const quoted = quoteString(key);
-    if (quoted === null) this.fail('cannot encode a key with a lone surrogate');
+    if (quoted === null)
+      throw new EncodeFailure('cannot encode a key with a lone surrogate', container, key);
     return quoted;
   }
 
-  /** Enters a table or array; the depth is the number of containers open. */
-  private enter(value: object): void {
-    const open = this.open;
-    for (let i = 0; i < open.length; i++) if (open[i] === value) this.fail('cannot encode a cycle');
-    if (open.length > this.maxDepth) {
-      this.fail(`nesting is deeper than the maximum of ${this.maxDepth} (option maxDepth)`);
+  /** Enters a table or array held by `parent` under `key`. */
+  private enter(parent: object, key: string | number): void {
+    if (++this.depth > this.maxDepth + 1) {
+      throw new EncodeFailure(
+        `nesting is deeper than the maximum of ${this.maxDepth} (option maxDepth)`,
+        parent,
+        key,
+      );
     }
-    open.push(value);
   }
 
   /**
-   * A table and everything under it, `header` being its TOML path (`a."b c"`) and
-   * `element` marking an array-of-tables element.
+   * A table (held by `parent` under `name`) and everything under it, `header` being its
+   * TOML path (`a."b c"`) and `element` marking an array-of-tables element.
    */
-  private table(table: Record<string, unknown>, header: string, element: boolean): void {
-    this.enter(table);
+  private table(
+    table: Record<string, unknown>,
+    parent: object,
+    name: string | number,
+    header: string,
+    element: boolean,
+  ): void {
+    this.enter(parent, name);
     const keys = this.keysOf(table);
-    const path = this.path;
     let body = '';
     let sections: number[] | null = null;
     for (let i = 0; i < keys.length; i++) {
@@ -236,9 +233,7 @@ class Encoder {
         (sections ??= []).push(i);
         continue;
       }
-      path.push(key);
-      body += `${this.key(key)} = ${this.value(value)}\n`;
-      path.pop();
+      body += `${this.key(key, table)} = ${this.value(value, table, key)}\n`;
     }
     let out = this.out;
     if (header !== '' && (element || body !== '' || sections === null)) {
@@ -256,37 +251,34 @@ class Encoder {
       for (const i of sections) {
         const key = keys[i]!;
         const value = table[key];
-        path.push(key);
-        const childHeader = header === '' ? this.key(key) : `${header}.${this.key(key)}`;
+        const childHeader =
+          header === '' ? this.key(key, table) : `${header}.${this.key(key, table)}`;
         if (Array.isArray(value)) {
-          this.enter(value);
+          this.enter(table, key);
           for (let j = 0; j < value.length; j++) {
-            path.push(j);
-            this.table(value[j] as Record<string, unknown>, childHeader, true);
-            path.pop();
+            this.table(value[j] as Record<string, unknown>, value, j, childHeader, true);
           }
-          this.open.pop();
+          this.depth--;
         } else {
-          this.table(value as Record<string, unknown>, childHeader, false);
+          this.table(value as Record<string, unknown>, table, key, childHeader, false);
         }
-        path.pop();
       }
     }
-    this.open.pop();
+    this.depth--;
   }
 
-  /** A value in inline form. */
-  private value(value: unknown): string {
+  /** A value (held by `container` under `key`) in inline form. */
+  private value(value: unknown, container: object, key: string | number): string {
     switch (typeof value) {
       case 'string': {
         const quoted = quoteString(value);
-        if (quoted === null) {
-          const at = /[\uD800-\uDFFF]/u.exec(value)?.[0] ?? '';
-          this.fail(
-            `cannot encode a string with a lone surrogate U+${at.charCodeAt(0).toString(16).toUpperCase()}`,
-          );
-        }
-        return quoted;
+        if (quoted !== null) return quoted;
+        const at = /[\uD800-\uDFFF]/u.exec(value)?.[0] ?? '';
+        throw new EncodeFailure(
+          `cannot encode a string with a lone surrogate U+${at.charCodeAt(0).toString(16).toUpperCase()}`,
+          container,
+          key,
+        );
       }
       case 'number':
         if (!this.floats && Number.isSafeInteger(value) && !Object.is(value, -0)) {
@@ -295,7 +287,11 @@ class Encoder {
         return floatText(value);
       case 'bigint':
         if (value > MAX_INT64 || value < MIN_INT64) {
-          this.fail(`cannot encode ${value}: TOML integers are 64-bit`);
+          throw new EncodeFailure(
+            `cannot encode ${value}: TOML integers are 64-bit`,
+            container,
+            key,
+          );
         }
         return String(value);
       case 'boolean':
@@ -303,45 +299,133 @@ class Encoder {
       case 'object':
         if (value === null) break;
         if (isDateTime(value)) return value.toString();
-        if (Array.isArray(value)) return this.inlineArray(value);
-        if (isPlainObject(value)) return this.inlineTable(value);
-        this.fail(
+        if (Array.isArray(value)) return this.inlineArray(value, container, key);
+        if (isPlainObject(value)) return this.inlineTable(value, container, key);
+        throw new EncodeFailure(
           value instanceof Date
             ? 'cannot encode a Date (use OffsetDateTime, LocalDateTime, LocalDate or LocalTime)'
             : `cannot encode an object of class ${value.constructor?.name ?? 'unknown'}`,
+          container,
+          key,
         );
     }
-    this.fail(`cannot encode ${value === null ? 'null' : `a ${typeof value}`}`);
+    throw new EncodeFailure(
+      `cannot encode ${value === null ? 'null' : `a ${typeof value}`}`,
+      container,
+      key,
+    );
   }
 
-  private inlineArray(array: unknown[]): string {
-    this.enter(array);
-    const path = this.path;
+  private inlineArray(array: unknown[], container: object, key: string | number): string {
+    this.enter(container, key);
     let out = '[';
     for (let i = 0; i < array.length; i++) {
-      path.push(i);
-      out += i === 0 ? this.value(array[i]) : `, ${this.value(array[i])}`;
-      path.pop();
+      out += i === 0 ? this.value(array[i], array, i) : `, ${this.value(array[i], array, i)}`;
     }
-    this.open.pop();
+    this.depth--;
     return `${out}]`;
   }
 
-  private inlineTable(table: Record<string, unknown>): string {
-    this.enter(table);
-    const path = this.path;
+  private inlineTable(
+    table: Record<string, unknown>,
+    container: object,
+    key: string | number,
+  ): string {
+    this.enter(container, key);
     let out = '';
-    for (const key of this.keysOf(table)) {
-      const value = table[key];
+    for (const name of this.keysOf(table)) {
+      const value = table[name];
       if (value === undefined || value === null) continue;
-      path.push(key);
-      const item = `${this.key(key)} = ${this.value(value)}`;
-      path.pop();
+      const item = `${this.key(name, table)} = ${this.value(value, table, name)}`;
       out += out === '' ? item : `, ${item}`;
     }
-    this.open.pop();
+    this.depth--;
     return out === '' ? '{}' : `{ ${out} }`;
   }
+}
+
+/** The containers a value holds, with their keys (null and undefined members skipped). */
+function childrenOf(value: object): [string | number, object][] {
+  const out: [string | number, object][] = [];
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      if (item !== null && typeof item === 'object') out.push([i, item as object]);
+    });
+  } else {
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== null && typeof item === 'object' && !isDateTime(item)) out.push([key, item]);
+    }
+  }
+  return out;
+}
+
+function formatPath(steps: readonly (string | number)[]): string {
+  let path = '';
+  for (const step of steps) {
+    path +=
+      typeof step === 'number'
+        ? `[${step}]`
+        : path === ''
+          ? formatKey(step)
+          : `.${formatKey(step)}`;
+  }
+  return path;
+}
+
+/**
+ * Where things are in `root`, worked out only when encoding failed: the path of the
+ * first container that refers back to one it is inside (a cycle), and the path of
+ * `target`. Iterative, so it handles nesting deeper than the stack.
+ */
+function explore(root: object, target: object): { cycle: string | null; target: string | null } {
+  interface Frame {
+    value: object;
+    key: string | number;
+    children: [string | number, object][];
+    next: number;
+  }
+  // The stack is the path from the root to the container being explored.
+  const stack: Frame[] = [{ value: root, key: '', children: childrenOf(root), next: 0 }];
+  const pathTo = (key: string | number) => formatPath([...stack.slice(1).map((f) => f.key), key]);
+  const onPath = new Set<object>([root]);
+  const seen = new Set<object>([root]);
+  let found: string | null = root === target ? '' : null;
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.next >= frame.children.length) {
+      onPath.delete(frame.value);
+      stack.pop();
+      continue;
+    }
+    const [key, child] = frame.children[frame.next++]!;
+    if (onPath.has(child)) return { cycle: pathTo(key), target: found };
+    if (child === target && found === null) found = pathTo(key);
+    if (seen.has(child)) continue;
+    seen.add(child);
+    onPath.add(child);
+    stack.push({ value: child, key, children: childrenOf(child), next: 0 });
+  }
+  return { cycle: null, target: found };
+}
+
+/** The TomlError for a failure: a cycle if there is one, else the failure at its path. */
+function failureError(root: object, failure: EncodeFailure): TomlError {
+  const { cycle, target } = explore(root, failure.container);
+  const deep = failure.message.startsWith('nesting');
+  if (deep && cycle !== null) return unencodable('cannot encode a cycle', cycle);
+  const step = typeof failure.key === 'number' ? `[${failure.key}]` : formatKey(failure.key);
+  const where =
+    failure.container === root && typeof failure.key === 'string' && failure.key === ''
+      ? ''
+      : target === ''
+        ? typeof failure.key === 'number'
+          ? step
+          : formatKey(failure.key)
+        : typeof failure.key === 'number'
+          ? `${target ?? ''}${step}`
+          : `${target ?? ''}.${step}`;
+  return unencodable(failure.message, where);
 }
 
 /**
@@ -359,7 +443,13 @@ export function stringify(value: Record<string, unknown>, options?: StringifyOpt
   try {
     return encoder.encode(value);
   } catch (error) {
+    if (error instanceof EncodeFailure) throw failureError(value, error);
     if (!isStackOverflow(error)) throw error;
-    return encoder.tooDeep();
+    const { cycle } = explore(value, value);
+    if (cycle !== null) throw unencodable('cannot encode a cycle', cycle);
+    throw unencodable(
+      `nesting is deeper than the JavaScript stack allows (option maxDepth is ${encoder.maxDepth})`,
+      '',
+    );
   }
 }

@@ -66,6 +66,11 @@ const FIELDS_BY_SECTION: ReadonlyMap<string, ReadonlyMap<string, FieldSpec>> = n
 const VOLUME_FIELDS_BY_KEY: ReadonlyMap<string, FieldSpec> = new Map(
   VOLUME_FIELDS.map((f) => [f.key, f]),
 );
+/** `[section]` paths, made once. */
+const SECTION_PATHS: ReadonlyMap<string, FieldPath> = new Map(
+  SECTIONS.map((s) => [s.key, [s.key]]),
+);
+const ROOT_PATH: FieldPath = [];
 
 class Builder {
   readonly manifest = emptyManifest();
@@ -95,7 +100,7 @@ class Builder {
     const manifest = this.manifest as unknown as Record<string, unknown>;
     for (const entry of this.source.root.entries.values()) {
       if (entry.key === 'extends') {
-        this.field(EXTENDS_FIELD, entry, [], manifest);
+        this.field(EXTENDS_FIELD, entry, ROOT_PATH, manifest);
         continue;
       }
       const fields = FIELDS_BY_SECTION.get(entry.key);
@@ -107,7 +112,7 @@ class Builder {
         this.wrongType(entry.node, [entry.key], `a table ([${entry.key}])`);
         continue;
       }
-      const parent = [entry.key];
+      const parent = SECTION_PATHS.get(entry.key)!;
       const target = manifest[entry.key] as Record<string, unknown>;
       for (const field of entry.node.entries.values()) {
         const spec = fields.get(field.key);
@@ -207,9 +212,13 @@ class Builder {
 
   private volumes(items: readonly LocatedValue[], path: FieldPath): VolumeMount[] {
     const out: VolumeMount[] = [];
-    items.forEach((item, i) => {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const at = [...path, i];
-      if (item.type !== 'table') return this.wrongType(item, at, 'a table with host and container');
+      if (item.type !== 'table') {
+        this.wrongType(item, at, 'a table with host and container');
+        continue;
+      }
       const volume = emptyVolume();
       const target = volume as unknown as Record<string, unknown>;
       for (const field of item.entries.values()) {
@@ -230,7 +239,7 @@ class Builder {
         }
       }
       out.push(volume);
-    });
+    }
     return out;
   }
 

@@ -68,12 +68,14 @@ export function validateRules(
   ) => {
     out.push(diagnostic(code, message, formatPath(path), at ?? places.start()));
   };
+  // A value is set when it is not the zero value, or when a source wrote it (a written
+  // zero is reported by its own rule): the cheap test first.
   const isSet = (path: FieldPath, value: unknown) =>
-    places.written(path) || (value !== '' && value !== 0 && value !== false);
+    (value !== '' && value !== 0 && value !== false) || places.written(path);
 
   if (!options.unresolvedBase) {
     for (const key of ['name', 'mode'] as const) {
-      if (!isSet(['workload', key], m.workload[key])) {
+      if (m.workload[key] === '' && !isSet(['workload', key], m.workload[key])) {
         add(
           'missing-required',
           `[workload] needs '${key}'`,
@@ -82,7 +84,7 @@ export function validateRules(
         );
       }
     }
-    if (needsKernel(m) && !isSet(['kernel', 'path'], m.kernel.path)) {
+    if (needsKernel(m) && m.kernel.path === '' && !isSet(['kernel', 'path'], m.kernel.path)) {
       add(
         'kernel-path-required',
         `mode '${m.workload.mode}' runs its own kernel and needs kernel.path`,
