@@ -23,7 +23,7 @@ export interface CheckOptions extends Pick<LoadManifestOptions, 'casRoot' | 'max
 /** Below this many files, workers are not worth their start-up time. */
 export const MIN_FILES_FOR_WORKERS = 64;
 /** Files handed to a worker at a time: small enough to balance, large enough to amortize messages. */
-const BATCH = 32;
+const BATCH = 64;
 
 /** Checks one file; an unexpected failure becomes an `internal-error` diagnostic. */
 export async function checkOne(path: string, options: CheckOptions = {}): Promise<CheckResult> {
@@ -50,6 +50,24 @@ export async function checkOne(path: string, options: CheckOptions = {}): Promis
   }
 }
 
+/**
+ * Worker threads are kept between calls (idle ones do not keep the process alive): a
+ * worker's first files run before its JIT has warmed up, so a fresh pool per call would
+ * pay that again and again.
+ */
+const pool: Worker[] = [];
+
+function workerPool(size: number): Worker[] {
+  while (pool.length < size) {
+    const worker = new Worker(new URL('./check-worker.js', import.meta.url));
+    worker.unref();
+    // A worker that stops (it should not) leaves the pool, so no call waits on it.
+    worker.once('exit', () => pool.splice(pool.indexOf(worker), 1));
+    pool.push(worker);
+  }
+  return pool.slice(0, size);
+}
+
 /** Checks every file; results are in the order of `paths`. */
 export async function checkManifests(
   paths: readonly string[],
@@ -66,29 +84,40 @@ export async function checkManifests(
   const workerOptions = { casRoot: options.casRoot, maxBytes: options.maxBytes };
   const run = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
+      const onMessage = (message: { start: number; results: CheckResult[] }) => {
+        message.results.forEach((result, i) => (results[message.start + i] = result));
+        done += message.results.length;
+        options.onProgress?.(done, paths.length);
+        send();
+      };
+      const onError = (error: Error) => {
+        finish();
+        reject(error);
+      };
+      const onExit = () => onError(new Error('a checker thread stopped unexpectedly'));
+      const finish = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        worker.unref();
+      };
       const send = () => {
         if (next >= paths.length) {
-          void worker.terminate().then(() => resolve(), reject);
+          finish();
+          resolve();
           return;
         }
         const start = next;
         next = Math.min(paths.length, next + BATCH);
         worker.postMessage({ start, paths: paths.slice(start, next), options: workerOptions });
       };
-      worker.on('message', (message: { start: number; results: CheckResult[] }) => {
-        message.results.forEach((result, i) => (results[message.start + i] = result));
-        done += message.results.length;
-        options.onProgress?.(done, paths.length);
-        send();
-      });
-      worker.on('error', reject);
+      worker.ref();
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
       send();
     });
-  const pool = Array.from(
-    { length: workers },
-    () => new Worker(new URL('./check-worker.js', import.meta.url)),
-  );
-  await Promise.all(pool.map(run));
+  await Promise.all(workerPool(workers).map(run));
   return results;
 }
 
