@@ -5,7 +5,8 @@
  *
  * Flags: `--quick` (tiny smoke run; writes nothing unless `--out DIR`), and any of
  * `--throughput`, `--scaling`, `--bundle`, `--profile` to run only those sections
- * (the documents are written only when every section ran). `--out DIR` writes the
+ * (the documents are written only when every section ran); `--suite ID` limits the
+ * throughput section to one suite and `--no-memory` skips its memory measurements. `--out DIR` writes the
  * documents to DIR instead of docs/. Tables go to stdout, progress to stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,10 @@ import { type SuiteResult, runThroughput } from './throughput.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** `--suite ID` (repeatable): only those throughput suites (manifests, mixed, spec). */
+const suiteFilter = args.flatMap((arg, i) =>
+  arg === '--suite' && args[i + 1] ? [args[i + 1]!] : [],
+);
 const outIndex = args.indexOf('--out');
 const outDir = outIndex >= 0 ? args[outIndex + 1] : undefined;
 const sectionFlags = ['--throughput', '--scaling', '--bundle', '--profile'];
@@ -77,8 +82,9 @@ if (wants('--throughput')) {
     maxRounds,
     groupBudget: 30,
     warmup,
-    memory: quick ? 'first-only' : 'all',
+    memory: quick ? 'first-only' : args.includes('--no-memory') ? 'none' : 'all',
     log,
+    ...(suiteFilter.length > 0 ? { only: suiteFilter } : {}),
   });
   print('\n## Throughput (time vs ours = their median time ÷ ours; above 1: ours is faster)\n');
   print(throughputTables(throughput));

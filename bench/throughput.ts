@@ -2,6 +2,8 @@
  * The throughput benchmark: every group of every suite, timed on the same data in one
  * process, contenders interleaved; then peak memory per contender in fresh processes.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parse } from '../lib/toml.js';
 import { firstDifference } from './compare.js';
@@ -62,6 +64,8 @@ export interface ThroughputOptions {
   /** Measure memory for these suites' contenders; `first-only` for a smoke run. */
   memory: 'all' | 'first-only' | 'none';
   log: (line: string) => void;
+  /** Only these suites (by id); all when absent. */
+  only?: readonly string[];
 }
 
 function describe(suite: Suite, data: SuiteData, bytes: number): string {
@@ -144,17 +148,74 @@ async function prepare(
 }
 
 /** Slow contenders get fewer rounds so the whole run stays within minutes. */
-function roundsFor(rows: readonly Row[], options: ThroughputOptions): number {
+function roundsFor(
+  rows: readonly Row[],
+  options: Pick<ThroughputOptions, 'minRounds' | 'maxRounds' | 'groupBudget'>,
+): number {
   let seconds = 0;
   for (const row of rows) seconds += (row.checkMs ?? 0) / 1000;
   const fit = seconds > 0 ? Math.floor(options.groupBudget / seconds) : options.maxRounds;
   return Math.max(options.minRounds, Math.min(options.maxRounds, fit));
 }
 
+export interface GroupTiming {
+  rows: Row[];
+  rounds: number;
+}
+
+/** Sets up a group's contenders and times them interleaved (in the current process). */
+export async function timeGroup(
+  group: Group,
+  data: SuiteData,
+  options: Pick<ThroughputOptions, 'minRounds' | 'maxRounds' | 'groupBudget' | 'warmup'>,
+): Promise<GroupTiming> {
+  const { rows, runs } = await prepare(group, data);
+  const live = runs.filter((run): run is RunFn => run !== null);
+  const rounds = roundsFor(rows, options);
+  const timed = await interleaved(live, rounds, options.warmup);
+  let next = 0;
+  for (let i = 0; i < runs.length; i++) {
+    if (runs[i] === null || runs[i] === undefined) continue;
+    const t = timed[next++]!;
+    rows[i]!.ms = t.ms;
+    rows[i]!.samples = t.samples;
+  }
+  return { rows, rounds };
+}
+
+const groupChild = fileURLToPath(new URL('./group-child.js', import.meta.url));
+
+/** `timeGroup` in a fresh Node process (see group-child.ts). */
+function timeGroupInChild(
+  suiteId: string,
+  groupId: string,
+  dataPath: string,
+  optionsPath: string,
+): Promise<GroupTiming> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--expose-gc', groupChild, suiteId, groupId, dataPath, optionsPath],
+      { maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        const last = stdout.trim().split('\n').pop() ?? '';
+        if (error !== null || !last.startsWith('{')) {
+          reject(
+            new Error(`timing ${suiteId}/${groupId} failed: ${stderr.trim() || String(error)}`),
+          );
+          return;
+        }
+        resolve(JSON.parse(last) as GroupTiming);
+      },
+    );
+  });
+}
+
 export async function runThroughput(options: ThroughputOptions): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
   let memoryBudget = options.memory === 'first-only' ? 1 : Infinity;
   for (const suite of suites()) {
+    if (options.only !== undefined && !options.only.includes(suite.id)) continue;
     const loaded = suite.load(options.size);
     if ('skipped' in loaded) {
       options.log(`\n## ${suite.title}: skipped (${loaded.skipped})`);
@@ -178,27 +239,18 @@ export async function runThroughput(options: ThroughputOptions): Promise<SuiteRe
       groups: [],
     };
     options.log(`\n## ${result.heading}`);
+    mkdirSync(cacheDir, { recursive: true });
+    const dataPath = `${cacheDir}data-${suite.id}-${options.size}.json`;
+    writeFileSync(dataPath, JSON.stringify(data));
+    const optionsPath = `${cacheDir}options-${suite.id}.json`;
+    const { minRounds, maxRounds, groupBudget, warmup } = options;
+    writeFileSync(optionsPath, JSON.stringify({ minRounds, maxRounds, groupBudget, warmup }));
     for (const group of suite.groups) {
-      options.log(`timing ${group.title}...`);
-      const { rows, runs } = await prepare(group, data);
-      const live = runs.filter((run): run is RunFn => run !== null);
-      const rounds = roundsFor(rows, options);
-      const timed = await interleaved(live, rounds, options.warmup);
-      let next = 0;
-      for (let i = 0; i < runs.length; i++) {
-        const run = runs[i];
-        if (run === null || run === undefined) continue;
-        const row = rows[i]!;
-        const t = timed[next++]!;
-        row.ms = t.ms;
-        row.samples = t.samples;
-      }
+      options.log(`timing ${group.title} (in a fresh process)...`);
+      const { rows, rounds } = await timeGroupInChild(suite.id, group.id, dataPath, optionsPath);
       result.groups.push({ group, rows, rounds });
     }
     if (suite.memory && options.memory !== 'none') {
-      mkdirSync(cacheDir, { recursive: true });
-      const dataPath = `${cacheDir}data-${suite.id}-${options.size}.json`;
-      writeFileSync(dataPath, JSON.stringify(data));
       options.log('measuring peak memory (a fresh process per contender)...');
       for (const { group, rows } of result.groups) {
         for (const row of rows) {
