@@ -176,12 +176,18 @@ function manifestGroups(): Group[] {
   };
   const encode: Group = {
     id: 'encode',
-    title: 'canonical encoding: encodeManifest + manifestDigest vs smol-toml stringify',
+    title: 'canonical encoding: encodeManifest (and with manifestDigest) vs smol-toml stringify',
     baseline: OURS,
     failure: 'cannot write the data',
     contenders: [
       eachValue(
         OURS,
+        'toml',
+        (text) => parseManifest(text).manifest,
+        (manifest) => encodeManifest(manifest as Parameters<typeof encodeManifest>[0]),
+      ),
+      eachValue(
+        `${OURS} encode + digest`,
         'toml',
         (text) => parseManifest(text).manifest,
         (manifest) => {

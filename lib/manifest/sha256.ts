@@ -22,10 +22,27 @@ const W = new Int32Array(64);
  * buffer; a string is written as UTF-8 straight into it.
  */
 function padded(data: Uint8Array | string): Uint8Array {
-  const length = typeof data === 'string' ? utf8Length(data) : data.length;
-  const out = new Uint8Array((((length + 8) >> 6) + 1) << 6);
-  if (typeof data === 'string') writeUtf8(data, out);
-  else out.set(data);
+  let length: number;
+  let out: Uint8Array;
+  if (typeof data === 'string') {
+    // Written as if ASCII (one byte a character); redone with the exact length otherwise.
+    length = data.length;
+    out = new Uint8Array(paddedSize(length));
+    for (let i = 0; i < length; i++) {
+      const c = data.charCodeAt(i);
+      if (c >= 0x80) {
+        length = utf8Length(data);
+        out = new Uint8Array(paddedSize(length));
+        writeUtf8(data, out);
+        break;
+      }
+      out[i] = c;
+    }
+  } else {
+    length = data.length;
+    out = new Uint8Array(paddedSize(length));
+    out.set(data);
+  }
   out[length] = 0x80;
   const bits = length * 8;
   const high = Math.floor(bits / 0x100000000);
@@ -39,6 +56,11 @@ function padded(data: Uint8Array | string): Uint8Array {
   out[end - 2] = bits >>> 8;
   out[end - 1] = bits;
   return out;
+}
+
+/** Bytes of a message of `length` bytes once padded: a multiple of 64. */
+function paddedSize(length: number): number {
+  return (((length + 8) >> 6) + 1) << 6;
 }
 
 /**
@@ -187,11 +209,17 @@ const INITIAL = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
-/** The SHA-256 digest of `data` (a string is hashed as UTF-8). */
-export function sha256(data: Uint8Array | string): Uint8Array {
+/** The state after hashing `data`. */
+function digestState(data: Uint8Array | string): Int32Array {
   const m = padded(data);
   const h = new Int32Array(INITIAL);
   for (let at = 0; at < m.length; at += 64) compress(h, m, at);
+  return h;
+}
+
+/** The SHA-256 digest of `data` (a string is hashed as UTF-8). */
+export function sha256(data: Uint8Array | string): Uint8Array {
+  const h = digestState(data);
   const out = new Uint8Array(32);
   for (let i = 0; i < 8; i++) {
     const word = h[i]!;
@@ -204,6 +232,8 @@ export function sha256(data: Uint8Array | string): Uint8Array {
 }
 
 const HEX = '0123456789abcdef';
+/** Character codes of a hex digest, reused (hashing is synchronous). */
+const HEX_CODES = new Uint16Array(64);
 
 /** Lowercase hexadecimal of bytes. */
 export function toHex(bytes: Uint8Array): string {
@@ -214,5 +244,13 @@ export function toHex(bytes: Uint8Array): string {
 
 /** `sha256(data)` as lowercase hex. */
 export function sha256Hex(data: Uint8Array | string): string {
-  return toHex(sha256(data));
+  const h = digestState(data);
+  for (let i = 0; i < 8; i++) {
+    const word = h[i]!;
+    for (let j = 0; j < 8; j++) {
+      const digit = (word >>> (28 - j * 4)) & 15;
+      HEX_CODES[i * 8 + j] = digit < 10 ? 0x30 + digit : 0x57 + digit;
+    }
+  }
+  return String.fromCharCode.apply(null, HEX_CODES as unknown as number[]);
 }
