@@ -128,7 +128,12 @@ export function parse(source: string | Uint8Array, options?: ParseOptions): Toml
 /** Parses like `parse`, and also gives the span of every key, header and value. */
 export function parseLocated(source: string | Uint8Array, options?: ParseOptions): LocatedDocument {
   const text = sourceText(source, options);
-  return run(text, options, true, (parser) => new LocatedDocument(text, parser.locatedRoot(text.length)));
+  return run(
+    text,
+    options,
+    true,
+    (parser) => new LocatedDocument(text, parser.locatedRoot(text.length)),
+  );
 }
 
 /**
