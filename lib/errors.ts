@@ -102,6 +102,8 @@ export class TomlError extends Error {
   }
 
   override toString(): string {
+    // Encoder errors have no source position (line 0): their message names a key path.
+    if (this.line === 0) return `${this.name}: ${this.message}`;
     return `${this.name}: ${this.message} (line ${this.line}, column ${this.column})`;
   }
 }

@@ -122,7 +122,7 @@ function countNewlines(text: string): number {
  */
 export function parse(source: string | Uint8Array, options?: ParseOptions): TomlTable {
   const text = sourceText(source, options);
-  return run(text, options, false, (parser) => parser.root.value as TomlTable);
+  return run(text, options, false, (parser) => parser.document() as TomlTable);
 }
 
 /** Parses like `parse`, and also gives the span of every key, header and value. */
@@ -195,7 +195,7 @@ export async function parseStream(
     failUtf8(rest, baseOffset, baseLine, decoder.error, options, start, parser);
   }
   feed(rest);
-  return parser.root.value as TomlTable;
+  return parser.document() as TomlTable;
 }
 
 export interface RecoveringParse {

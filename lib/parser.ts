@@ -45,7 +45,7 @@ type Table = Record<string, unknown>;
 /** Parse-time state of a table or array of tables. */
 class TableNode {
   constructor(
-    readonly value: Table | unknown[],
+    public value: Table | unknown[],
     public flags: number,
     readonly depth: number,
     readonly parent: TableNode | null,
@@ -53,7 +53,12 @@ class TableNode {
   ) {}
   /** For an array of tables: the element that headers and keys currently extend. */
   last: TableNode | null = null;
-  /** Sub-tables and arrays of tables by key; values without a node are closed. */
+  /**
+   * Sub-tables and arrays of tables by key; values without a node are closed. The first
+   * child is held directly: most tables have at most one (a chain of dotted keys, a
+   * manifest section), and a map for each would be most of what parsing allocates.
+   */
+  firstChild: TableNode | null = null;
   children: Map<string, TableNode> | null = null;
   located: LocatedTable | LocatedArray | null = null;
   /** Where each key was defined (only when tracking definitions for messages). */
@@ -106,6 +111,15 @@ export class Parser extends Scanner implements ScalarContext {
   private current: TableNode;
   /** Tables defined by dotted keys since the last header. */
   private pending: TableNode[] = [];
+  /**
+   * Elements of the arrays being read, innermost last: an array is copied out of it once
+   * complete, so it gets exactly its length instead of the spare capacity of `push`
+   * (which made arrays most of the memory a parsed manifest keeps).
+   */
+  private elements: unknown[] = [];
+  private elementCount = 0;
+  /** Arrays of tables of the document, grown by `push`: made exact once it is complete. */
+  private tableArrays: TableNode[] = [];
   /** The located node of the last value parsed (located mode). */
   private lastLocated: LocatedValue | null = null;
   private lines: LineIndex | null = null;
@@ -136,6 +150,8 @@ export class Parser extends Scanner implements ScalarContext {
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
     this.current = this.root;
     this.pending = [];
+    this.elementCount = 0;
+    this.tableArrays = [];
     this.lastLocated = null;
     this.lines = null;
     this.lastStatementName = 'value';
@@ -145,9 +161,14 @@ export class Parser extends Scanner implements ScalarContext {
   detach(): void {
     this.root = this.current = DETACHED;
     this.pending = [];
+    this.tableArrays = [];
     this.lastLocated = null;
     this.lines = null;
     this.reset('');
+    // Lets go of the last document's values; a small buffer is kept for the next one.
+    if (this.elements.length > 64) this.elements = [];
+    else this.elements.fill(undefined);
+    this.elementCount = 0;
   }
 
   /**
@@ -179,7 +200,28 @@ export class Parser extends Scanner implements ScalarContext {
   }
 
   /** The located root, its span covering `length` characters. */
+  /** The complete document, once all input is fed. */
+  document(): Table {
+    const arrays = this.tableArrays;
+    for (let i = 0; i < arrays.length; i++) {
+      const node = arrays[i]!;
+      const exact = (node.value as unknown[]).slice();
+      node.value = exact;
+      const table = node.parent!.value as Table;
+      if (node.key === '__proto__') {
+        Object.defineProperty(table, node.key, { value: exact });
+      } else {
+        table[node.key] = exact;
+      }
+      if (node.located !== null) node.located.value = exact;
+    }
+    this.tableArrays = [];
+    return this.root.value as Table;
+  }
+
+  /** The located tree of the complete document. */
   locatedRoot(length: number): LocatedTable {
+    this.document();
     const root = this.root.located as LocatedTable;
     root.end = length;
     return root;
@@ -402,13 +444,14 @@ export class Parser extends Scanner implements ScalarContext {
   private parseArray(depth: number): unknown[] {
     const start = this.tokenStart;
     this.checkDepth(depth, start);
-    const array: unknown[] = [];
+    const first = this.elementCount;
     const items: LocatedValue[] | null = this.locate ? [] : null;
     let tok = this.nextSkippingNewlines(Mode.Value);
     while (tok !== Token.RightBracket) {
       if (tok === Token.EOF)
         this.fail('unterminated-array', "unterminated array: expected ']'", start);
-      array.push(this.parseValue(tok, depth + 1));
+      const value = this.parseValue(tok, depth + 1);
+      this.elements[this.elementCount++] = value;
       if (items !== null) items.push(this.lastLocated!);
       tok = this.nextSkippingNewlines(Mode.Key);
       if (tok === Token.Comma) {
@@ -423,6 +466,8 @@ export class Parser extends Scanner implements ScalarContext {
         );
       }
     }
+    const array = this.elements.slice(first, this.elementCount);
+    this.elementCount = first;
     this.kind = Kind.Array;
     if (items !== null) {
       this.lastLocated = {
@@ -521,7 +566,7 @@ export class Parser extends Scanner implements ScalarContext {
     const node = new TableNode(table, flags | (parent.flags & Flag.Inline), depth, parent, key);
     if (this.track) node.defs = new Map();
     this.assign(parent, key, table, keyStart);
-    (parent.children ??= new Map()).set(key, node);
+    this.addChild(parent, node);
     if (this.locate) {
       const located = this.locatedTable(table, origin, spanStart, spanEnd);
       node.located = located;
@@ -603,8 +648,9 @@ export class Parser extends Scanner implements ScalarContext {
       this.checkDepth(node.depth + 1, keyStart);
       const value: unknown[] = [];
       array = new TableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
+      this.tableArrays.push(array);
       this.assign(node, key, value, headerStart);
-      (node.children ??= new Map()).set(key, array);
+      this.addChild(node, array);
       if (this.locate) {
         const located: LocatedArray = {
           type: 'array',
@@ -676,8 +722,17 @@ export class Parser extends Scanner implements ScalarContext {
     return child;
   }
 
+  /** Records `child` (a new table or array of tables) under its key in `node`. */
+  private addChild(node: TableNode, child: TableNode): void {
+    if (node.firstChild === null) node.firstChild = child;
+    else (node.children ??= new Map()).set(child.key, child);
+  }
+
   /** The node of the table or array of tables under `key`, if it has one. */
   private childNode(node: TableNode, key: string): TableNode | undefined {
+    const first = node.firstChild;
+    if (first === null) return undefined;
+    if (first.key === key) return first;
     return node.children === null ? undefined : node.children.get(key);
   }
 

@@ -84,6 +84,9 @@ describe('parseLocated', () => {
     const volumes = doc.entry(['storage', 'volumes'])!.node as LocatedArray;
     assert.equal(volumes.ofTables, true);
     assert.equal(volumes.items.length, 2);
+    // The located node holds the very array of the result.
+    const storage = doc.value['storage'] as Record<string, unknown>;
+    assert.equal(volumes.value, storage['volumes']);
     assert.deepEqual(
       volumes.items.map((t) => at(doc, t)),
       ['6:1', '8:1'],

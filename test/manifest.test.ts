@@ -71,7 +71,16 @@ describe('manifest round trips over generated manifests', () => {
     odd.extends = 'a "quoted"\tbase';
     assert.equal(encodeManifest(odd), stringify(canonicalData(odd)));
     odd.workload.name = 'lone \uD800';
-    assert.throws(() => encodeManifest(odd), /lone surrogate at workload\.name/);
+    assert.throws(() => encodeManifest(odd), /lone surrogate at workload\.name$/);
+    odd.workload.name = 'w';
+    odd.kernel.modules = ['ok', 'lone \uDC00'];
+    assert.throws(() => encodeManifest(odd), /lone surrogate at kernel\.modules\[1\]$/);
+    odd.kernel.modules = [];
+    odd.storage.volumes.push({ host: '/h', container: '\uD800', readOnly: false });
+    assert.throws(() => encodeManifest(odd), /lone surrogate at storage\.volumes\[1\]\.container$/);
+    odd.storage.volumes.pop();
+    odd.extends = '\uDBFF';
+    assert.throws(() => encodeManifest(odd), /lone surrogate at extends$/);
   });
 
   it('the digest is stable and is the SHA-256 of the canonical text', () => {

@@ -88,6 +88,19 @@ describe('values', () => {
     });
   });
 
+  it('decodes long strings with many escapes and line endings exactly', () => {
+    // Long enough that decoded text is put together from several blocks.
+    const unit = 'é\t"x\\\n';
+    const expected = unit.repeat(20_000);
+    const escaped = '\\u00e9\\t\\"x\\\\\\n'.repeat(20_000);
+    assert.equal(parse(`s = "${escaped}"`)['s'], expected);
+    assert.equal(parse(`s = """${escaped}"""`)['s'], expected);
+    const lines = 'line\r\n'.repeat(20_000);
+    assert.equal(parse(`s = """${lines}end"""`)['s'], `${'line\n'.repeat(20_000)}end`);
+    const mixed = `${'\\t\r\n'.repeat(10_000)}\\\n  tail`;
+    assert.equal(parse(`s = """${mixed}"""`)['s'], `${'\t\n'.repeat(10_000)}tail`);
+  });
+
   it('keeps up to two quotes before the closing delimiter', () => {
     assert.deepEqual(parse("a = \"\"\"x\"\"\"\"\"\nb = ''''y'''''"), { a: 'x""', b: "'y''" });
   });

@@ -215,6 +215,13 @@ describe('stringify errors', () => {
       { maxDepth: 2 },
     );
     assert.equal(stringify({ t: { deep: { x: 1 } } }, { maxDepth: 2 }), '[t.deep]\nx = 1\n');
+    // No source position to show: the text is the message with its key path alone.
+    assert.throws(
+      () => stringify({ a: { fn: () => 1 } }),
+      (error: unknown) =>
+        String(error) === 'TomlError: cannot encode a function at a.fn' &&
+        (error as TomlError).line === 0,
+    );
     rejects(
       { aot: [{ x: [[[1]]] }] },
       /deeper than the maximum of 3 \(option maxDepth\) at aot\[0\]\.x\[0\]$/,

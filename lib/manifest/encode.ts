@@ -44,19 +44,28 @@ export function canonicalData(m: Manifest): Record<string, unknown> {
   return out;
 }
 
-/** A basic string, or the encoder's error for what TOML cannot hold. */
-function quoted(text: string, path: string): string {
+/** The encoder's error for a string TOML cannot hold. */
+function loneSurrogate(path: string): TomlError {
+  return new TomlError({
+    code: 'unencodable-value',
+    message: `cannot encode a string with a lone surrogate at ${path}`,
+    start: { offset: 0, line: 0, column: 0 },
+    end: { offset: 0, line: 0, column: 0 },
+    lineText: '',
+  });
+}
+
+/**
+ * A basic string; its key path (`section.field`, then an array index and a volume
+ * member) is put together only for the error, so the usual case builds no paths.
+ */
+function quoted(text: string, section: string, field: string, index = -1, member = ''): string {
   const out = quoteString(text);
-  if (out === null) {
-    throw new TomlError({
-      code: 'unencodable-value',
-      message: `cannot encode a string with a lone surrogate at ${path}`,
-      start: { offset: 0, line: 0, column: 0 },
-      end: { offset: 0, line: 0, column: 0 },
-      lineText: '',
-    });
-  }
-  return out;
+  if (out !== null) return out;
+  let path = section === '' ? field : `${section}.${field}`;
+  if (index >= 0) path += `[${index}]`;
+  if (member !== '') path += `.${member}`;
+  throw loneSurrogate(path);
 }
 
 /**
@@ -64,7 +73,7 @@ function quoted(text: string, path: string): string {
  * holds the two together), written directly because the layout is fixed.
  */
 export function encodeManifest(m: Manifest): string {
-  let out = m.extends === '' ? '' : `extends = ${quoted(m.extends, 'extends')}\n`;
+  let out = m.extends === '' ? '' : `extends = ${quoted(m.extends, '', 'extends')}\n`;
   for (const section of SECTIONS) {
     const values = sectionOf(m, section.key);
     let body = '';
@@ -72,10 +81,9 @@ export function encodeManifest(m: Manifest): string {
     for (const field of section.fields) {
       const value = values[field.prop];
       if (isEmpty(value)) continue;
-      const path = `${section.key}.${field.key}`;
       switch (field.type) {
         case 'string':
-          body += `${field.key} = ${quoted(value as string, path)}\n`;
+          body += `${field.key} = ${quoted(value as string, section.key, field.key)}\n`;
           break;
         case 'integer':
           body += `${field.key} = ${Number.isSafeInteger(value) ? String(value) : floatText(value as number)}\n`;
@@ -83,21 +91,32 @@ export function encodeManifest(m: Manifest): string {
         case 'boolean':
           body += `${field.key} = true\n`;
           break;
-        case 'strings':
-          body += `${field.key} = [${(value as string[]).map((item, i) => quoted(item, `${path}[${i}]`)).join(', ')}]\n`;
+        case 'strings': {
+          const items = value as string[];
+          let list = quoted(items[0]!, section.key, field.key, 0);
+          for (let i = 1; i < items.length; i++) {
+            list += `, ${quoted(items[i]!, section.key, field.key, i)}`;
+          }
+          body += `${field.key} = [${list}]\n`;
           break;
-        case 'volumes':
-          (value as VolumeMount[]).forEach((volume, i) => {
-            const at = `${path}[${i}]`;
-            tables += `\n[[${path}]]\nhost = ${quoted(volume.host, `${at}.host`)}\ncontainer = ${quoted(volume.container, `${at}.container`)}\n`;
+        }
+        case 'volumes': {
+          const volumes = value as VolumeMount[];
+          for (let i = 0; i < volumes.length; i++) {
+            const volume = volumes[i]!;
+            tables += `\n[[${section.key}.${field.key}]]\nhost = ${quoted(volume.host, section.key, field.key, i, 'host')}\ncontainer = ${quoted(volume.container, section.key, field.key, i, 'container')}\n`;
             if (volume.readOnly) tables += 'readonly = true\n';
-          });
+          }
           break;
+        }
       }
     }
     if (body !== '') out += `${out === '' ? '' : '\n'}[${section.key}]\n${body}`;
     if (tables !== '') out += out === '' ? tables.slice(1) : tables;
   }
+  // A string built by concatenation is a tree of pieces until read; reading a character
+  // flattens it once here, so callers keeping many encodings keep flat strings.
+  out.charCodeAt(0);
   return out;
 }
 
