@@ -118,6 +118,8 @@ export class Parser extends Scanner implements ScalarContext {
    */
   private elements: unknown[] = [];
   private elementCount = 0;
+  /** The same for the located elements when locating. */
+  private locatedElements: LocatedValue[] = [];
   /** Arrays of tables of the document, grown by `push`: made exact once it is complete. */
   private tableArrays: TableNode[] = [];
   /** The located node of the last value parsed (located mode). */
@@ -168,6 +170,8 @@ export class Parser extends Scanner implements ScalarContext {
     // Lets go of the last document's values; a small buffer is kept for the next one.
     if (this.elements.length > 64) this.elements = [];
     else this.elements.fill(undefined);
+    if (this.locatedElements.length > 64) this.locatedElements = [];
+    else this.locatedElements.fill(undefined as unknown as LocatedValue);
     this.elementCount = 0;
   }
 
@@ -213,7 +217,11 @@ export class Parser extends Scanner implements ScalarContext {
       } else {
         table[node.key] = exact;
       }
-      if (node.located !== null) node.located.value = exact;
+      const located = node.located as LocatedArray | null;
+      if (located !== null) {
+        located.value = exact;
+        located.items = located.items.slice();
+      }
     }
     this.tableArrays = [];
     return this.root.value as Table;
@@ -445,14 +453,14 @@ export class Parser extends Scanner implements ScalarContext {
     const start = this.tokenStart;
     this.checkDepth(depth, start);
     const first = this.elementCount;
-    const items: LocatedValue[] | null = this.locate ? [] : null;
+    const locate = this.locate;
     let tok = this.nextSkippingNewlines(Mode.Value);
     while (tok !== Token.RightBracket) {
       if (tok === Token.EOF)
         this.fail('unterminated-array', "unterminated array: expected ']'", start);
       const value = this.parseValue(tok, depth + 1);
+      if (locate) this.locatedElements[this.elementCount] = this.lastLocated!;
       this.elements[this.elementCount++] = value;
-      if (items !== null) items.push(this.lastLocated!);
       tok = this.nextSkippingNewlines(Mode.Key);
       if (tok === Token.Comma) {
         tok = this.nextSkippingNewlines(Mode.Value);
@@ -467,18 +475,18 @@ export class Parser extends Scanner implements ScalarContext {
       }
     }
     const array = this.elements.slice(first, this.elementCount);
-    this.elementCount = first;
     this.kind = Kind.Array;
-    if (items !== null) {
+    if (locate) {
       this.lastLocated = {
         type: 'array',
         value: array,
         start,
         end: this.pos,
-        items,
+        items: this.locatedElements.slice(first, this.elementCount),
         ofTables: false,
       };
     }
+    this.elementCount = first;
     return array;
   }
 
