@@ -246,6 +246,27 @@ describe('stringify errors', () => {
     assert.throws(() => stringify({}, { numbers: 'int' as 'auto' }), TypeError);
     assert.throws(() => stringify({}, { maxDepth: -1 }), TypeError);
   });
+
+  it('starts every call afresh after a failed one (the encoder is reused)', () => {
+    const value = { a: 1, t: { b: [1, 2] } };
+    const expected = 'a = 1\n\n[t]\nb = [1, 2]\n';
+    assert.equal(stringify(value), expected);
+    assert.throws(() => stringify({ x: 1, t: { y: 2, bad: () => 1 } }), /function at t\.bad/);
+    assert.equal(stringify(value), expected);
+    assert.throws(() => stringify({ t: { u: { v: 1 } } }, { maxDepth: 1 }), /maxDepth/);
+    assert.throws(() => stringify({}, { maxDepth: 0 }), TypeError);
+    assert.equal(stringify({ i: 1, t: { u: { v: 2 } } }), 'i = 1\n\n[t.u]\nv = 2\n');
+    // A call made while another is running (from a getter) gets an encoder of its own.
+    const inner = { z: 3 };
+    const outer = {
+      a: 1,
+      get b() {
+        return stringify(inner);
+      },
+    };
+    assert.equal(stringify(outer), 'a = 1\nb = "z = 3\\n"\n');
+    assert.equal(stringify(value), expected);
+  });
 });
 
 describe('volt-manifest toml encode', () => {
