@@ -203,7 +203,6 @@ export class Parser extends Scanner implements ScalarContext {
     }
   }
 
-  /** The located root, its span covering `length` characters. */
   /** The complete document, once all input is fed. */
   document(): Table {
     const arrays = this.tableArrays;
@@ -227,7 +226,7 @@ export class Parser extends Scanner implements ScalarContext {
     return this.root.value as Table;
   }
 
-  /** The located tree of the complete document. */
+  /** The located tree of the complete document, its span covering `length` characters. */
   locatedRoot(length: number): LocatedTable {
     this.document();
     const root = this.root.located as LocatedTable;

@@ -33,7 +33,7 @@ const MAX_INT64 = 0x7fffffffffffffffn;
 const MIN_INT64 = -0x8000000000000000n;
 
 /** An encoder error: it has no source position, so it names the key path instead. */
-function unencodable(message: string, path: string): TomlError {
+export function unencodable(message: string, path: string): TomlError {
   const at = { offset: 0, line: 0, column: 0 };
   const where = path === '' ? 'at the top level' : `at ${path}`;
   const error = new TomlError({

@@ -4,8 +4,7 @@
  * `[[storage.volumes]]`. The same manifest always gives the same bytes, and its digest
  * is `sha256:` + the hex SHA-256 of those bytes.
  */
-import { TomlError } from '../errors.js';
-import { floatText, quoteString } from '../stringify.js';
+import { floatText, quoteString, unencodable } from '../stringify.js';
 import { SECTIONS, sectionOf } from './fields.js';
 import type { Manifest, VolumeMount } from './model.js';
 import { sha256Hex } from './sha256.js';
@@ -44,17 +43,6 @@ export function canonicalData(m: Manifest): Record<string, unknown> {
   return out;
 }
 
-/** The encoder's error for a string TOML cannot hold. */
-function loneSurrogate(path: string): TomlError {
-  return new TomlError({
-    code: 'unencodable-value',
-    message: `cannot encode a string with a lone surrogate at ${path}`,
-    start: { offset: 0, line: 0, column: 0 },
-    end: { offset: 0, line: 0, column: 0 },
-    lineText: '',
-  });
-}
-
 /**
  * A basic string; its key path (`section.field`, then an array index and a volume
  * member) is put together only for the error, so the usual case builds no paths.
@@ -65,7 +53,7 @@ function quoted(text: string, section: string, field: string, index = -1, member
   let path = section === '' ? field : `${section}.${field}`;
   if (index >= 0) path += `[${index}]`;
   if (member !== '') path += `.${member}`;
-  throw loneSurrogate(path);
+  throw unencodable('cannot encode a string with a lone surrogate', path);
 }
 
 /**
