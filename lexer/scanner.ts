@@ -593,10 +593,6 @@ export class Scanner {
 }
 
 /**
- * A string built piece by piece is a tree of pieces in V8 (a million escapes keep ten
- * times the text's memory); reading one character turns it into one flat string.
- */
-/**
  * Decoded text is flattened in blocks of about this many characters: one long chain of
  * pieces grows slower than linearly to build and flatten (measured: 2.7× the time for
  * twice the escapes), while bounded blocks stay linear.
@@ -609,6 +605,10 @@ function joinBlocks(blocks: string[], last: string): string {
   return blocks.join('');
 }
 
+/**
+ * A string built piece by piece is a tree of pieces in V8 (a million escapes keep ten
+ * times the text's memory); reading one character turns it into one flat string.
+ */
 function flatten(text: string): string {
   text.charCodeAt(0);
   return text;

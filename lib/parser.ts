@@ -24,7 +24,7 @@ import {
   typeNames,
 } from './located.js';
 import { formatKey, keyInMessage } from './keys.js';
-import { type ParseOptions, resolveOptions } from './options.js';
+import { DEFAULT_MAX_DEPTH, type ParseOptions, resolveOptions } from './options.js';
 import { IntegerMode, Kind, type ScalarContext, decodeScalar } from './scalars.js';
 
 const enum Flag {
@@ -95,20 +95,35 @@ function nextStatement(text: string, from: number, errorAt: number): number {
   return text.length;
 }
 
+/** `table[key] = value` as an own data property, also for `__proto__` (no prototype change). */
+function setOwn(table: Table, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(table, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  } else {
+    table[key] = value;
+  }
+}
+
 /** The root of a parser that holds no document. */
 const DETACHED = new TableNode({}, Flag.Explicit, 0, null, '');
 
 export class Parser extends Scanner implements ScalarContext {
   kind: Kind = Kind.String;
-  integerMode: IntegerMode;
-  maxDepth: number;
+  // Set by `begin` from the options of each document.
+  integerMode = IntegerMode.Number;
+  maxDepth = DEFAULT_MAX_DEPTH;
   /** Build the located tree. */
-  locate: boolean;
+  locate = false;
   /** Record where keys are defined, for messages about duplicates. */
-  track: boolean;
-  root: TableNode;
+  track = false;
+  root = DETACHED;
   /** The table that key/value lines currently go to. */
-  private current: TableNode;
+  private current = DETACHED;
   /** Tables defined by dotted keys since the last header. */
   private pending: TableNode[] = [];
   /**
@@ -130,12 +145,6 @@ export class Parser extends Scanner implements ScalarContext {
 
   constructor(options: ParseOptions | undefined, locate: boolean, track: boolean) {
     super();
-    const resolved = resolveOptions(options);
-    this.integerMode = resolved.integerMode;
-    this.maxDepth = resolved.maxDepth;
-    this.locate = locate;
-    this.track = track;
-    this.root = this.current = DETACHED;
     this.begin(options, locate, track);
   }
 
@@ -210,12 +219,7 @@ export class Parser extends Scanner implements ScalarContext {
       const node = arrays[i]!;
       const exact = (node.value as unknown[]).slice();
       node.value = exact;
-      const table = node.parent!.value as Table;
-      if (node.key === '__proto__') {
-        Object.defineProperty(table, node.key, { value: exact });
-      } else {
-        table[node.key] = exact;
-      }
+      setOwn(node.parent!.value as Table, node.key, exact);
       const located = node.located as LocatedArray | null;
       if (located !== null) {
         located.value = exact;
@@ -795,17 +799,7 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** `table[key] = value` that never touches a prototype; records the definition. */
   private assign(node: TableNode, key: string, value: unknown, at: number): void {
-    const table = node.value as Table;
-    if (key === '__proto__') {
-      Object.defineProperty(table, key, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    } else {
-      table[key] = value;
-    }
+    setOwn(node.value as Table, key, value);
     if (node.defs !== null) node.defs.set(key, this.positionOf(at));
   }
 

@@ -3,6 +3,7 @@
  * kinds. Each takes the scalar's span in the source, validates it character by
  * character (so an error points at the exact offending character) and converts once.
  */
+import { isDigit } from '../lexer/scanner.js';
 import { errorAt, type TomlErrorCode } from './errors.js';
 import {
   LocalDate,
@@ -44,10 +45,6 @@ export interface ScalarContext {
 
 const MAX_INT64 = 0x7fffffffffffffffn;
 const MIN_INT64 = -0x8000000000000000n;
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
 
 /** Decodes the unquoted value `src[start, end)`, setting `ctx.kind`. */
 export function decodeScalar(ctx: ScalarContext, src: string, start: number, end: number): unknown {

@@ -149,6 +149,8 @@ class EncodeFailure {
     readonly message: string,
     readonly container: object,
     readonly key: string | number,
+    /** Nesting beyond maxDepth: possibly a cycle, which is then reported instead. */
+    readonly tooDeep = false,
   ) {}
 }
 
@@ -210,6 +212,7 @@ class Encoder {
         `nesting is deeper than the maximum of ${this.maxDepth} (option maxDepth)`,
         parent,
         key,
+        true,
       );
     }
   }
@@ -364,7 +367,11 @@ function childrenOf(value: object): [string | number, object][] {
   return out;
 }
 
-function formatPath(steps: readonly (string | number)[]): string {
+/** Keys and indexes from the root. */
+type Path = readonly (string | number)[];
+
+/** `a."b c"[2].d`, as the path appears in messages. */
+function formatPath(steps: Path): string {
   let path = '';
   for (const step of steps) {
     path +=
@@ -382,7 +389,7 @@ function formatPath(steps: readonly (string | number)[]): string {
  * first container that refers back to one it is inside (a cycle), and the path of
  * `target`. Iterative, so it handles nesting deeper than the stack.
  */
-function explore(root: object, target: object): { cycle: string | null; target: string | null } {
+function explore(root: object, target: object): { cycle: string | null; target: Path | null } {
   interface Frame {
     value: object;
     key: string | number;
@@ -391,10 +398,10 @@ function explore(root: object, target: object): { cycle: string | null; target: 
   }
   // The stack is the path from the root to the container being explored.
   const stack: Frame[] = [{ value: root, key: '', children: childrenOf(root), next: 0 }];
-  const pathTo = (key: string | number) => formatPath([...stack.slice(1).map((f) => f.key), key]);
+  const pathTo = (key: string | number): Path => [...stack.slice(1).map((f) => f.key), key];
   const onPath = new Set<object>([root]);
   const seen = new Set<object>([root]);
-  let found: string | null = root === target ? '' : null;
+  let found: Path | null = root === target ? [] : null;
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
     if (frame.next >= frame.children.length) {
@@ -403,7 +410,7 @@ function explore(root: object, target: object): { cycle: string | null; target: 
       continue;
     }
     const [key, child] = frame.children[frame.next++]!;
-    if (onPath.has(child)) return { cycle: pathTo(key), target: found };
+    if (onPath.has(child)) return { cycle: formatPath(pathTo(key)), target: found };
     if (child === target && found === null) found = pathTo(key);
     if (seen.has(child)) continue;
     seen.add(child);
@@ -416,20 +423,8 @@ function explore(root: object, target: object): { cycle: string | null; target: 
 /** The TomlError for a failure: a cycle if there is one, else the failure at its path. */
 function failureError(root: object, failure: EncodeFailure): TomlError {
   const { cycle, target } = explore(root, failure.container);
-  const deep = failure.message.startsWith('nesting');
-  if (deep && cycle !== null) return unencodable('cannot encode a cycle', cycle);
-  const step = typeof failure.key === 'number' ? `[${failure.key}]` : formatKey(failure.key);
-  const where =
-    failure.container === root && typeof failure.key === 'string' && failure.key === ''
-      ? ''
-      : target === ''
-        ? typeof failure.key === 'number'
-          ? step
-          : formatKey(failure.key)
-        : typeof failure.key === 'number'
-          ? `${target ?? ''}${step}`
-          : `${target ?? ''}.${step}`;
-  return unencodable(failure.message, where);
+  if (failure.tooDeep && cycle !== null) return unencodable('cannot encode a cycle', cycle);
+  return unencodable(failure.message, formatPath([...(target ?? []), failure.key]));
 }
 
 /**

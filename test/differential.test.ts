@@ -438,6 +438,18 @@ async function compare(python: Tomllib, batch: Uint8Array[], tally: Tally): Prom
 
 const encoder = new TextEncoder();
 
+function newTally(): Tally {
+  return {
+    documents: 0,
+    oursMs: 0,
+    theirsMs: 0,
+    bothAccepted: 0,
+    bothRejected: 0,
+    known: {},
+    disagreements: [],
+  };
+}
+
 describe('differential testing against Python tomllib (TOML 1.0)', () => {
   const problem = pythonProblem();
   let python: Tomllib | null = null;
@@ -451,15 +463,7 @@ describe('differential testing against Python tomllib (TOML 1.0)', () => {
       t.skip(problem);
       return;
     }
-    const tally: Tally = {
-      documents: 0,
-      oursMs: 0,
-      theirsMs: 0,
-      bothAccepted: 0,
-      bothRejected: 0,
-      known: {},
-      disagreements: [],
-    };
+    const tally = newTally();
     const corpus: string[] = [];
     let batch: Uint8Array[] = [];
     for (let i = 0; i < DOCUMENTS; i++) {
@@ -498,15 +502,7 @@ describe('differential testing against Python tomllib (TOML 1.0)', () => {
       t.skip(problem);
       return;
     }
-    const tally: Tally = {
-      documents: 0,
-      oursMs: 0,
-      theirsMs: 0,
-      bothAccepted: 0,
-      bothRejected: 0,
-      known: {},
-      disagreements: [],
-    };
+    const tally = newTally();
     const cases = tomlTestCases('1.0');
     const texts = cases.map((c) => readFileSync(c.tomlPath, 'utf8'));
     const batch: Uint8Array[] = [];

@@ -3,15 +3,14 @@
  * on every example manifest. `npm run docs` (UPDATE_DOCS=1) rewrites the generated files.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { Random } from '../bench/random.js';
 import { encodeManifest, hasErrors, manifestJsonSchema, parseManifest } from '../lib/index.js';
 import { errorCodesMarkdown, manifestReferenceMarkdown } from '../lib/manifest/reference.js';
 import { parse } from '../lib/toml.js';
-import { projectRoot } from './helpers.js';
+import { manifestFiles, projectRoot } from './helpers.js';
 import { randomManifest } from './manifest-gen.js';
 
 const generated: Record<string, () => string> = {
@@ -33,17 +32,6 @@ describe('generated docs', () => {
     });
   }
 });
-
-function manifestFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory()
-      ? manifestFiles(path)
-      : name.endsWith('.toml')
-        ? [path]
-        : [];
-  });
-}
 
 describe('JSON Schema', () => {
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });

@@ -20,35 +20,24 @@ import {
   tokenize,
 } from '../lib/toml.js';
 import type { ParseOptions } from '../lib/toml.js';
+import { Mulberry32 } from '../bench/random.js';
+import { errorFields } from './helpers.js';
 
 // ---- PRNG --------------------------------------------------------------------------------
 
-/** mulberry32: small, fast, good enough for fuzzing, and the same on every platform. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
+/** The fuzzers' view of the seeded PRNG: 32-bit words and integers below a bound. */
+export class Rng extends Mulberry32 {
   /** A uniform 32-bit unsigned integer. */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.uint32();
   }
   /** An integer in `[0, n)`. */
   int(n: number): number {
-    return Math.floor((this.next() / 4294967296) * n);
+    return Math.floor(this.float() * n);
   }
   /** An integer in `[lo, hi]`. */
   range(lo: number, hi: number): number {
     return lo + this.int(hi - lo + 1);
-  }
-  chance(p: number): boolean {
-    return this.next() / 4294967296 < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
   }
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
@@ -1129,20 +1118,6 @@ export async function asyncOutcomeOf(run: () => Promise<Table>): Promise<Outcome
     if (error instanceof TomlError) return { ok: false, error };
     return { ok: false, crash: error };
   }
-}
-
-/** The fields of an error that every way of parsing must agree on. */
-export function errorFields(error: TomlError): Record<string, unknown> {
-  return {
-    code: error.code,
-    message: error.message,
-    offset: error.offset,
-    line: error.line,
-    column: error.column,
-    endOffset: error.endOffset,
-    endLine: error.endLine,
-    endColumn: error.endColumn,
-  };
 }
 
 /** Input as a short printable string for failure messages. */

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TomlError } from '../lib/toml.js';
 import { fileURLToPath } from 'node:url';
 
 /** The project root (tests run from `dist/test`). */
@@ -99,4 +101,31 @@ function normalizeTime(text: string): string {
   return text
     .replace(/\.(\d*?)0+(?=$|[Zz+-])/, (_, digits: string) => (digits === '' ? '' : `.${digits}`))
     .replace(/[zZ]$|[+-]00:00$/, 'Z');
+}
+
+/** Every `*.toml` file under `dir`, recursively. */
+export function manifestFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory()
+      ? manifestFiles(path)
+      : name.endsWith('.toml')
+        ? [path]
+        : [];
+  });
+}
+
+/** The fields of an error that every way of parsing the same input must agree on. */
+export function errorFields(error: TomlError): Record<string, unknown> {
+  return {
+    code: error.code,
+    message: error.message,
+    offset: error.offset,
+    line: error.line,
+    column: error.column,
+    endOffset: error.endOffset,
+    endLine: error.endLine,
+    endColumn: error.endColumn,
+    byteOffset: error.byteOffset,
+  };
 }

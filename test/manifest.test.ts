@@ -13,6 +13,7 @@ import {
   manifestToJSON,
   needsKernel,
   parseManifest,
+  sha256,
   sha256Hex,
   validateManifest,
   type Manifest,
@@ -263,6 +264,7 @@ describe('SHA-256', () => {
         createHash('sha256').update(bytes).digest('hex'),
         `length ${length}`,
       );
+      assert.deepEqual(sha256(bytes), new Uint8Array(createHash('sha256').update(bytes).digest()));
     }
     const text = 'é😀\u0000\uFFFF';
     assert.equal(sha256Hex(text), createHash('sha256').update(text, 'utf8').digest('hex'));

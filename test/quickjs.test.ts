@@ -10,8 +10,7 @@
  * One QuickJS context per engine; documents go in by batches.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as manifestCore from '../lib/index.js';
@@ -19,7 +18,7 @@ import * as toml from '../lib/toml.js';
 import { toTagged } from '../lib/tagged.js';
 import { generatedInput, loadCorpus, mutatedInput } from './fuzz-worker.js';
 import { QuickJS, bundleForQuickJS } from './quickjs-support.js';
-import { projectRoot, tomlTestCases } from './helpers.js';
+import { manifestFiles, projectRoot, tomlTestCases } from './helpers.js';
 
 const SEED = Number(process.env['VOLT_FUZZ_SEED'] ?? 1);
 const TOML_ENTRY = fileURLToPath(new URL('dist/lib/toml.js', `file://${projectRoot}`));
@@ -235,17 +234,6 @@ const MANIFEST_RUNNER = String.raw`(function (core) {
     }));
   };
 })`;
-
-function manifestFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory()
-      ? manifestFiles(path)
-      : name.endsWith('.toml')
-        ? [path]
-        : [];
-  });
-}
 
 describe('the manifest core inside QuickJS', () => {
   let engine: QuickJS | null = null;

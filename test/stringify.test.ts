@@ -200,6 +200,8 @@ describe('stringify errors', () => {
 
   it('names the key path of what cannot be encoded', () => {
     rejects({ a: { fn: () => 1 } }, /cannot encode a function at a\.fn/);
+    rejects({ '': () => 1 }, /cannot encode a function at ""$/);
+    rejects({ list: [{ 'a b': [1, undefined] }] }, /undefined at list\[0\]\."a b"\[1\]$/);
     rejects({ s: Symbol('x') }, /a symbol at s/);
     rejects({ list: [1, null] }, /cannot encode null at list\[1\]/);
     rejects({ list: [undefined] }, /undefined at list\[0\]/);

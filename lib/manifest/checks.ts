@@ -3,13 +3,10 @@
  * prefixes, port mappings, paths, capability names, DNS labels, kernel versions and
  * content-addressed references. Each returns a result or an explanation, never throws.
  */
-
-function isDigitCode(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
+import { isDigit } from '../../lexer/scanner.js';
 
 function isHexDigit(c: number): boolean {
-  return isDigitCode(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+  return isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 }
 
 function hasControlCharacter(text: string): boolean {
@@ -26,7 +23,7 @@ export function checkDnsLabel(name: string): string | null {
   if (name.length > 63) return `is ${name.length} characters long (at most 63)`;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    const lowerAlnum = isDigitCode(c) || (c >= 0x61 && c <= 0x7a);
+    const lowerAlnum = isDigit(c) || (c >= 0x61 && c <= 0x7a);
     if (lowerAlnum) continue;
     if (c === 0x2d && i > 0 && i < name.length - 1) continue;
     if (c === 0x2d) return `cannot ${i === 0 ? 'start' : 'end'} with '-'`;
@@ -69,7 +66,7 @@ export function parseCasReference(text: string): string | null {
   if (!text.startsWith(CAS_PREFIX) || text.length !== CAS_PREFIX.length + 64) return null;
   for (let i = CAS_PREFIX.length; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (!(isDigitCode(c) || (c >= 0x61 && c <= 0x66))) return null;
+    if (!(isDigit(c) || (c >= 0x61 && c <= 0x66))) return null;
   }
   return text.slice('cas://'.length);
 }
@@ -94,7 +91,7 @@ export function checkKernelVersion(version: string): string | null {
       if (digits === 0) parts = 99;
       parts++;
       digits = 0;
-    } else if (isDigitCode(version.charCodeAt(i))) digits++;
+    } else if (isDigit(version.charCodeAt(i))) digits++;
     else parts = 99;
   }
   if (parts < 2 || parts > 3) {
@@ -105,7 +102,7 @@ export function checkKernelVersion(version: string): string | null {
     for (let i = dash + 1; i < version.length; i++) {
       const c = version.charCodeAt(i);
       const ok =
-        isDigitCode(c) ||
+        isDigit(c) ||
         (c >= 0x41 && c <= 0x5a) ||
         (c >= 0x61 && c <= 0x7a) ||
         c === 0x2e ||
@@ -124,7 +121,7 @@ export function checkModuleName(name: string): string | null {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     const ok =
-      isDigitCode(c) ||
+      isDigit(c) ||
       (c >= 0x41 && c <= 0x5a) ||
       (c >= 0x61 && c <= 0x7a) ||
       c === 0x5f ||
@@ -206,12 +203,12 @@ const UNITS = 'KMGT';
 export function parseSize(text: string): number | string {
   if (text === 'max') return Infinity;
   let end = 0;
-  while (end < text.length && isDigitCode(text.charCodeAt(end))) end++;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
   if (end === 0) return "must start with a number (e.g. 512M, 1.5G, 2GiB) or be 'max'";
   if (text.charCodeAt(end) === 0x2e) {
     const fraction = end + 1;
     end = fraction;
-    while (end < text.length && isDigitCode(text.charCodeAt(end))) end++;
+    while (end < text.length && isDigit(text.charCodeAt(end))) end++;
     if (end === fraction) return 'needs digits after the decimal point';
   }
   const amount = Number(text.slice(0, end));
@@ -262,7 +259,7 @@ function numberAt(text: string, start: number, end: number): number {
   let value = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (!isDigitCode(c)) return -1;
+    if (!isDigit(c)) return -1;
     value = value * 10 + c - 0x30;
   }
   return value;
@@ -275,8 +272,7 @@ export function isIPv4(text: string, start = 0, end = text.length): boolean {
   for (;;) {
     const first = i;
     let value = 0;
-    while (i < end && isDigitCode(text.charCodeAt(i)))
-      value = value * 10 + text.charCodeAt(i++) - 0x30;
+    while (i < end && isDigit(text.charCodeAt(i))) value = value * 10 + text.charCodeAt(i++) - 0x30;
     const digits = i - first;
     if (
       digits === 0 ||

@@ -231,16 +231,8 @@ export function sha256(data: Uint8Array | string): Uint8Array {
   return out;
 }
 
-const HEX = '0123456789abcdef';
 /** Character codes of a hex digest, reused (hashing is synchronous). */
 const HEX_CODES = new Uint16Array(64);
-
-/** Lowercase hexadecimal of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]! >> 4]! + HEX[bytes[i]! & 15]!;
-  return out;
-}
 
 /** `sha256(data)` as lowercase hex. */
 export function sha256Hex(data: Uint8Array | string): string {

@@ -69,13 +69,13 @@ export function validateRules(
     out.push(diagnostic(code, message, formatPath(path), at ?? places.start()));
   };
   // A value is set when it is not the zero value, or when a source wrote it (a written
-  // zero is reported by its own rule): the cheap test first.
-  const isSet = (path: FieldPath, value: unknown) =>
-    (value !== '' && value !== 0 && value !== false) || places.written(path);
+  // zero is reported by its own rule): the cheap test first, the path built only after.
+  const isSet = (value: unknown, section: string, key: string) =>
+    (value !== '' && value !== 0 && value !== false) || places.written([section, key]);
 
   if (!options.unresolvedBase) {
     for (const key of ['name', 'mode'] as const) {
-      if (m.workload[key] === '' && !isSet(['workload', key], m.workload[key])) {
+      if (!isSet(m.workload[key], 'workload', key)) {
         add(
           'missing-required',
           `[workload] needs '${key}'`,
@@ -84,7 +84,7 @@ export function validateRules(
         );
       }
     }
-    if (needsKernel(m) && m.kernel.path === '' && !isSet(['kernel', 'path'], m.kernel.path)) {
+    if (needsKernel(m) && !isSet(m.kernel.path, 'kernel', 'path')) {
       add(
         'kernel-path-required',
         `mode '${m.workload.mode}' runs its own kernel and needs kernel.path`,
@@ -93,8 +93,8 @@ export function validateRules(
       );
     }
     if (
-      !isSet(['workload', 'image'], m.workload.image) &&
-      !isSet(['storage', 'rootfs'], m.storage.rootfs)
+      !isSet(m.workload.image, 'workload', 'image') &&
+      !isSet(m.storage.rootfs, 'storage', 'rootfs')
     ) {
       add(
         'nothing-to-run',
