@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TomlError } from '../lib/toml.js';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,13 @@ export interface TomlTestCase {
 
 /** The cases toml-test lists for a TOML version. */
 export function tomlTestCases(version: '1.0' | '1.1'): TomlTestCase[] {
-  const list = readFileSync(`${tomlTestDir}files-toml-${version}.0`, 'utf8');
+  const listPath = `${tomlTestDir}files-toml-${version}.0`;
+  if (!existsSync(listPath)) {
+    throw new Error(
+      `the toml-test corpus is not at ${listPath}: the tests read it from ../shared, next to the project checkout`,
+    );
+  }
+  const list = readFileSync(listPath, 'utf8');
   const cases: TomlTestCase[] = [];
   for (const line of list.split('\n')) {
     if (!line.endsWith('.toml')) continue;
