@@ -396,6 +396,17 @@ describe('help, version and usage', () => {
     assert.match(run(['-h']).stdout, /Commands:/);
   });
 
+  it('prints the version of package.json with --version and -v', () => {
+    const { version } = JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-v']) {
+      const result = run([flag]);
+      assert.equal(result.status, 0, flag);
+      assert.equal(result.stdout, `${version}\n`, flag);
+    }
+  });
+
   it('exits 2 on usage errors', () => {
     for (const args of [
       ['check'],
