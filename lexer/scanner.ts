@@ -43,6 +43,29 @@ for (let c = 0; c < 128; c++) {
   else if (c === Ch.Plus || c === Ch.Dot || c === Ch.Colon) charClass[c] = SCALAR;
 }
 
+/**
+ * Bare keys seen recently, by a hash of their characters. Documents repeat the same few
+ * keys; handing out the same string again saves a copy per key, and lets the engine
+ * store properties under it without looking it up in its string table each time (the
+ * copy is a new string; the cached one is already known to the engine as a key).
+ */
+const KEY_CACHE_SIZE = 512;
+const keyCache: string[] = new Array<string>(KEY_CACHE_SIZE).fill('');
+
+/** Longer keys are not kept: the cache must not hold on to big strings. */
+const MAX_CACHED_KEY = 64;
+
+/** `src.slice(start, end)`, a bare key whose characters hash to `hash`. */
+function bareKey(src: string, start: number, end: number, hash: number): string {
+  if (end - start > MAX_CACHED_KEY) return src.slice(start, end);
+  const slot = hash & (KEY_CACHE_SIZE - 1);
+  const cached = keyCache[slot]!;
+  if (cached.length === end - start && src.startsWith(cached, start)) return cached;
+  const key = src.slice(start, end);
+  keyCache[slot] = key;
+  return key;
+}
+
 /** Where the scanned text sits in the whole stream (for error positions). */
 export interface SourceBase {
   offset: number;
@@ -197,12 +220,14 @@ export class Scanner {
               }
             } else if (charClass[c]! & BARE) {
               let q = p + 1;
+              let hash = c;
               while (q < len) {
                 const d = src.charCodeAt(q);
                 if (d >= 128 || !(charClass[d]! & BARE)) break;
+                hash = (hash * 31 + d) | 0;
                 q++;
               }
-              this.value = src.slice(p, q);
+              this.value = bareKey(src, p, q, hash);
               this.pos = q;
               return Token.BareKey;
             }

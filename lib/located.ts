@@ -61,8 +61,10 @@ export interface LocatedTable extends Span {
   // an inline table, the key segment of a dotted or implicit table, or the whole
   // document for the root.
   origin: TableOrigin;
-  /** Keys in definition order. */
-  entries: Map<string, LocatedEntry>;
+  /** Keys in definition order, by key (made on first use, see `firstEntry`). */
+  readonly entries: Map<string, LocatedEntry>;
+  /** The first key defined; each entry's `next` is the one after it. */
+  readonly firstEntry: LocatedEntry | null;
 }
 
 export type LocatedValue = LocatedScalar | LocatedArray | LocatedTable;
@@ -71,6 +73,45 @@ export type LocatedValue = LocatedScalar | LocatedArray | LocatedTable;
 export interface LocatedEntry extends Span {
   key: string;
   node: LocatedValue;
+  /** The key defined next in the same table. */
+  next: LocatedEntry | null;
+}
+
+/**
+ * A located table. Its entries are a list, and the map by key is made only when asked
+ * for: walking the list is all a builder needs, and a map per table was most of what a
+ * located parse allocated.
+ */
+export class LocatedTableNode implements LocatedTable {
+  readonly type = 'table';
+  firstEntry: LocatedEntry | null = null;
+  private lastEntry: LocatedEntry | null = null;
+  private byKey: Map<string, LocatedEntry> | null = null;
+
+  constructor(
+    public value: Record<string, unknown>,
+    public origin: TableOrigin,
+    public start: number,
+    public end: number,
+  ) {}
+
+  get entries(): Map<string, LocatedEntry> {
+    if (this.byKey === null) {
+      const byKey = new Map<string, LocatedEntry>();
+      for (let e = this.firstEntry; e !== null; e = e.next) byKey.set(e.key, e);
+      this.byKey = byKey;
+    }
+    return this.byKey;
+  }
+
+  /** Appends the entry of a key defined in this table. */
+  add(key: string, start: number, end: number, node: LocatedValue): void {
+    const entry: LocatedEntry = { key, start, end, node, next: null };
+    if (this.lastEntry === null) this.firstEntry = entry;
+    else this.lastEntry.next = entry;
+    this.lastEntry = entry;
+    this.byKey?.set(key, entry);
+  }
 }
 
 export const typeNames: readonly ValueType[] = [
@@ -134,7 +175,7 @@ export function entryAt(
     if (typeof step === 'number') {
       if (node.type !== 'array' || step < 0 || step >= node.items.length) return undefined;
       const item: LocatedValue = node.items[step]!;
-      found = { key: String(step), start: item.start, end: item.end, node: item };
+      found = { key: String(step), start: item.start, end: item.end, node: item, next: null };
       node = item;
     } else {
       if (node.type !== 'table') return undefined;

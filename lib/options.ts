@@ -16,11 +16,20 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_DEPTH = 256;
 
-export function resolveOptions(options: ParseOptions | undefined): {
+export interface ResolvedOptions {
   v11: boolean;
   integerMode: IntegerMode;
   maxDepth: number;
-} {
+}
+
+const DEFAULTS: ResolvedOptions = {
+  v11: true,
+  integerMode: IntegerMode.Number,
+  maxDepth: DEFAULT_MAX_DEPTH,
+};
+
+export function resolveOptions(options: ParseOptions | undefined): ResolvedOptions {
+  if (options === undefined) return DEFAULTS;
   const version = options?.version ?? '1.1';
   if (version !== '1.0' && version !== '1.1') {
     throw new TypeError(`version must be '1.0' or '1.1', got ${String(version)}`);

@@ -122,7 +122,12 @@ function countNewlines(text: string): number {
  */
 export function parse(source: string | Uint8Array, options?: ParseOptions): TomlTable {
   const text = sourceText(source, options);
-  return run(text, options, false, (parser) => parser.document() as TomlTable);
+  return run(text, options, false, documentOf);
+}
+
+/** The result of `parse` (a function made once: a closure per call is garbage per call). */
+function documentOf(parser: Parser): TomlTable {
+  return parser.document() as TomlTable;
 }
 
 /** Parses like `parse`, and also gives the span of every key, header and value. */

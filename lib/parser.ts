@@ -16,8 +16,8 @@ import {
 } from './errors.js';
 import {
   type LocatedArray,
-  type LocatedEntry,
   type LocatedTable,
+  LocatedTableNode,
   type LocatedValue,
   type ScalarType,
   type TableOrigin,
@@ -47,23 +47,74 @@ class TableNode {
   constructor(
     public value: Table | unknown[],
     public flags: number,
-    readonly depth: number,
-    readonly parent: TableNode | null,
-    readonly key: string,
+    public depth: number,
+    public parent: TableNode | null,
+    public key: string,
   ) {}
-  /** For an array of tables: the element that headers and keys currently extend. */
+  /**
+   * For an array of tables: its elements, first to last, linked by `nextSibling` (the
+   * array itself is filled in once the document is complete, at its exact length).
+   * `last` is the element that headers and keys currently extend.
+   */
+  firstElement: TableNode | null = null;
   last: TableNode | null = null;
   /**
-   * Sub-tables and arrays of tables by key; values without a node are closed. The first
-   * child is held directly: most tables have at most one (a chain of dotted keys, a
-   * manifest section), and a map for each would be most of what parsing allocates.
+   * Sub-tables and arrays of tables by key; values without a node are closed. A few
+   * children are a list (`firstChild`, then each one's `nextSibling`): most tables have
+   * at most a handful, and a map for each was most of what parsing allocated. Past
+   * `MAX_LISTED_CHILDREN` they go into a map, so lookups stay constant-time.
    */
   firstChild: TableNode | null = null;
+  nextSibling: TableNode | null = null;
+  childCount = 0;
   children: Map<string, TableNode> | null = null;
   located: LocatedTable | LocatedArray | null = null;
   /** Where each key was defined (only when tracking definitions for messages). */
   defs: Map<string, Position> | null = null;
+
+  /** Makes a pooled node new (see `Parser.tableNode`). */
+  reuse(
+    value: Table | unknown[],
+    flags: number,
+    depth: number,
+    parent: TableNode | null,
+    key: string,
+  ): void {
+    this.value = value;
+    this.flags = flags;
+    this.depth = depth;
+    this.parent = parent;
+    this.key = key;
+    this.firstElement = this.last = null;
+    this.firstChild = null;
+    this.nextSibling = null;
+    this.childCount = 0;
+    this.children = null;
+    this.located = null;
+    this.defs = null;
+  }
+
+  /** Lets go of the document a pooled node described. */
+  clear(): void {
+    this.value = EMPTY_ARRAY;
+    this.parent = this.firstElement = this.last = this.firstChild = this.nextSibling = null;
+    this.children = null;
+    this.located = null;
+    this.defs = null;
+  }
 }
+
+const EMPTY_ARRAY: unknown[] = [];
+
+/** Children of a table kept as a list before they move to a map. */
+const MAX_LISTED_CHILDREN = 8;
+
+/**
+ * Table nodes kept by a parser between documents. They live only while a document is
+ * parsed, so reusing them leaves no garbage behind for a typical document: garbage, not
+ * work, was what separated parsing many small documents from `JSON.parse`.
+ */
+const NODE_POOL_SIZE = 256;
 
 /** Error codes whose message names an earlier definition. */
 const CONTEXT_CODES: ReadonlySet<TomlErrorCode> = new Set<TomlErrorCode>([
@@ -137,6 +188,9 @@ export class Parser extends Scanner implements ScalarContext {
   private locatedElements: LocatedValue[] = [];
   /** Arrays of tables of the document, grown by `push`: made exact once it is complete. */
   private tableArrays: TableNode[] = [];
+  /** Table nodes to reuse (see `NODE_POOL_SIZE`); the first `nodesUsed` are in use. */
+  private nodePool: TableNode[] = [];
+  private nodesUsed = 0;
   /** The located node of the last value parsed (located mode). */
   private lastLocated: LocatedValue | null = null;
   private lines: LineIndex | null = null;
@@ -156,13 +210,14 @@ export class Parser extends Scanner implements ScalarContext {
     this.maxDepth = resolved.maxDepth;
     this.locate = locate;
     this.track = track;
-    this.root = new TableNode({}, Flag.Explicit, 0, null, '');
+    this.releaseNodes();
+    this.root = this.tableNode({}, Flag.Explicit, 0, null, '');
     if (track) this.root.defs = new Map();
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
     this.current = this.root;
-    this.pending = [];
+    this.pending.length = 0;
     this.elementCount = 0;
-    this.tableArrays = [];
+    this.tableArrays.length = 0;
     this.lastLocated = null;
     this.lines = null;
     this.lastStatementName = 'value';
@@ -171,8 +226,9 @@ export class Parser extends Scanner implements ScalarContext {
   /** Lets go of the document (the parser itself can stay, with its optimized code). */
   detach(): void {
     this.root = this.current = DETACHED;
-    this.pending = [];
-    this.tableArrays = [];
+    this.pending.length = 0;
+    this.tableArrays.length = 0;
+    this.releaseNodes();
     this.lastLocated = null;
     this.lines = null;
     this.reset('');
@@ -182,6 +238,13 @@ export class Parser extends Scanner implements ScalarContext {
     if (this.locatedElements.length > 64) this.locatedElements = [];
     else this.locatedElements.fill(undefined as unknown as LocatedValue);
     this.elementCount = 0;
+  }
+
+  /** Returns the pooled nodes of the last document, letting go of what they held. */
+  private releaseNodes(): void {
+    const pool = this.nodePool;
+    for (let i = 0; i < this.nodesUsed; i++) pool[i]!.clear();
+    this.nodesUsed = 0;
   }
 
   /**
@@ -215,18 +278,28 @@ export class Parser extends Scanner implements ScalarContext {
   /** The complete document, once all input is fed. */
   document(): Table {
     const arrays = this.tableArrays;
+    // Any unfinished arrays (left by an error, when recovering) keep their elements below.
+    const first = this.elementCount;
     for (let i = 0; i < arrays.length; i++) {
       const node = arrays[i]!;
-      const exact = (node.value as unknown[]).slice();
+      const elements = this.elements;
+      let end = first;
+      for (let e = node.firstElement; e !== null; e = e.nextSibling) elements[end++] = e.value;
+      const exact = elements.slice(first, end);
       node.value = exact;
       setOwn(node.parent!.value as Table, node.key, exact);
       const located = node.located as LocatedArray | null;
       if (located !== null) {
+        const items = this.locatedElements;
+        end = first;
+        for (let e = node.firstElement; e !== null; e = e.nextSibling) {
+          items[end++] = e.located as LocatedTable;
+        }
         located.value = exact;
-        located.items = located.items.slice();
+        located.items = items.slice(first, end);
       }
     }
-    this.tableArrays = [];
+    this.tableArrays.length = 0;
     return this.root.value as Table;
   }
 
@@ -339,7 +412,7 @@ export class Parser extends Scanner implements ScalarContext {
     for (let i = 0; i < pending.length; i++) {
       pending[i]!.flags = (pending[i]!.flags & ~Flag.Pending) | Flag.Explicit;
     }
-    this.pending = [];
+    pending.length = 0;
   }
 
   /** `key = value`, with `tok` the first key token, into `node`. */
@@ -513,7 +586,7 @@ export class Parser extends Scanner implements ScalarContext {
   private parseInlineTable(depth: number): Table {
     const start = this.tokenStart;
     this.checkDepth(depth, start);
-    const node = new TableNode({}, Flag.Inline, depth, null, '');
+    const node = this.tableNode({}, Flag.Inline, depth, null, '');
     if (this.track) node.defs = new Map();
     const located = this.locate
       ? this.locatedTable(node.value as Table, 'inline', start, start)
@@ -574,7 +647,7 @@ export class Parser extends Scanner implements ScalarContext {
     const depth = parent.depth + 1;
     this.checkDepth(depth, keyStart);
     const table: Table = {};
-    const node = new TableNode(table, flags | (parent.flags & Flag.Inline), depth, parent, key);
+    const node = this.tableNode(table, flags | (parent.flags & Flag.Inline), depth, parent, key);
     if (this.track) node.defs = new Map();
     this.assign(parent, key, table, keyStart);
     this.addChild(parent, node);
@@ -658,7 +731,7 @@ export class Parser extends Scanner implements ScalarContext {
       this.checkNotValue(node, key, keyStart, keyEnd);
       this.checkDepth(node.depth + 1, keyStart);
       const value: unknown[] = [];
-      array = new TableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
+      array = this.tableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
       this.tableArrays.push(array);
       this.assign(node, key, value, headerStart);
       this.addChild(node, array);
@@ -684,14 +757,13 @@ export class Parser extends Scanner implements ScalarContext {
     }
     this.checkDepth(array.depth + 1, keyStart);
     const table: Table = {};
-    (array.value as unknown[]).push(table);
-    const element = new TableNode(table, Flag.Explicit, array.depth + 1, array, key);
+    const element = this.tableNode(table, Flag.Explicit, array.depth + 1, array, key);
     if (this.track) element.defs = new Map();
+    if (array.last === null) array.firstElement = element;
+    else array.last.nextSibling = element;
     array.last = element;
     if (this.locate) {
-      const located = this.locatedTable(table, 'array-element', headerStart, this.pos);
-      element.located = located;
-      (array.located as LocatedArray).items.push(located);
+      element.located = this.locatedTable(table, 'array-element', headerStart, this.pos);
     }
     return element;
   }
@@ -735,16 +807,49 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** Records `child` (a new table or array of tables) under its key in `node`. */
   private addChild(node: TableNode, child: TableNode): void {
-    if (node.firstChild === null) node.firstChild = child;
-    else (node.children ??= new Map()).set(child.key, child);
+    const count = node.childCount++;
+    if (node.children !== null) {
+      node.children.set(child.key, child);
+    } else if (count < MAX_LISTED_CHILDREN) {
+      child.nextSibling = node.firstChild;
+      node.firstChild = child;
+    } else {
+      const children = new Map<string, TableNode>();
+      for (let c = node.firstChild; c !== null; c = c.nextSibling) children.set(c.key, c);
+      children.set(child.key, child);
+      node.children = children;
+    }
   }
 
   /** The node of the table or array of tables under `key`, if it has one. */
   private childNode(node: TableNode, key: string): TableNode | undefined {
-    const first = node.firstChild;
-    if (first === null) return undefined;
-    if (first.key === key) return first;
-    return node.children === null ? undefined : node.children.get(key);
+    if (node.children !== null) return node.children.get(key);
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.key === key) return c;
+    return undefined;
+  }
+
+  /** A new table node, from the pool when it has one to spare. */
+  private tableNode(
+    value: Table | unknown[],
+    flags: number,
+    depth: number,
+    parent: TableNode | null,
+    key: string,
+  ): TableNode {
+    const used = this.nodesUsed;
+    const pool = this.nodePool;
+    if (used < pool.length) {
+      const node = pool[used]!;
+      node.reuse(value, flags, depth, parent, key);
+      this.nodesUsed = used + 1;
+      return node;
+    }
+    const node = new TableNode(value, flags, depth, parent, key);
+    if (used < NODE_POOL_SIZE) {
+      pool.push(node);
+      this.nodesUsed = used + 1;
+    }
+    return node;
   }
 
   /** Errors when `key` in `node` already holds a value that is not a table node. */
@@ -815,7 +920,7 @@ export class Parser extends Scanner implements ScalarContext {
     start: number,
     end: number,
   ): LocatedTable {
-    return { type: 'table', value, start, end, origin, entries: new Map() };
+    return new LocatedTableNode(value, origin, start, end);
   }
 
   private addEntry(
@@ -825,8 +930,7 @@ export class Parser extends Scanner implements ScalarContext {
     keyEnd: number,
     located: LocatedValue,
   ): void {
-    const entry: LocatedEntry = { key, start: keyStart, end: keyEnd, node: located };
-    (node.located as LocatedTable).entries.set(key, entry);
+    (node.located as LocatedTableNode).add(key, keyStart, keyEnd, located);
   }
 
   private positionOf(offset: number): Position {

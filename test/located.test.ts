@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   parse,
   parseLocated,
+  parseLocatedRecovering,
   type LocatedArray,
   type LocatedDocument,
   type LocatedTable,
@@ -128,5 +129,45 @@ describe('parseLocated', () => {
 
   it('throws the same errors as parse', () => {
     assert.throws(() => parseLocated('a = 1\na = 2'), /first defined at line 1, column 1/);
+  });
+
+  it('lists entries in definition order, by link and by key', () => {
+    const keys: string[] = [];
+    for (let e = doc.root.firstEntry; e !== null; e = e.next) keys.push(e.key);
+    assert.deepEqual(keys, [...doc.root.entries.keys()]);
+    assert.equal(doc.root.entries.get('server'), doc.entry(['server']));
+    const empty = parseLocated('').root;
+    assert.equal(empty.firstEntry, null);
+    assert.equal(empty.entries.size, 0);
+  });
+});
+
+describe('parseLocatedRecovering', () => {
+  it('keeps entries added after an error looked one up', () => {
+    // The duplicate's message looks up the first definition by key; later keys must
+    // still reach the table's entries, in order.
+    const { document, errors } = parseLocatedRecovering('a = 1\na = 2\nb = 3');
+    assert.deepEqual(
+      errors.map((e) => [e.code, e.line, e.column]),
+      [['duplicate-key', 2, 1]],
+    );
+    assert.match(errors[0]!.message, /first defined at line 1, column 1/);
+    assert.deepEqual([...document.root.entries.keys()], ['a', 'b']);
+    assert.equal(document.root.firstEntry!.next!.key, 'b');
+    assert.deepEqual(document.value, { a: 1, b: 3 });
+  });
+
+  it('completes arrays of tables when an array value was left unfinished', () => {
+    const { document, errors } = parseLocatedRecovering(
+      '[[x]]\nk = 1\nbad = [1, 2, @]\n[[x]]\nk = 2',
+    );
+    assert.equal(errors.length, 1);
+    assert.deepEqual(document.value, { x: [{ k: 1 }, { k: 2 }] });
+    const x = document.entry(['x'])!.node as LocatedArray;
+    assert.equal(x.value, document.value['x']);
+    assert.deepEqual(
+      x.items.map((t) => at(document, t)),
+      ['1:1', '4:1'],
+    );
   });
 });

@@ -314,6 +314,47 @@ describe('tables', () => {
     assert.deepEqual(parse('[""]\n"".x = 2'), { '': { '': { x: 2 } } });
     assert.deepEqual(parse('"" = 1'), { '': 1 });
   });
+
+  it('keeps the table rules for tables with many sub-tables', () => {
+    // The first few sub-tables of a table are a list, later ones a map: check both.
+    const names = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const many = names.map((n) => `[p.${n}]\nv = 1`).join('\n');
+    assert.deepEqual(Object.keys(parse(many).p as object), names);
+    for (const n of ['t0', 't7', 't8', 't19']) {
+      assertError(`${many}\n[p.${n}]`, 'duplicate-table', 41, 1, /already defined/);
+      assertError(`${many}\n[p]\n${n}.x = 1`, 'dotted-key-redefines-table', 42, 1);
+      const extended = parse(`${many}\n[p.${n}.sub]\nw = 2`).p as Record<string, unknown>;
+      assert.deepEqual(extended[n], { v: 1, sub: { w: 2 } });
+    }
+    const arrays = names.map((n) => `[[${n}]]\n[[${n}]]`).join('\n');
+    const value = parse(arrays);
+    for (const n of names) assert.deepEqual(value[n], [{}, {}]);
+  });
+
+  it('gives each document its own tables when parsing one after another', () => {
+    // Table bookkeeping is reused between documents; nothing may carry over.
+    const big = Array.from({ length: 300 }, (_, i) => `[a.t${i}]\n[[a.t${i}.list]]\nk = ${i}`);
+    const first = parse(big.join('\n'));
+    assert.equal(Object.keys(first.a as object).length, 300);
+    assert.deepEqual((first.a as Record<string, unknown>).t299, { list: [{ k: 299 }] });
+    assert.deepEqual(parse('[a]\nt0 = 1'), { a: { t0: 1 } });
+    assert.deepEqual(parse('[[a]]\n[[a]]\nx = 1'), { a: [{}, { x: 1 }] });
+    assertError('[a.t0]\n[a.t0]', 'duplicate-table', 2, 1);
+    assert.deepEqual(parse(big.slice(0, 2).join('\n')), {
+      a: { t0: { list: [{ k: 0 }] }, t1: { list: [{ k: 1 }] } },
+    });
+  });
+
+  it('tells apart keys whose characters hash alike, and long keys', () => {
+    // "Aa" and "BB" have the same 31-based hash: the key cache must compare text.
+    assert.deepEqual(parse('Aa = 1\nBB = 2\n[t]\nBB = 3\nAa = 4'), {
+      Aa: 1,
+      BB: 2,
+      t: { BB: 3, Aa: 4 },
+    });
+    const long = 'k'.repeat(100);
+    assert.deepEqual(parse(`${long} = 1\n${long}x = 2`), { [long]: 1, [`${long}x`]: 2 });
+  });
 });
 
 describe('syntax errors', () => {

@@ -3,7 +3,13 @@
  * reporting unknown keys (with suggestions), wrong types (expected vs actual) and every
  * value rule of the fields table, each at the exact key or value.
  */
-import type { LocatedEntry, LocatedTable, LocatedValue, ValueType } from '../located.js';
+import {
+  type LocatedEntry,
+  type LocatedTable,
+  LocatedTableNode,
+  type LocatedValue,
+  type ValueType,
+} from '../located.js';
 import { type Diagnostic, type DiagnosticCode, diagnostic } from './diagnostics.js';
 import {
   ALL_FIELD_PATHS,
@@ -98,7 +104,7 @@ class Builder {
 
   build(): BuildResult {
     const manifest = this.manifest as unknown as Record<string, unknown>;
-    for (const entry of this.source.root.entries.values()) {
+    for (let entry = this.source.root.firstEntry; entry !== null; entry = entry.next) {
       if (entry.key === 'extends') {
         this.field(EXTENDS_FIELD, entry, ROOT_PATH, manifest);
         continue;
@@ -114,7 +120,7 @@ class Builder {
       }
       const parent = SECTION_PATHS.get(entry.key)!;
       const target = manifest[entry.key] as Record<string, unknown>;
-      for (const field of entry.node.entries.values()) {
+      for (let field = entry.node.firstEntry; field !== null; field = field.next) {
         const spec = fields.get(field.key);
         if (spec === undefined) this.unknownKey(field, [entry.key, field.key], [...fields.keys()]);
         else this.field(spec, field, parent, target);
@@ -221,14 +227,14 @@ class Builder {
       }
       const volume = emptyVolume();
       const target = volume as unknown as Record<string, unknown>;
-      for (const field of item.entries.values()) {
+      for (let field = item.firstEntry; field !== null; field = field.next) {
         const spec = VOLUME_FIELDS_BY_KEY.get(field.key);
         if (spec === undefined)
           this.unknownKey(field, [...at, field.key], [...VOLUME_FIELDS_BY_KEY.keys()]);
         else this.field(spec, field, at, target);
       }
       for (const spec of VOLUME_FIELDS) {
-        if (spec.required && !item.entries.has(spec.key)) {
+        if (spec.required && !hasEntry(item, spec.key)) {
           this.add(
             'missing-required',
             `volume ${i} needs '${spec.key}'`,
@@ -272,6 +278,11 @@ class Builder {
   }
 }
 
+function hasEntry(table: LocatedTable, key: string): boolean {
+  for (let e = table.firstEntry; e !== null; e = e.next) if (e.key === key) return true;
+  return false;
+}
+
 /** Builds the typed manifest from a located tree, with every structural and value problem. */
 export function buildManifest(source: ManifestSource): BuildResult {
   return new Builder(source).build();
@@ -303,10 +314,10 @@ export function locateValue(value: unknown): LocatedValue {
 
 /** As `locateValue` for a table; `null` members count as absent, as in Go's JSON decoding. */
 export function locateTable(value: Record<string, unknown>): LocatedTable {
-  const entries = new Map<string, LocatedEntry>();
+  const table = new LocatedTableNode(value, 'inline', 0, 0);
   for (const key of Object.keys(value)) {
     if (value[key] === null) continue;
-    entries.set(key, { key, start: 0, end: 0, node: locateValue(value[key]) });
+    table.add(key, 0, 0, locateValue(value[key]));
   }
-  return { type: 'table', value, origin: 'inline', entries, start: 0, end: 0 };
+  return table;
 }

@@ -30,7 +30,7 @@ function statementPaths(source: ManifestSource): Map<number, string> {
   const lines = new Map<number, string>();
   const lineOf = (offset: number) => source.location(offset, offset).line;
   const visit = (table: LocatedTable, prefix: string) => {
-    for (const entry of table.entries.values()) {
+    for (let entry = table.firstEntry; entry !== null; entry = entry.next) {
       const path = prefix === '' ? entry.key : `${prefix}.${entry.key}`;
       const node = entry.node;
       if (node.type === 'table' && node.origin === 'header') lines.set(lineOf(node.start), path);
