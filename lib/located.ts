@@ -65,6 +65,8 @@ export interface LocatedTable extends Span {
   readonly entries: Map<string, LocatedEntry>;
   /** The first key defined; each entry's `next` is the one after it. */
   readonly firstEntry: LocatedEntry | null;
+  /** The entry of `key`, or `undefined` (as `entries.get`, without making the map for a small table). */
+  entry(key: string): LocatedEntry | undefined;
 }
 
 export type LocatedValue = LocatedScalar | LocatedArray | LocatedTable;
@@ -82,11 +84,15 @@ export interface LocatedEntry extends Span {
  * for: walking the list is all a builder needs, and a map per table was most of what a
  * located parse allocated.
  */
+/** Tables with more entries than this get a map for lookups by key. */
+const SEARCHED_ENTRIES = 16;
+
 export class LocatedTableNode implements LocatedTable {
   readonly type = 'table';
   firstEntry: LocatedEntry | null = null;
   private lastEntry: LocatedEntry | null = null;
   private byKey: Map<string, LocatedEntry> | null = null;
+  private count = 0;
 
   constructor(
     public value: Record<string, unknown>,
@@ -104,12 +110,20 @@ export class LocatedTableNode implements LocatedTable {
     return this.byKey;
   }
 
+  entry(key: string): LocatedEntry | undefined {
+    // A small table is searched in its list; a big one is worth its map.
+    if (this.byKey !== null || this.count > SEARCHED_ENTRIES) return this.entries.get(key);
+    for (let e = this.firstEntry; e !== null; e = e.next) if (e.key === key) return e;
+    return undefined;
+  }
+
   /** Appends the entry of a key defined in this table. */
   add(key: string, start: number, end: number, node: LocatedValue): void {
     const entry: LocatedEntry = { key, start, end, node, next: null };
     if (this.lastEntry === null) this.firstEntry = entry;
     else this.lastEntry.next = entry;
     this.lastEntry = entry;
+    this.count++;
     this.byKey?.set(key, entry);
   }
 }
@@ -179,7 +193,7 @@ export function entryAt(
       node = item;
     } else {
       if (node.type !== 'table') return undefined;
-      found = node.entries.get(step);
+      found = node.entry(step);
       if (found === undefined) return undefined;
       node = found.node;
     }

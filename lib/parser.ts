@@ -951,7 +951,7 @@ export class Parser extends Scanner implements ScalarContext {
     let at = node.defs?.get(key);
     const located = node.located;
     if (at === undefined && located !== null && located.type === 'table') {
-      const entry = located.entries.get(key);
+      const entry = located.entry(key);
       if (entry !== undefined) {
         const defined = entry.node;
         const byHeader =

@@ -136,6 +136,12 @@ describe('parseLocated', () => {
     for (let e = doc.root.firstEntry; e !== null; e = e.next) keys.push(e.key);
     assert.deepEqual(keys, [...doc.root.entries.keys()]);
     assert.equal(doc.root.entries.get('server'), doc.entry(['server']));
+    const big = parseLocated(Array.from({ length: 40 }, (_, i) => `k${i} = ${i}`).join('\n'));
+    for (const table of [doc.root, big.root]) {
+      for (let e = table.firstEntry; e !== null; e = e.next) assert.equal(table.entry(e.key), e);
+      assert.equal(table.entry('missing'), undefined);
+    }
+    assert.equal(big.entry(['k39'])!.node.value, 39);
     const empty = parseLocated('').root;
     assert.equal(empty.firstEntry, null);
     assert.equal(empty.entries.size, 0);

@@ -234,7 +234,7 @@ class Builder {
         else this.field(spec, field, at, target);
       }
       for (const spec of VOLUME_FIELDS) {
-        if (spec.required && !hasEntry(item, spec.key)) {
+        if (spec.required && item.entry(spec.key) === undefined) {
           this.add(
             'missing-required',
             `volume ${i} needs '${spec.key}'`,
@@ -263,7 +263,7 @@ class Builder {
             ? target.items[step]
             : undefined
           : target.type === 'table'
-            ? target.entries.get(step)?.node
+            ? target.entry(step)?.node
             : undefined;
       if (next === undefined) break;
       target = next;
@@ -276,11 +276,6 @@ class Builder {
       target.end,
     );
   }
-}
-
-function hasEntry(table: LocatedTable, key: string): boolean {
-  for (let e = table.firstEntry; e !== null; e = e.next) if (e.key === key) return true;
-  return false;
 }
 
 /** Builds the typed manifest from a located tree, with every structural and value problem. */
