@@ -51,22 +51,20 @@ class TableNode {
     public parent: TableNode | null,
     public key: string,
   ) {}
-  /**
-   * For an array of tables: its elements, first to last, linked by `nextSibling` (the
-   * array itself is filled in once the document is complete, at its exact length).
-   * `last` is the element that headers and keys currently extend.
-   */
-  firstElement: TableNode | null = null;
+  /** For an array of tables: the element that headers and keys currently extend. */
   last: TableNode | null = null;
   /**
    * Sub-tables and arrays of tables by key; values without a node are closed. A few
    * children are a list (`firstChild`, then each one's `nextSibling`): most tables have
    * at most a handful, and a map for each was most of what parsing allocated. Past
    * `MAX_LISTED_CHILDREN` they go into a map, so lookups stay constant-time.
+   *
+   * An array of tables has no children; its `firstChild` is its first element, and the
+   * elements link by `nextSibling` (the array itself is filled in once the document is
+   * complete, at its exact length).
    */
   firstChild: TableNode | null = null;
   nextSibling: TableNode | null = null;
-  childCount = 0;
   children: Map<string, TableNode> | null = null;
   located: LocatedTable | LocatedArray | null = null;
   /** Where each key was defined (only when tracking definitions for messages). */
@@ -85,10 +83,9 @@ class TableNode {
     this.depth = depth;
     this.parent = parent;
     this.key = key;
-    this.firstElement = this.last = null;
+    this.last = null;
     this.firstChild = null;
     this.nextSibling = null;
-    this.childCount = 0;
     this.children = null;
     this.located = null;
     this.defs = null;
@@ -97,7 +94,7 @@ class TableNode {
   /** Lets go of the document a pooled node described. */
   clear(): void {
     this.value = EMPTY_ARRAY;
-    this.parent = this.firstElement = this.last = this.firstChild = this.nextSibling = null;
+    this.parent = this.last = this.firstChild = this.nextSibling = null;
     this.children = null;
     this.located = null;
     this.defs = null;
@@ -284,7 +281,7 @@ export class Parser extends Scanner implements ScalarContext {
       const node = arrays[i]!;
       const elements = this.elements;
       let end = first;
-      for (let e = node.firstElement; e !== null; e = e.nextSibling) elements[end++] = e.value;
+      for (let e = node.firstChild; e !== null; e = e.nextSibling) elements[end++] = e.value;
       const exact = elements.slice(first, end);
       node.value = exact;
       setOwn(node.parent!.value as Table, node.key, exact);
@@ -292,7 +289,7 @@ export class Parser extends Scanner implements ScalarContext {
       if (located !== null) {
         const items = this.locatedElements;
         end = first;
-        for (let e = node.firstElement; e !== null; e = e.nextSibling) {
+        for (let e = node.firstChild; e !== null; e = e.nextSibling) {
           items[end++] = e.located as LocatedTable;
         }
         located.value = exact;
@@ -759,7 +756,7 @@ export class Parser extends Scanner implements ScalarContext {
     const table: Table = {};
     const element = this.tableNode(table, Flag.Explicit, array.depth + 1, array, key);
     if (this.track) element.defs = new Map();
-    if (array.last === null) array.firstElement = element;
+    if (array.last === null) array.firstChild = element;
     else array.last.nextSibling = element;
     array.last = element;
     if (this.locate) {
@@ -807,7 +804,12 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** Records `child` (a new table or array of tables) under its key in `node`. */
   private addChild(node: TableNode, child: TableNode): void {
-    const count = node.childCount++;
+    let count = 0;
+    if (node.children === null) {
+      for (let c = node.firstChild; c !== null && count < MAX_LISTED_CHILDREN; c = c.nextSibling) {
+        count++;
+      }
+    }
     if (node.children !== null) {
       node.children.set(child.key, child);
     } else if (count < MAX_LISTED_CHILDREN) {
