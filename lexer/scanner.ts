@@ -66,6 +66,11 @@ function bareKey(src: string, start: number, end: number, hash: number): string 
   return key;
 }
 
+/** True for a character of a bare key (`A-Za-z0-9_-`). */
+export function isBareKeyChar(c: number): boolean {
+  return c < 128 && (charClass[c]! & BARE) !== 0;
+}
+
 /** Where the scanned text sits in the whole stream (for error positions). */
 export interface SourceBase {
   offset: number;

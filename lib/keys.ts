@@ -1,17 +1,12 @@
 /** Which keys can be written bare, and how keys appear in messages. */
+import { isBareKeyChar } from '../lexer/scanner.js';
 
 /** True when `key` can be written without quotes (`A-Za-z0-9_-`, at least one). */
 export function isBareKey(key: string): boolean {
   if (key.length === 0) return false;
   for (let i = 0; i < key.length; i++) {
     const c = key.charCodeAt(i);
-    const ok =
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x2d ||
-      c === 0x5f;
-    if (!ok) return false;
+    if (!isBareKeyChar(c)) return false;
   }
   return true;
 }

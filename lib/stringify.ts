@@ -66,11 +66,25 @@ function isDateTime(
 /** An array written as `[[header]]` sections: non-empty, every element a table. */
 function isArrayOfTables(value: unknown[]): boolean {
   if (value.length === 0) return false;
-  for (let i = 0; i < value.length; i++) if (!isPlainObject(value[i])) return false;
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    // Cheap tests first: most arrays hold strings or numbers.
+    if (typeof item !== 'object' || Array.isArray(item) || !isPlainObject(item)) return false;
+  }
   return true;
 }
 
+/** True for a value written as a section (`[table]` or `[[array]]`), not inline. */
+function isSection(value: unknown): boolean {
+  if (typeof value !== 'object') return false;
+  return Array.isArray(value) ? isArrayOfTables(value) : isPlainObject(value);
+}
+
 const HEX = '0123456789ABCDEF';
+
+/** 1 for the ASCII characters a basic string holds as they are. */
+const PLAIN_ASCII = new Uint8Array(128);
+for (let c = 0x20; c < 0x7f; c++) PLAIN_ASCII[c] = c === 0x22 || c === 0x5c ? 0 : 1;
 
 /**
  * A basic string literal, every control character escaped so it stays on one line; `null`
@@ -81,7 +95,7 @@ export function quoteString(text: string): string | null {
   let chunk = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c < 0x7f) continue;
+    if (c < 0x80 && PLAIN_ASCII[c] === 1) continue;
     let escaped: string;
     if (c >= 0x80) {
       if (c < 0xd800 || c > 0xdfff) continue;
@@ -236,7 +250,7 @@ class Encoder {
       const key = keys[i]!;
       const value = table[key];
       if (value === undefined || value === null) continue;
-      if (isPlainObject(value) || (Array.isArray(value) && isArrayOfTables(value))) {
+      if (isSection(value)) {
         (sections ??= []).push(i);
         continue;
       }
@@ -305,8 +319,8 @@ class Encoder {
         return value ? 'true' : 'false';
       case 'object':
         if (value === null) break;
-        if (isDateTime(value)) return value.toString();
         if (Array.isArray(value)) return this.inlineArray(value, container, key);
+        if (isDateTime(value)) return value.toString();
         if (isPlainObject(value)) return this.inlineTable(value, container, key);
         throw new EncodeFailure(
           value instanceof Date
