@@ -10,6 +10,7 @@ import {
   type LocatedValue,
   type Span,
 } from '../lib/toml.js';
+import { LocatedTableNode } from '../lib/located.js';
 
 const source = [
   'title = "x" # comment', // 1
@@ -145,6 +146,19 @@ describe('parseLocated', () => {
     const empty = parseLocated('').root;
     assert.equal(empty.firstEntry, null);
     assert.equal(empty.entries.size, 0);
+  });
+});
+
+describe('LocatedTableNode', () => {
+  it('keeps its map by key in step with entries added after it was made', () => {
+    const table = new LocatedTableNode({}, 'inline', 0, 0);
+    const one: LocatedValue = { type: 'integer', value: 1, start: 0, end: 1 };
+    table.add('a', 0, 1, one);
+    assert.deepEqual([...table.entries.keys()], ['a']);
+    table.add('b', 2, 3, one);
+    assert.deepEqual([...table.entries.keys()], ['a', 'b']);
+    assert.equal(table.entry('b'), table.entries.get('b'));
+    assert.equal(table.firstEntry!.next, table.entry('b'));
   });
 });
 

@@ -211,6 +211,10 @@ describe('stringify errors', () => {
     rejects({ 'k\uDC00': 1 }, /lone surrogate/);
     rejects({ n: 2n ** 64n }, /64-bit at n/);
     rejects([] as unknown, /must be a table \(a plain object\) at the top level/);
+    rejects(null, /must be a table \(a plain object\) at the top level/);
+    rejects('text', /must be a table \(a plain object\) at the top level/);
+    // An array that starts like an array of tables is written inline, and fails there.
+    rejects({ list: [{ a: 1 }, null] }, /cannot encode null at list\[1\]/);
     rejects(
       { t: { deep: { deeper: { x: 1 } } } },
       /maximum of 2 \(option maxDepth\) at t.deep.deeper/,
