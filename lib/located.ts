@@ -79,14 +79,14 @@ export interface LocatedEntry extends Span {
   next: LocatedEntry | null;
 }
 
+/** Tables with more entries than this get a map for lookups by key. */
+const SEARCHED_ENTRIES = 16;
+
 /**
  * A located table. Its entries are a list, and the map by key is made only when asked
  * for: walking the list is all a builder needs, and a map per table was most of what a
  * located parse allocated.
  */
-/** Tables with more entries than this get a map for lookups by key. */
-const SEARCHED_ENTRIES = 16;
-
 export class LocatedTableNode implements LocatedTable {
   readonly type = 'table';
   firstEntry: LocatedEntry | null = null;

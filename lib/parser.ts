@@ -183,7 +183,7 @@ export class Parser extends Scanner implements ScalarContext {
   private elementCount = 0;
   /** The same for the located elements when locating. */
   private locatedElements: LocatedValue[] = [];
-  /** Arrays of tables of the document, grown by `push`: made exact once it is complete. */
+  /** Arrays of tables of the document: each is filled in once the document is complete. */
   private tableArrays: TableNode[] = [];
   /** Table nodes to reuse (see `NODE_POOL_SIZE`); the first `nodesUsed` are in use. */
   private nodePool: TableNode[] = [];
@@ -727,6 +727,7 @@ export class Parser extends Scanner implements ScalarContext {
     if (array === undefined) {
       this.checkNotValue(node, key, keyStart, keyEnd);
       this.checkDepth(node.depth + 1, keyStart);
+      // Empty until `document()` puts the elements in, at the array's exact length.
       const value: unknown[] = [];
       array = this.tableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
       this.tableArrays.push(array);
@@ -804,15 +805,14 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** Records `child` (a new table or array of tables) under its key in `node`. */
   private addChild(node: TableNode, child: TableNode): void {
-    let count = 0;
-    if (node.children === null) {
-      for (let c = node.firstChild; c !== null && count < MAX_LISTED_CHILDREN; c = c.nextSibling) {
-        count++;
-      }
-    }
     if (node.children !== null) {
       node.children.set(child.key, child);
-    } else if (count < MAX_LISTED_CHILDREN) {
+      return;
+    }
+    // The list never grows past MAX_LISTED_CHILDREN, so counting it is cheap.
+    let count = 0;
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) count++;
+    if (count < MAX_LISTED_CHILDREN) {
       child.nextSibling = node.firstChild;
       node.firstChild = child;
     } else {
