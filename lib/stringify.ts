@@ -12,6 +12,7 @@ import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.
 import { TomlError, isStackOverflow } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
 import { DEFAULT_MAX_DEPTH } from './options.js';
+import { codesToString } from './utf16.js';
 
 export interface StringifyOptions {
   /**
@@ -82,6 +83,20 @@ function isSection(value: unknown): boolean {
 
 const HEX = '0123456789ABCDEF';
 
+/** For the characters escaped by one letter after a backslash (`\n`), that letter; else 0. */
+const SHORT_ESCAPES = new Uint8Array(128);
+for (const [c, letter] of [
+  [0x22, '"'],
+  [0x5c, '\\'],
+  [0x08, 'b'],
+  [0x09, 't'],
+  [0x0a, 'n'],
+  [0x0c, 'f'],
+  [0x0d, 'r'],
+] as const) {
+  SHORT_ESCAPES[c] = letter.charCodeAt(0);
+}
+
 /** 1 for the ASCII characters a basic string holds as they are. */
 const PLAIN_ASCII = new Uint8Array(128);
 for (let c = 0x20; c < 0x7f; c++) PLAIN_ASCII[c] = c === 0x22 || c === 0x5c ? 0 : 1;
@@ -96,7 +111,6 @@ export function quoteString(text: string): string | null {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80 && PLAIN_ASCII[c] === 1) continue;
-    let escaped: string;
     if (c >= 0x80) {
       if (c < 0xd800 || c > 0xdfff) continue;
       const d = text.charCodeAt(i + 1);
@@ -106,31 +120,9 @@ export function quoteString(text: string): string | null {
       }
       return null;
     }
-    switch (c) {
-      case 0x22:
-        escaped = '\\"';
-        break;
-      case 0x5c:
-        escaped = '\\\\';
-        break;
-      case 0x08:
-        escaped = '\\b';
-        break;
-      case 0x09:
-        escaped = '\\t';
-        break;
-      case 0x0a:
-        escaped = '\\n';
-        break;
-      case 0x0c:
-        escaped = '\\f';
-        break;
-      case 0x0d:
-        escaped = '\\r';
-        break;
-      default:
-        escaped = `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
-    }
+    const short = SHORT_ESCAPES[c]!;
+    const escaped =
+      short !== 0 ? `\\${String.fromCharCode(short)}` : `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
     out += text.slice(chunk, i) + escaped;
     chunk = i + 1;
   }
@@ -151,8 +143,11 @@ export function floatText(value: number): string {
   return `${text}.0`;
 }
 
-/** Output is flattened in blocks of about this size, so its many pieces die young. */
+/** Output code units are turned into a string piece once a table ends past this many. */
 const BLOCK = 16384;
+/** The output buffer's size to start with, and the most it keeps between documents. */
+const INITIAL_CODES = 8192;
+const KEPT_CODES = 65536;
 
 /**
  * What the encoder could not write: the container holding it and its key or index (or,
@@ -168,10 +163,30 @@ class EncodeFailure {
   ) {}
 }
 
+const enum Code {
+  Newline = 0x0a,
+  Space = 0x20,
+  Quote = 0x22,
+  Comma = 0x2c,
+  Equals = 0x3d,
+  LeftBracket = 0x5b,
+  Backslash = 0x5c,
+  RightBracket = 0x5d,
+  LeftBrace = 0x7b,
+  RightBrace = 0x7d,
+}
+
 class Encoder {
-  /** Finished output blocks, and the block being built by concatenation. */
+  /**
+   * The output as UTF-16 code units, made into a string once per block. Building it by
+   * concatenation made a string object per `+` that died at once, several times the
+   * output's size; with many outputs kept, collecting that garbage took more time than
+   * the encoding itself.
+   */
+  private codes = new Uint16Array(INITIAL_CODES);
+  private length = 0;
+  /** Finished pieces of a big output. */
   private blocks: string[] = [];
-  private out = '';
   /** Tables and arrays open (a cycle shows up as nesting beyond the limit). */
   private depth = 0;
   private sortKeys = false;
@@ -181,7 +196,8 @@ class Encoder {
   /** Sets the options for the next document (an encoder is reused, see `spareEncoder`). */
   begin(options: StringifyOptions | undefined): void {
     if (this.blocks.length > 0) this.blocks = [];
-    this.out = '';
+    this.length = 0;
+    if (this.codes.length > KEPT_CODES) this.codes = new Uint16Array(INITIAL_CODES);
     this.depth = 0;
     this.sortKeys = options?.sortKeys ?? false;
     const numbers = options?.numbers ?? 'auto';
@@ -197,12 +213,93 @@ class Encoder {
 
   encode(root: Record<string, unknown>): string {
     this.table(root, root, '', '', false);
-    const last = this.out;
-    // Reading a character flattens a concatenated string into one piece.
-    last.charCodeAt(0);
+    const last = codesToString(this.codes, this.length);
     if (this.blocks.length === 0) return last;
     this.blocks.push(last);
     return this.blocks.join('');
+  }
+
+  /** Makes room for `count` more code units. */
+  private reserve(count: number): Uint16Array {
+    const needed = this.length + count;
+    if (needed > this.codes.length) {
+      const grown = new Uint16Array(Math.max(needed, this.codes.length * 2));
+      grown.set(this.codes.subarray(0, this.length));
+      this.codes = grown;
+    }
+    return this.codes;
+  }
+
+  private char(code: number): void {
+    this.reserve(1)[this.length++] = code;
+  }
+
+  /** Two code units, such as `, ` or ` }`. */
+  private pair(first: number, second: number): void {
+    const codes = this.reserve(2);
+    codes[this.length] = first;
+    codes[this.length + 1] = second;
+    this.length += 2;
+  }
+
+  /** Text that needs no escaping. */
+  private text(text: string): void {
+    const count = text.length;
+    const codes = this.reserve(count);
+    let at = this.length;
+    for (let i = 0; i < count; i++) codes[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  /**
+   * `text` as a basic string, every control character escaped so it stays on one line;
+   * false (and nothing written) when it holds a lone surrogate, which no TOML string can.
+   */
+  private quoted(text: string): boolean {
+    const start = this.length;
+    const count = text.length;
+    let codes = this.reserve(count + 2);
+    let at = start;
+    codes[at++] = Code.Quote;
+    for (let i = 0; i < count; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80) {
+        if (PLAIN_ASCII[c] === 1) {
+          codes[at++] = c;
+          continue;
+        }
+        // An escape takes up to six code units: room for it and for the rest.
+        this.length = at;
+        codes = this.reserve(count - i + 7);
+        codes[at++] = Code.Backslash;
+        const short = SHORT_ESCAPES[c]!;
+        if (short !== 0) {
+          codes[at++] = short;
+        } else {
+          codes[at++] = 0x75; // u
+          codes[at++] = 0x30;
+          codes[at++] = 0x30;
+          codes[at++] = HEX.charCodeAt(c >> 4);
+          codes[at++] = HEX.charCodeAt(c & 15);
+        }
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = text.charCodeAt(i + 1);
+        if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) {
+          this.length = start;
+          return false;
+        }
+        codes[at++] = c;
+        codes[at++] = d;
+        i++;
+        continue;
+      }
+      codes[at++] = c;
+    }
+    codes[at++] = Code.Quote;
+    this.length = at;
+    return true;
   }
 
   private keysOf(table: Record<string, unknown>): string[] {
@@ -210,13 +307,18 @@ class Encoder {
     return this.sortKeys ? keys.sort() : keys;
   }
 
-  /** A key as TOML text: bare when possible, else a basic string. */
+  /** A key as TOML text: bare when possible, else a basic string (for headers). */
   private key(key: string, container: object): string {
     if (isBareKey(key)) return key;
     const quoted = quoteString(key);
-    if (quoted === null)
-      throw new EncodeFailure('cannot encode a key with a lone surrogate', container, key);
+    if (quoted === null) throw lonelyKey(container, key);
     return quoted;
+  }
+
+  /** Writes a key: bare when possible, else a basic string. */
+  private writeKey(key: string, container: object): void {
+    if (isBareKey(key)) this.text(key);
+    else if (!this.quoted(key)) throw lonelyKey(container, key);
   }
 
   /** Enters a table or array held by `parent` under `key`. */
@@ -243,8 +345,23 @@ class Encoder {
     element: boolean,
   ): void {
     this.enter(parent, name);
+    if (this.length > BLOCK) {
+      this.blocks.push(codesToString(this.codes, this.length));
+      this.length = 0;
+    }
     const keys = this.keysOf(table);
-    let body = '';
+    // The header goes first; it is taken back if the table turns out to need none.
+    const headerAt = this.length;
+    if (header !== '') {
+      if (this.length > 0 || this.blocks.length > 0) this.char(Code.Newline);
+      this.char(Code.LeftBracket);
+      if (element) this.char(Code.LeftBracket);
+      this.text(header);
+      this.char(Code.RightBracket);
+      if (element) this.char(Code.RightBracket);
+      this.char(Code.Newline);
+    }
+    const bodyAt = this.length;
     let sections: number[] | null = null;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
@@ -254,20 +371,18 @@ class Encoder {
         (sections ??= []).push(i);
         continue;
       }
-      body += `${this.key(key, table)} = ${this.value(value, table, key)}\n`;
+      this.writeKey(key, table);
+      const codes = this.reserve(3);
+      codes[this.length] = Code.Space;
+      codes[this.length + 1] = Code.Equals;
+      codes[this.length + 2] = Code.Space;
+      this.length += 3;
+      this.value(value, table, key);
+      this.char(Code.Newline);
     }
-    let out = this.out;
-    if (header !== '' && (element || body !== '' || sections === null)) {
-      const line = element ? `[[${header}]]\n` : `[${header}]\n`;
-      out += out === '' && this.blocks.length === 0 ? line : `\n${line}`;
+    if (header !== '' && !element && this.length === bodyAt && sections !== null) {
+      this.length = headerAt;
     }
-    out += body;
-    if (out.length > BLOCK) {
-      out.charCodeAt(0);
-      this.blocks.push(out);
-      out = '';
-    }
-    this.out = out;
     if (sections !== null) {
       for (const i of sections) {
         const key = keys[i]!;
@@ -288,12 +403,11 @@ class Encoder {
     this.depth--;
   }
 
-  /** A value (held by `container` under `key`) in inline form. */
-  private value(value: unknown, container: object, key: string | number): string {
+  /** Writes a value (held by `container` under `key`) in inline form. */
+  private value(value: unknown, container: object, key: string | number): void {
     switch (typeof value) {
       case 'string': {
-        const quoted = quoteString(value);
-        if (quoted !== null) return quoted;
+        if (this.quoted(value)) return;
         const at = /[\uD800-\uDFFF]/u.exec(value)?.[0] ?? '';
         throw new EncodeFailure(
           `cannot encode a string with a lone surrogate U+${at.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -302,10 +416,12 @@ class Encoder {
         );
       }
       case 'number':
-        if (!this.floats && Number.isSafeInteger(value) && !Object.is(value, -0)) {
-          return String(value);
-        }
-        return floatText(value);
+        this.text(
+          !this.floats && Number.isSafeInteger(value) && !Object.is(value, -0)
+            ? String(value)
+            : floatText(value),
+        );
+        return;
       case 'bigint':
         if (value > MAX_INT64 || value < MIN_INT64) {
           throw new EncodeFailure(
@@ -314,13 +430,15 @@ class Encoder {
             key,
           );
         }
-        return String(value);
+        this.text(String(value));
+        return;
       case 'boolean':
-        return value ? 'true' : 'false';
+        this.text(value ? 'true' : 'false');
+        return;
       case 'object':
         if (value === null) break;
         if (Array.isArray(value)) return this.inlineArray(value, container, key);
-        if (isDateTime(value)) return value.toString();
+        if (isDateTime(value)) return this.text(value.toString());
         if (isPlainObject(value)) return this.inlineTable(value, container, key);
         throw new EncodeFailure(
           value instanceof Date
@@ -337,32 +455,42 @@ class Encoder {
     );
   }
 
-  private inlineArray(array: unknown[], container: object, key: string | number): string {
+  private inlineArray(array: unknown[], container: object, key: string | number): void {
     this.enter(container, key);
-    let out = '[';
+    this.char(Code.LeftBracket);
     for (let i = 0; i < array.length; i++) {
-      out += i === 0 ? this.value(array[i], array, i) : `, ${this.value(array[i], array, i)}`;
+      if (i > 0) this.pair(Code.Comma, Code.Space);
+      this.value(array[i], array, i);
     }
+    this.char(Code.RightBracket);
     this.depth--;
-    return `${out}]`;
   }
 
   private inlineTable(
     table: Record<string, unknown>,
     container: object,
     key: string | number,
-  ): string {
+  ): void {
     this.enter(container, key);
-    let out = '';
+    this.char(Code.LeftBrace);
+    const open = this.length;
     for (const name of this.keysOf(table)) {
       const value = table[name];
       if (value === undefined || value === null) continue;
-      const item = `${this.key(name, table)} = ${this.value(value, table, name)}`;
-      out += out === '' ? item : `, ${item}`;
+      if (this.length === open) this.char(Code.Space);
+      else this.pair(Code.Comma, Code.Space);
+      this.writeKey(name, table);
+      this.text(' = ');
+      this.value(value, table, name);
     }
+    if (this.length === open) this.char(Code.RightBrace);
+    else this.pair(Code.Space, Code.RightBrace);
     this.depth--;
-    return out === '' ? '{}' : `{ ${out} }`;
   }
+}
+
+function lonelyKey(container: object, key: string): EncodeFailure {
+  return new EncodeFailure('cannot encode a key with a lone surrogate', container, key);
 }
 
 /** The containers a value holds, with their keys (null and undefined members skipped). */

@@ -11,6 +11,7 @@ import {
   parse,
   stringify,
 } from '../lib/toml.js';
+import { codesToString, utf16Decoder } from '../lib/utf16.js';
 import { fromTagged, toTagged } from '../lib/tagged.js';
 import { projectRoot, taggedEqual, tomlTestCases } from './helpers.js';
 
@@ -177,6 +178,41 @@ describe('stringify layout', () => {
     );
   });
 
+  it('writes big outputs and long escaped strings whole, and small ones after them', () => {
+    // Output grows its buffer and is cut into blocks at table ends; the buffer shrinks
+    // back for the next document.
+    const tables: Record<string, unknown> = {};
+    for (let i = 0; i < 3000; i++) tables[`t${i}`] = { i, s: `value ${i} é😀` };
+    const escaped = 'a"\\\n\u0001é😀'.repeat(30_000);
+    const big = { escaped, list: [escaped, 'x'], tables };
+    const text = stringify(big);
+    assert.ok(text.length > 300_000);
+    assert.deepEqual(parse(text), big);
+    assert.equal(stringify({ a: 1 }), 'a = 1\n');
+    assert.equal(stringify({ t: { 'k"': 'v' } }), '[t]\n"k\\"" = "v"\n');
+  });
+
+  it('turns output code units into text the same way without a platform decoder', () => {
+    const text = `ascii é 😀 ${'\u2028'.repeat(5000)} \uFEFF end`;
+    const codes = new Uint16Array(text.length + 3);
+    for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+    assert.equal(codesToString(codes, text.length), text);
+    assert.equal(codesToString(codes, text.length, null), text);
+    assert.equal(codesToString(codes, 0, null), '');
+  });
+
+  it('uses the platform decoder only where it can decode UTF-16LE', () => {
+    assert.notEqual(utf16Decoder(), null);
+    assert.equal(utf16Decoder(null), null);
+    assert.equal(utf16Decoder(TextDecoder, false), null);
+    class Refuses {
+      constructor() {
+        throw new RangeError('unsupported encoding');
+      }
+    }
+    assert.equal(utf16Decoder(Refuses), null);
+  });
+
   it('keeps __proto__ and other special keys as plain keys', () => {
     const value = parse('"__proto__" = 1\nconstructor = 2\n[prototype]\nx = 3');
     const text = stringify(value);
@@ -209,6 +245,10 @@ describe('stringify errors', () => {
     rejects({ m: new Map() }, /class Map at m/);
     rejects({ s: 'lone \uD800' }, /lone surrogate U\+D800 at s/);
     rejects({ 'k\uDC00': 1 }, /lone surrogate/);
+    rejects({ 't\uD800': { a: 1 } }, /key with a lone surrogate at "t\\ud800"/);
+    rejects({ t: { 'k\uD800x': 1 } }, /key with a lone surrogate/);
+    rejects({ s: 'a\uD800b' }, /lone surrogate U\+D800 at s/);
+    rejects({ s: 'a\uDBFF' }, /lone surrogate U\+DBFF at s/);
     rejects({ n: 2n ** 64n }, /64-bit at n/);
     rejects([] as unknown, /must be a table \(a plain object\) at the top level/);
     rejects(null, /must be a table \(a plain object\) at the top level/);
