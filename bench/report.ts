@@ -372,28 +372,37 @@ below come from this run. What they showed over the speed work, and what was don
   builds and flattens in more than linear time (2.7× the time for twice the escapes).
   Decoded text is now flattened in blocks of 8,192 characters and joined once: linear,
   and five times faster on a million escapes.
-- **Stringify**: key quoting and string escaping are a single scan each; output is
-  built by concatenation and flattened in blocks of 16 KB (long cons-string chains
-  were costing the collector more than the copy); key paths are not tracked while
-  encoding but worked out only after a failure, so the happy path does no path
-  bookkeeping. A new encoder object per call left no object of its shape alive
-  between calls, so V8 dropped the encoder's optimized code at every full collection
-  (before the change: 7.3 µs per document right after one, against 2.3 µs steady);
-  one encoder is now kept between calls, as the parser is, and the table above the
-  bundle sizes shows no loss any more. Two
-  variants were measured and dropped: writing into a parts array
-  joined at the end (tried twice; the second time with a reused array and strings
-  pushed unquoted: collector time per 10,000 manifests fell from 26 to 21 ms but the
-  total rose from 73 to about 79 ms, since the join and the array's regrowth allocate
-  about as much as the concatenation did), and quoting strings with the native
-  \`JSON.stringify\` as smol-toml does (30% slower than our scan for the short strings
-  of manifests, because it copies every string). Stringify stays short of 2×
-  smol-toml on the manifest set in the group timing although, per document in steady
-  state, it takes about a third of smol-toml's time (same table): the group keeps all
-  10,000 outputs, and the collector's copying of kept output costs both libraries
-  about the same absolute time (measured: about 26 ms for each, kept against dropped),
-  which narrows the ratio. The specialised \`encodeManifest\` (below) is faster still,
-  as it skips \`Object.keys\`, the bare-key test and the type dispatch.
+- **Stringify**: key quoting and string escaping are a single scan each, driven by
+  character tables; key paths are not tracked while encoding but worked out only
+  after a failure, so the happy path does no path bookkeeping. A new encoder object
+  per call left no object of its shape alive between calls, so V8 dropped the
+  encoder's optimized code at every full collection (7.3 µs per document right after
+  one, against 2.3 µs steady); one encoder is now kept between calls, as the parser
+  is. The output used to be built by string concatenation: every \`+\` made a string
+  object that died at once, 6.9 KB of garbage for a 0.8 KB manifest, and with the
+  10,000 outputs kept, the collector copying them at each of the scavenges that
+  garbage set off cost about as much as the encoding (26 ms of 73 ms). The encoder
+  now writes UTF-16 code units into one reused buffer and makes the string once per
+  document (per 16K units for big ones): the platform's \`TextDecoder\` does it where
+  there is one (looked up, not required); elsewhere (QuickJS) \`String.fromCharCode\`
+  over reused arrays of 1, 2, 4 … 1,024 units, which gives the same text (a test
+  compares the two, and the QuickJS test runs that path). Collector time per 10,000
+  kept outputs fell from about 28 ms to 3 ms and the group time from about 80 ms to
+  about 55 ms (alternating runs, each in its own process). Measured and dropped on
+  the way: a parts array joined at the end (the join and the array's regrowth
+  allocate about as much as concatenation did: 73 ms became about 79 ms), the
+  \`fromCharCode\` path alone without \`TextDecoder\` (about 85 ms: its pieces are
+  garbage again), returning unflattened output (collector time with kept outputs
+  rose from 28 ms to about 180 ms), and quoting strings with the native
+  \`JSON.stringify\` as smol-toml does (30% slower than our scan for the short
+  strings of manifests). The specialised \`encodeManifest\` (below) still builds its
+  text by concatenation. The group timing shows less of the gain than timing our
+  encoder alone: in the group's process every JavaScript contender takes 20–25 ms
+  longer than when timed alone or beside one other (ours about 55 ms alone, 73–86 ms
+  beside two peers and \`JSON.stringify\`; smol-toml about 120 ms, then 140 ms), GC
+  pauses excluded, which we read as the cost of a heap holding every contender's
+  parsed data; the manifest-set ratio has ranged from 1.32× to 2.08× over the runs
+  since, short of the 2× target in most.
 - **Scaling**: where a ratio is over 2.3, read the columns beside it. \"Keys in one
   table\" stores 100,000 to 400,000 properties in one object: V8 keeps such an object
   as a hash table and interns every key, and both grow out of the CPU caches as the
