@@ -8,7 +8,8 @@
 import { describeChar, errorAt, type TomlErrorCode } from '../lib/errors.js';
 import { Mode, Token } from './tokens.js';
 
-const enum Ch {
+/** Character codes the scanner (and the encoder) name. */
+export const enum Ch {
   Tab = 0x09,
   LF = 0x0a,
   CR = 0x0d,

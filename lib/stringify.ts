@@ -11,6 +11,7 @@
 import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
 import { TomlError, isStackOverflow } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
+import { Ch } from '../lexer/scanner.js';
 import { DEFAULT_MAX_DEPTH } from './options.js';
 import { codesToString } from './utf16.js';
 
@@ -163,19 +164,6 @@ class EncodeFailure {
   ) {}
 }
 
-const enum Code {
-  Newline = 0x0a,
-  Space = 0x20,
-  Quote = 0x22,
-  Comma = 0x2c,
-  Equals = 0x3d,
-  LeftBracket = 0x5b,
-  Backslash = 0x5c,
-  RightBracket = 0x5d,
-  LeftBrace = 0x7b,
-  RightBrace = 0x7d,
-}
-
 class Encoder {
   /**
    * The output as UTF-16 code units, made into a string once per block. Building it by
@@ -260,7 +248,7 @@ class Encoder {
     const count = text.length;
     let codes = this.reserve(count + 2);
     let at = start;
-    codes[at++] = Code.Quote;
+    codes[at++] = Ch.Quote;
     for (let i = 0; i < count; i++) {
       const c = text.charCodeAt(i);
       if (c < 0x80) {
@@ -271,7 +259,7 @@ class Encoder {
         // An escape takes up to six code units: room for it and for the rest.
         this.length = at;
         codes = this.reserve(count - i + 7);
-        codes[at++] = Code.Backslash;
+        codes[at++] = Ch.Backslash;
         const short = SHORT_ESCAPES[c]!;
         if (short !== 0) {
           codes[at++] = short;
@@ -297,7 +285,7 @@ class Encoder {
       }
       codes[at++] = c;
     }
-    codes[at++] = Code.Quote;
+    codes[at++] = Ch.Quote;
     this.length = at;
     return true;
   }
@@ -353,13 +341,13 @@ class Encoder {
     // The header goes first; it is taken back if the table turns out to need none.
     const headerAt = this.length;
     if (header !== '') {
-      if (this.length > 0 || this.blocks.length > 0) this.char(Code.Newline);
-      this.char(Code.LeftBracket);
-      if (element) this.char(Code.LeftBracket);
+      if (this.length > 0 || this.blocks.length > 0) this.char(Ch.LF);
+      this.char(Ch.LeftBracket);
+      if (element) this.char(Ch.LeftBracket);
       this.text(header);
-      this.char(Code.RightBracket);
-      if (element) this.char(Code.RightBracket);
-      this.char(Code.Newline);
+      this.char(Ch.RightBracket);
+      if (element) this.char(Ch.RightBracket);
+      this.char(Ch.LF);
     }
     const bodyAt = this.length;
     let sections: number[] | null = null;
@@ -373,12 +361,12 @@ class Encoder {
       }
       this.writeKey(key, table);
       const codes = this.reserve(3);
-      codes[this.length] = Code.Space;
-      codes[this.length + 1] = Code.Equals;
-      codes[this.length + 2] = Code.Space;
+      codes[this.length] = Ch.Space;
+      codes[this.length + 1] = Ch.Equals;
+      codes[this.length + 2] = Ch.Space;
       this.length += 3;
       this.value(value, table, key);
-      this.char(Code.Newline);
+      this.char(Ch.LF);
     }
     if (header !== '' && !element && this.length === bodyAt && sections !== null) {
       this.length = headerAt;
@@ -457,12 +445,12 @@ class Encoder {
 
   private inlineArray(array: unknown[], container: object, key: string | number): void {
     this.enter(container, key);
-    this.char(Code.LeftBracket);
+    this.char(Ch.LeftBracket);
     for (let i = 0; i < array.length; i++) {
-      if (i > 0) this.pair(Code.Comma, Code.Space);
+      if (i > 0) this.pair(Ch.Comma, Ch.Space);
       this.value(array[i], array, i);
     }
-    this.char(Code.RightBracket);
+    this.char(Ch.RightBracket);
     this.depth--;
   }
 
@@ -472,19 +460,19 @@ class Encoder {
     key: string | number,
   ): void {
     this.enter(container, key);
-    this.char(Code.LeftBrace);
+    this.char(Ch.LeftBrace);
     const open = this.length;
     for (const name of this.keysOf(table)) {
       const value = table[name];
       if (value === undefined || value === null) continue;
-      if (this.length === open) this.char(Code.Space);
-      else this.pair(Code.Comma, Code.Space);
+      if (this.length === open) this.char(Ch.Space);
+      else this.pair(Ch.Comma, Ch.Space);
       this.writeKey(name, table);
       this.text(' = ');
       this.value(value, table, name);
     }
-    if (this.length === open) this.char(Code.RightBrace);
-    else this.pair(Code.Space, Code.RightBrace);
+    if (this.length === open) this.char(Ch.RightBrace);
+    else this.pair(Ch.Space, Ch.RightBrace);
     this.depth--;
   }
 }
