@@ -213,6 +213,16 @@ describe('stringify layout', () => {
     assert.equal(utf16Decoder(Refuses), null);
   });
 
+  it('writes own keys only, even if a prototype has enumerable ones', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto['inherited'] = 1;
+    try {
+      assert.equal(stringify({ a: 1, t: { b: 2 } }), 'a = 1\n\n[t]\nb = 2\n');
+    } finally {
+      delete proto['inherited'];
+    }
+  });
+
   it('keeps __proto__ and other special keys as plain keys', () => {
     const value = parse('"__proto__" = 1\nconstructor = 2\n[prototype]\nx = 3');
     const text = stringify(value);
