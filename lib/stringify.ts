@@ -388,7 +388,7 @@ class Encoder {
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
         const value = table[key];
-        if (value === undefined || value === null || !isSection(value)) continue;
+        if (!isSection(value)) continue;
         const childHeader =
           header === '' ? this.key(key, table) : `${header}.${this.key(key, table)}`;
         if (Array.isArray(value)) {
