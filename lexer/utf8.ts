@@ -184,6 +184,30 @@ export function utf8Length(text: string): number {
 }
 
 /**
+ * Writes one code point (not a surrogate) as UTF-8 into `out` at `at`, which must have
+ * room for four bytes. Returns the offset after the last byte.
+ */
+export function writeCodePoint(code: number, out: Uint8Array, at: number): number {
+  let n = at;
+  if (code < 0x80) {
+    out[n++] = code;
+  } else if (code < 0x800) {
+    out[n++] = 0xc0 | (code >> 6);
+    out[n++] = 0x80 | (code & 0x3f);
+  } else if (code < 0x10000) {
+    out[n++] = 0xe0 | (code >> 12);
+    out[n++] = 0x80 | ((code >> 6) & 0x3f);
+    out[n++] = 0x80 | (code & 0x3f);
+  } else {
+    out[n++] = 0xf0 | (code >> 18);
+    out[n++] = 0x80 | ((code >> 12) & 0x3f);
+    out[n++] = 0x80 | ((code >> 6) & 0x3f);
+    out[n++] = 0x80 | (code & 0x3f);
+  }
+  return n;
+}
+
+/**
  * Writes `text` as UTF-8 into `out` from `at` (which must have room for
  * `utf8Length(text)` bytes); a lone surrogate becomes U+FFFD, as in `TextEncoder`.
  * Returns the offset after the last byte.
@@ -201,29 +225,11 @@ export function writeUtf8(text: string, out: Uint8Array, at = 0): number {
       if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
         c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
         i++;
-        out[n++] = 0xf0 | (c >> 18);
-        out[n++] = 0x80 | ((c >> 12) & 0x3f);
-        out[n++] = 0x80 | ((c >> 6) & 0x3f);
-        out[n++] = 0x80 | (c & 0x3f);
-        continue;
+      } else {
+        c = 0xfffd;
       }
-      c = 0xfffd;
     }
-    if (c < 0x800) {
-      out[n++] = 0xc0 | (c >> 6);
-      out[n++] = 0x80 | (c & 0x3f);
-    } else {
-      out[n++] = 0xe0 | (c >> 12);
-      out[n++] = 0x80 | ((c >> 6) & 0x3f);
-      out[n++] = 0x80 | (c & 0x3f);
-    }
+    n = writeCodePoint(c, out, n);
   }
   return n;
-}
-
-/** UTF-8 bytes of a string (a lone surrogate becomes U+FFFD, as in `TextEncoder`). */
-export function encodeUtf8(text: string): Uint8Array {
-  const out = new Uint8Array(utf8Length(text));
-  writeUtf8(text, out);
-  return out;
 }

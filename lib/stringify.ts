@@ -13,7 +13,8 @@ import { TomlError, isStackOverflow } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
 import { Ch } from '../lexer/scanner.js';
 import { DEFAULT_MAX_DEPTH } from './options.js';
-import { codesToString } from './utf16.js';
+import { writeCodePoint, writeUtf8 } from '../lexer/utf8.js';
+import { bytesToString } from './utf8-text.js';
 
 export interface StringifyOptions {
   /**
@@ -144,11 +145,11 @@ export function floatText(value: number): string {
   return `${text}.0`;
 }
 
-/** Output code units are turned into a string piece once a table ends past this many. */
+/** Output bytes are turned into a string piece once a table ends past this many. */
 const BLOCK = 16384;
 /** The output buffer's size to start with, and the most it keeps between documents. */
-const INITIAL_CODES = 8192;
-const KEPT_CODES = 65536;
+const INITIAL_BYTES = 8192;
+const KEPT_BYTES = 65536;
 
 /**
  * What the encoder could not write: the container holding it and its key or index (or,
@@ -166,12 +167,12 @@ class EncodeFailure {
 
 class Encoder {
   /**
-   * The output as UTF-16 code units, made into a string once per block. Building it by
-   * concatenation made a string object per `+` that died at once, several times the
-   * output's size; with many outputs kept, collecting that garbage took more time than
-   * the encoding itself.
+   * The output as UTF-8, made into a string once per block. Building it by concatenation
+   * made a string object per `+` that died at once, several times the output's size;
+   * with many outputs kept, collecting that garbage took more time than the encoding
+   * itself.
    */
-  private codes = new Uint16Array(INITIAL_CODES);
+  private bytes = new Uint8Array(INITIAL_BYTES);
   private length = 0;
   /** Finished pieces of a big output. */
   private blocks: string[] = [];
@@ -190,7 +191,7 @@ class Encoder {
     const lists = this.keyLists;
     for (let d = 0; d < lists.length; d++) if ((lists[d]?.length ?? 0) > 1024) lists[d] = [];
     this.length = 0;
-    if (this.codes.length > KEPT_CODES) this.codes = new Uint16Array(INITIAL_CODES);
+    if (this.bytes.length > KEPT_BYTES) this.bytes = new Uint8Array(INITIAL_BYTES);
     this.depth = 0;
     this.sortKeys = options?.sortKeys ?? false;
     const numbers = options?.numbers ?? 'auto';
@@ -206,42 +207,67 @@ class Encoder {
 
   encode(root: Record<string, unknown>): string {
     this.table(root, root, '', '', false);
-    const last = codesToString(this.codes, this.length);
+    const last = bytesToString(this.bytes, this.length);
     if (this.blocks.length === 0) return last;
     this.blocks.push(last);
     return this.blocks.join('');
   }
 
-  /** Makes room for `count` more code units. */
-  private reserve(count: number): Uint16Array {
+  /** Makes room for `count` more bytes. */
+  private reserve(count: number): Uint8Array {
     const needed = this.length + count;
-    if (needed > this.codes.length) {
-      const grown = new Uint16Array(Math.max(needed, this.codes.length * 2));
-      grown.set(this.codes.subarray(0, this.length));
-      this.codes = grown;
+    if (needed > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
     }
-    return this.codes;
+    return this.bytes;
   }
 
   private char(code: number): void {
     this.reserve(1)[this.length++] = code;
   }
 
-  /** Two code units, such as `, ` or ` }`. */
+  /** Two characters, such as `, ` or ` }`. */
   private pair(first: number, second: number): void {
-    const codes = this.reserve(2);
-    codes[this.length] = first;
-    codes[this.length + 1] = second;
+    const out = this.reserve(2);
+    out[this.length] = first;
+    out[this.length + 1] = second;
     this.length += 2;
   }
 
-  /** Text that needs no escaping. */
+  /** Text that needs no escaping and holds no lone surrogate (a header, a key, a date). */
   private text(text: string): void {
     const count = text.length;
-    const codes = this.reserve(count);
+    const out = this.reserve(count);
     let at = this.length;
-    for (let i = 0; i < count; i++) codes[at++] = text.charCodeAt(i);
+    for (let i = 0; i < count; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        // A quoted key in a header: the rest as UTF-8.
+        const rest = text.slice(i);
+        this.length = at;
+        this.length = writeUtf8(rest, this.reserve(3 * rest.length), at);
+        return;
+      }
+      out[at++] = c;
+    }
     this.length = at;
+  }
+
+  /** A safe integer in decimal digits, written without making its text first. */
+  private integer(value: number): void {
+    if (value < 0) this.char(Ch.Minus);
+    let rest = Math.abs(value);
+    // At most 16 digits for a safe integer.
+    const out = this.reserve(16);
+    let end = this.length;
+    for (let power = 10; power <= rest; power *= 10) end++;
+    this.length = end + 1;
+    do {
+      out[end--] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
   }
 
   /**
@@ -251,46 +277,48 @@ class Encoder {
   private quoted(text: string): boolean {
     const start = this.length;
     const count = text.length;
-    let codes = this.reserve(count + 2);
+    let out = this.reserve(count + 2);
     let at = start;
-    codes[at++] = Ch.Quote;
+    out[at++] = Ch.Quote;
     for (let i = 0; i < count; i++) {
       const c = text.charCodeAt(i);
       if (c < 0x80) {
         if (PLAIN_ASCII[c] === 1) {
-          codes[at++] = c;
+          out[at++] = c;
           continue;
         }
-        // An escape takes up to six code units: room for it and for the rest.
+        // An escape takes up to six bytes, any other character up to three (a pair
+        // of surrogates, four): room for it and for the rest.
         this.length = at;
-        codes = this.reserve(count - i + 7);
-        codes[at++] = Ch.Backslash;
+        out = this.reserve(3 * (count - i) + 4);
+        out[at++] = Ch.Backslash;
         const short = SHORT_ESCAPES[c]!;
         if (short !== 0) {
-          codes[at++] = short;
+          out[at++] = short;
         } else {
-          codes[at++] = 0x75; // u
-          codes[at++] = 0x30;
-          codes[at++] = 0x30;
-          codes[at++] = HEX.charCodeAt(c >> 4);
-          codes[at++] = HEX.charCodeAt(c & 15);
+          out[at++] = 0x75; // u
+          out[at++] = 0x30;
+          out[at++] = 0x30;
+          out[at++] = HEX.charCodeAt(c >> 4);
+          out[at++] = HEX.charCodeAt(c & 15);
         }
         continue;
       }
+      let code = c;
       if (c >= 0xd800 && c <= 0xdfff) {
         const d = text.charCodeAt(i + 1);
         if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) {
           this.length = start;
           return false;
         }
-        codes[at++] = c;
-        codes[at++] = d;
+        code = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
         i++;
-        continue;
       }
-      codes[at++] = c;
+      this.length = at;
+      out = this.reserve(3 * (count - i) + 4);
+      at = writeCodePoint(code, out, at);
     }
-    codes[at++] = Ch.Quote;
+    out[at++] = Ch.Quote;
     this.length = at;
     return true;
   }
@@ -347,7 +375,7 @@ class Encoder {
   ): void {
     this.enter(parent, name);
     if (this.length > BLOCK) {
-      this.blocks.push(codesToString(this.codes, this.length));
+      this.blocks.push(bytesToString(this.bytes, this.length));
       this.length = 0;
     }
     const keys = this.keysOf(table);
@@ -373,10 +401,10 @@ class Encoder {
         continue;
       }
       this.writeKey(key, table);
-      const codes = this.reserve(3);
-      codes[this.length] = Ch.Space;
-      codes[this.length + 1] = Ch.Equals;
-      codes[this.length + 2] = Ch.Space;
+      const out = this.reserve(3);
+      out[this.length] = Ch.Space;
+      out[this.length + 1] = Ch.Equals;
+      out[this.length + 2] = Ch.Space;
       this.length += 3;
       this.value(value, table, key);
       this.char(Ch.LF);
@@ -418,11 +446,11 @@ class Encoder {
         );
       }
       case 'number':
-        this.text(
-          !this.floats && Number.isSafeInteger(value) && !Object.is(value, -0)
-            ? String(value)
-            : floatText(value),
-        );
+        if (!this.floats && Number.isSafeInteger(value) && !Object.is(value, -0)) {
+          this.integer(value);
+        } else {
+          this.text(floatText(value));
+        }
         return;
       case 'bigint':
         if (value > MAX_INT64 || value < MIN_INT64) {

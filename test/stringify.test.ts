@@ -11,7 +11,7 @@ import {
   parse,
   stringify,
 } from '../lib/toml.js';
-import { codesToString, utf16Decoder } from '../lib/utf16.js';
+import { bytesToString, utf8Decoder } from '../lib/utf8-text.js';
 import { fromTagged, toTagged } from '../lib/tagged.js';
 import { projectRoot, taggedEqual, tomlTestCases } from './helpers.js';
 
@@ -144,6 +144,10 @@ describe('stringify layout', () => {
     );
     assert.equal(stringify({ i: 1, b: 7n }, { numbers: 'float' }), 'i = 1.0\nb = 7\n');
     assert.equal(parse(stringify({ big: 2 ** 60 }))['big'], 2 ** 60);
+    // Integers are written digit by digit: every length, both signs, both ends.
+    const integers = [0, 7, -7, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    for (let power = 1; power <= 1e15; power *= 10) integers.push(power - 1, power, -power);
+    for (const i of integers) assert.equal(stringify({ i }), `i = ${String(i)}\n`);
   });
 
   it('writes strings with every control character escaped and keys quoted when needed', () => {
@@ -192,25 +196,26 @@ describe('stringify layout', () => {
     assert.equal(stringify({ t: { 'k"': 'v' } }), '[t]\n"k\\"" = "v"\n');
   });
 
-  it('turns output code units into text the same way without a platform decoder', () => {
-    const text = `ascii é 😀 ${'\u2028'.repeat(5000)} \uFEFF end`;
-    const codes = new Uint16Array(text.length + 3);
-    for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
-    assert.equal(codesToString(codes, text.length), text);
-    assert.equal(codesToString(codes, text.length, null), text);
-    assert.equal(codesToString(codes, 0, null), '');
+  it('turns output bytes into text the same way without a platform decoder', () => {
+    const text = `ascii é 😀 ${'\u2028'.repeat(5000)} \uFEFF ${'x'.repeat(70_000)} end`;
+    const bytes = new Uint8Array([...new TextEncoder().encode(text), 0x41, 0x42]);
+    const length = bytes.length - 2;
+    assert.equal(bytesToString(bytes, length), text);
+    assert.equal(bytesToString(bytes, length, null), text);
+    assert.equal(bytesToString(bytes, 0, null), '');
+    // Again after the portable path let go of its big buffer.
+    assert.equal(bytesToString(bytes.subarray(0, 4), 4, null), 'asci');
   });
 
-  it('uses the platform decoder only where it can decode UTF-16LE', () => {
-    assert.notEqual(utf16Decoder(), null);
-    assert.equal(utf16Decoder(null), null);
-    assert.equal(utf16Decoder(TextDecoder, false), null);
+  it('uses the platform decoder only where it can make one', () => {
+    assert.notEqual(utf8Decoder(), null);
+    assert.equal(utf8Decoder(null), null);
     class Refuses {
       constructor() {
         throw new RangeError('unsupported encoding');
       }
     }
-    assert.equal(utf16Decoder(Refuses), null);
+    assert.equal(utf8Decoder(Refuses), null);
   });
 
   it('writes own keys only, even if a prototype has enumerable ones', () => {
