@@ -382,31 +382,35 @@ below come from this run. What they showed over the speed work, and what was don
   object that died at once, 6.9 KB of garbage for a 0.8 KB manifest, and with the
   10,000 outputs kept, the collector copying them at each of the scavenges that
   garbage set off cost about as much as the encoding (26 ms of 73 ms). The encoder
-  now writes UTF-16 code units into one reused buffer and makes the string once per
-  document (per 16K units for big ones): the platform's \`TextDecoder\` does it where
-  there is one (looked up, not required); elsewhere (QuickJS) \`String.fromCharCode\`
-  over reused arrays of 1, 2, 4 … 1,024 units, which gives the same text (a test
-  compares the two, and the QuickJS test runs that path). Collector time per 10,000
-  kept outputs fell from about 28 ms to 3 ms and the group time from about 80 ms to
-  about 55 ms (alternating runs, each in its own process). Keys are then read with
-  \`for…in\` into a list reused per nesting depth (not \`Object.keys\` per table), and
-  sub-tables found in a second pass over them: encoding a manifest now allocates
-  0.96 KB, of which 0.77 KB is the output itself (6.9 KB before). Measured and dropped on
-  the way: a parts array joined at the end (the join and the array's regrowth
-  allocate about as much as concatenation did: 73 ms became about 79 ms), the
-  \`fromCharCode\` path for every platform (about 85 ms then, 71–80 ms once keys were
-  read into reused lists, against 57–62 ms with \`TextDecoder\`: it stays the fallback
-  only), returning unflattened output (collector time with kept outputs
-  rose from 28 ms to about 180 ms), and quoting strings with the native
-  \`JSON.stringify\` as smol-toml does (30% slower than our scan for the short
-  strings of manifests). The specialised \`encodeManifest\` (below) still builds its
-  text by concatenation. The group timing shows less of the gain than timing our
-  encoder alone: in the group's process every JavaScript contender takes 20–25 ms
-  longer than when timed alone or beside one other (ours about 55 ms alone, 73–86 ms
-  beside two peers and \`JSON.stringify\`; smol-toml about 120 ms, then 140 ms), GC
-  pauses excluded, which we read as the cost of a heap holding every contender's
-  parsed data. With keys read into reused lists the manifest-set ratio measured 1.75×
-  to 1.88× over three runs: short of the 2× target.
+  now writes its output into one reused buffer and makes the string once per document
+  (per 16K bytes for big ones): the platform's \`TextDecoder\` does it where there is
+  one (looked up, not required); elsewhere (QuickJS) \`String.fromCharCode\` over reused
+  arrays of 1, 2, 4 … 1,024 code units, which gives the same text (a test compares the
+  two, and the QuickJS test runs that path). Collector time per 10,000 kept outputs fell
+  from about 28 ms to 3 ms and the group time from about 80 ms to about 55 ms
+  (alternating runs, each in its own process). Keys are then read with \`for…in\` into a
+  list reused per nesting depth (not \`Object.keys\` per table), and sub-tables found in
+  a second pass over them: encoding a manifest now allocates 0.96 KB, of which 0.77 KB
+  is the output itself (6.9 KB before). The profile then showed the decoder call at an
+  eighth of the time: the buffer held UTF-16 code units, and V8 decodes UTF-16LE at
+  less than half the speed of ASCII-heavy UTF-8 (7.6 ms against 3.4 ms per 10,000
+  manifest-sized outputs), so the encoder now writes UTF-8 bytes (59–62 ms became
+  56–57 ms for the set); integers, which went through \`String(value)\` (a string per
+  number), are now written digit by digit into the buffer (then 47–53 ms; alternating
+  runs, each in its own process). Measured and dropped on the way: a parts array joined at
+  the end (the join and the array's regrowth allocate about as much as concatenation
+  did: 73 ms became about 79 ms), the \`fromCharCode\` path for every platform (about
+  85 ms then, 71–80 ms once keys were read into reused lists, against 57–62 ms with
+  \`TextDecoder\`: it stays the fallback only), returning unflattened output (collector
+  time with kept outputs rose from 28 ms to about 180 ms), quoting strings with the
+  native \`JSON.stringify\` as smol-toml does (30% slower than our scan for the short
+  strings of manifests), reading each value inside the \`for…in\` that lists the keys
+  (slower in most processes, 80–85 ms), and \`hasOwnProperty.call\` in place of
+  \`Object.hasOwn\` (the same, in some processes). The specialised \`encodeManifest\`
+  (below) still builds its text by concatenation. The group timing shows less of the
+  gain than timing our encoder alone: in the group's process every JavaScript
+  contender takes longer than when timed alone or beside one other, GC pauses
+  excluded, which we read as the cost of a heap holding every contender's parsed data.
 - **Scaling**: where a ratio is over 2.3, read the columns beside it. \"Keys in one
   table\" stores 100,000 to 400,000 properties in one object: V8 keeps such an object
   as a hash table and interns every key, and both grow out of the CPU caches as the
