@@ -268,7 +268,9 @@ ${p.targets}
   and its warm-up), then ${p.minRounds} to ${p.maxRounds} rounds per group (fewer when the
   group's slowest peers would make it take minutes); each round runs every contender of a
   group once, starting with a different one each round, with GC settled (\`--expose-gc\`,
-  two \`gc()\` calls) before every run. The figure is the median per contender. While a
+  two \`gc()\` calls) before every run. A run's result is kept until its time is taken
+  (so the work cannot be skipped) and let go before the next run's collection, so no run
+  pays for walking the last one's output. The figure is the median per contender. While a
   group is timed, the prepared inputs of all its contenders stay in memory (for
   stringify: each library's parsed tree). MB/s is the UTF-8 size of the TOML input divided
   by the time, for every row (including JSON and stringify rows), so it compares like

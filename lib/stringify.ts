@@ -325,15 +325,20 @@ class Encoder {
 
   /**
    * The keys of `table` in output order, in a list reused for tables at the current
-   * depth (a new array per table was a third of what encoding allocated).
+   * depth (a new array per table was a third of what encoding allocated); returns how
+   * many. The list is not cut to that length: shortening an array costs more than
+   * listing the keys of a small table.
    */
-  private keysOf(table: Record<string, unknown>): string[] {
+  private keysOf(table: Record<string, unknown>): number {
     let keys = this.keyLists[this.depth];
     if (keys === undefined) this.keyLists[this.depth] = keys = [];
     let count = 0;
     for (const key in table) if (Object.hasOwn(table, key)) keys[count++] = key;
-    keys.length = count;
-    return this.sortKeys ? keys.sort() : keys;
+    if (this.sortKeys) {
+      keys.length = count;
+      keys.sort();
+    }
+    return count;
   }
 
   /** A key as TOML text: bare when possible, else a basic string (for headers). */
@@ -378,7 +383,8 @@ class Encoder {
       this.blocks.push(bytesToString(this.bytes, this.length));
       this.length = 0;
     }
-    const keys = this.keysOf(table);
+    const count = this.keysOf(table);
+    const keys = this.keyLists[this.depth]!;
     // The header goes first; it is taken back if the table turns out to need none.
     const headerAt = this.length;
     if (header !== '') {
@@ -392,12 +398,16 @@ class Encoder {
     }
     const bodyAt = this.length;
     let sections = false;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = 0; i < count; i++) {
       const key = keys[i]!;
       const value = table[key];
-      if (value === undefined || value === null) continue;
-      if (isSection(value)) {
-        sections = true;
+      if (typeof value === 'object') {
+        if (value === null) continue;
+        if (Array.isArray(value) ? isArrayOfTables(value) : isPlainObject(value)) {
+          sections = true;
+          continue;
+        }
+      } else if (value === undefined) {
         continue;
       }
       this.writeKey(key, table);
@@ -413,7 +423,7 @@ class Encoder {
       this.length = headerAt;
     }
     if (sections) {
-      for (let i = 0; i < keys.length; i++) {
+      for (let i = 0; i < count; i++) {
         const key = keys[i]!;
         const value = table[key];
         if (!isSection(value)) continue;
@@ -504,7 +514,10 @@ class Encoder {
     this.enter(container, key);
     this.char(Ch.LeftBrace);
     const open = this.length;
-    for (const name of this.keysOf(table)) {
+    const count = this.keysOf(table);
+    const names = this.keyLists[this.depth]!;
+    for (let i = 0; i < count; i++) {
+      const name = names[i]!;
       const value = table[name];
       if (value === undefined || value === null) continue;
       if (this.length === open) this.char(Ch.Space);
