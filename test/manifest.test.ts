@@ -266,6 +266,14 @@ describe('SHA-256', () => {
       );
       assert.deepEqual(sha256(bytes), new Uint8Array(createHash('sha256').update(bytes).digest()));
     }
+    // The padding buffer is reused: a long message (past what is kept), a kept one, then
+    // short ones must not see each other's bytes.
+    for (const length of [100_000, 5000, 3, 0, 70]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 7 + length) & 255);
+      assert.equal(sha256Hex(bytes), createHash('sha256').update(bytes).digest('hex'));
+      const text = 'x'.repeat(length) + 'é';
+      assert.equal(sha256Hex(text), createHash('sha256').update(text, 'utf8').digest('hex'));
+    }
     // Lone surrogates are hashed as U+FFFD, as Node's own UTF-8 encoding does.
     for (const text of ['é😀\u0000\uFFFF', 'a\uD800b\uDC00c\uD83D']) {
       assert.equal(sha256Hex(text), createHash('sha256').update(text, 'utf8').digest('hex'));
