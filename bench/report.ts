@@ -386,9 +386,9 @@ below come from this run. What they showed over the speed work, and what was don
   garbage set off cost about as much as the encoding (26 ms of 73 ms). The encoder
   now writes its output into one reused buffer and makes the string once per document
   (per 16K bytes for big ones): the platform's \`TextDecoder\` does it where there is
-  one (looked up, not required); elsewhere (QuickJS) \`String.fromCharCode\` over reused
-  arrays of 1, 2, 4 … 1,024 code units, which gives the same text (a test compares the
-  two, and the QuickJS test runs that path). Collector time per 10,000 kept outputs fell
+  one (looked up, not required); elsewhere (QuickJS) the reader's own UTF-8 decoder,
+  which gives the same text (a test compares the two, and the QuickJS test runs that
+  path). Collector time per 10,000 kept outputs fell
   from about 28 ms to 3 ms and the group time from about 80 ms to about 55 ms
   (alternating runs, each in its own process). Keys are then read with \`for…in\` into a
   list reused per nesting depth (not \`Object.keys\` per table), and sub-tables found in
@@ -399,12 +399,14 @@ below come from this run. What they showed over the speed work, and what was don
   manifest-sized outputs), so the encoder now writes UTF-8 bytes (59–62 ms became
   56–57 ms for the set); integers, which went through \`String(value)\` (a string per
   number), are now written digit by digit into the buffer (then 47–53 ms; alternating
-  runs, each in its own process). Measured and dropped on the way: a parts array joined at
-  the end (the join and the array's regrowth allocate about as much as concatenation
-  did: 73 ms became about 79 ms), the \`fromCharCode\` path for every platform (about
-  85 ms then, 71–80 ms once keys were read into reused lists, against 57–62 ms with
-  \`TextDecoder\`: it stays the fallback only), returning unflattened output (collector
-  time with kept outputs rose from 28 ms to about 180 ms), quoting strings with the
+  runs, each in its own process). Measured and dropped on the way: a parts array
+  joined at the end (the join and the array's regrowth allocate about as much as
+  concatenation did: 73 ms became about 79 ms), \`String.fromCharCode\` over reused
+  arrays for every platform (about 85 ms then, 71–80 ms once keys were read into reused
+  lists, against 57–62 ms with \`TextDecoder\`; it was the fallback until the output
+  became UTF-8, now the reader's UTF-8 decoder is), returning unflattened output
+  (collector time with kept outputs rose from 28 ms to about 180 ms), quoting strings
+  with the
   native \`JSON.stringify\` as smol-toml does (30% slower than our scan for the short
   strings of manifests), reading each value inside the \`for…in\` that lists the keys
   (slower in most processes, 80–85 ms), and \`hasOwnProperty.call\` in place of

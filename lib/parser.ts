@@ -277,9 +277,9 @@ export class Parser extends Scanner implements ScalarContext {
     const arrays = this.tableArrays;
     // Any unfinished arrays (left by an error, when recovering) keep their elements below.
     const first = this.elementCount;
+    const elements = this.elements;
     for (let i = 0; i < arrays.length; i++) {
       const node = arrays[i]!;
-      const elements = this.elements;
       let end = first;
       for (let e = node.firstChild; e !== null; e = e.nextSibling) elements[end++] = e.value;
       const exact = elements.slice(first, end);
