@@ -6,6 +6,7 @@ import type { ProfileResult } from './profile.js';
 import type { RewarmReport } from './rewarm.js';
 import { LINEAR_LIMIT, type ShapeResult } from './scaling.js';
 import type { Chart } from './svg.js';
+import { BUILD_FLOOR } from './suites.js';
 import type { TargetStatus } from './targets.js';
 import type { Row, SuiteResult } from './throughput.js';
 
@@ -292,6 +293,172 @@ ${p.targets}
   mark more of it as it grows; a ratio that JSON.parse shares, or that disappears
   without GC pauses, comes from V8's collector or caches rather than from the parser's
   own algorithm.
+- **Bundle size**: esbuild bundles and minifies (ESM, platform neutral) an entry that
+  re-exports only what is named, from \`dist/\` for us and from the package for smol-toml;
+  gzip level 9 (\`node:zlib\`).
+- **Profiles**: V8's sampling CPU profiler (what \`node --cpu-prof\` uses), through the
+  inspector, over our own code on the same data; self time summed per file and function.
+
+## Throughput
+
+![MB/s per contender](${p.svgFile})
+
+${p.throughput}
+## Scaling (pathological shapes)
+
+${p.scaling}
+## Optimized code lost at a full GC
+
+Settling GC before every run, as the method asks, has a side effect. V8's optimized code
+depends on object layouts (maps) that V8 holds weakly; a full collection at a moment when
+no object of such a layout is alive frees it and discards all optimized code that
+depends on it (\`node --trace-deopt\` prints "marking dependent code … for
+deoptimization, reason: weak objects"). Between two runs no parser or encoder object of
+any library is alive, so each GC-settled figure above includes one round of running
+unoptimized and optimizing again, and how much that costs differs between libraries.
+The same happens in an application after any full collection that falls between two
+calls. This table measures it alone: batches of ${p.rewarmBatch} documents
+(${p.rewarmDocument}) timed in steady state, against the same batch right after a
+forced full GC (medians).
+
+${p.rewarm}
+## Bundle size
+
+${p.bundle}
+## Where the time goes
+
+Self time of our code on the same data (sampling profiler, 200 µs interval); the tables
+below come from this run. What they showed over the speed work, and what was done:
+
+- **Parse: lexing and defining keys, then the collector.** \`next\` and \`scanBasic\`
+  (the scanner) and \`setValue\` / \`assign\` (putting a value into its table while
+  checking it was not defined before) lead the self time. Done: a \`switch\` on char
+  codes with numeric token kinds and no regular expression on the hot path; direct
+  fast paths for a value after \`=\` and for the end of a line after a value, and a
+  shortcut for the usual \`key = \`; strings without escapes are one \`slice\` of the
+  input, strings with escapes are built from slices; each table keeps its children's
+  definition state in a short list of its own (a map once it has more than eight)
+  instead of one document-wide map keyed by path strings; the parser object, its
+  buffers and its table bookkeeping are reused between documents.
+  Locations cost nothing when not asked for: the located builder is a separate
+  receiver of the same parser events.
+- **The garbage collector** was close to half of the parse time on the manifest set,
+  and most of what it copied was spare capacity: an array grown by \`push\` gets room
+  for 17 elements on its first element, so a manifest's three capabilities kept a
+  backing store five times their size. Arrays are now read into one reusable buffer
+  and copied out at exactly their length (arrays of tables, which grow across
+  statements, are copied once the document is complete), and a table with a single
+  sub-table holds it without a \`Map\`. The memory a parsed set of 10,000 manifests
+  keeps fell from 8.4 MB to 4.9 MB (\`JSON.parse\` of the same data: 2.6 MB) and parse
+  time on the set halved.
+- **Garbage, not work, was the rest of the gap to \`JSON.parse\`** on many small
+  documents. With a young generation large enough that no collection runs, parsing the
+  10,000 manifests took 49 ms against \`JSON.parse\`'s 31 ms; with the default one,
+  about 85 ms, a third of it in the collector copying the results made so far, because
+  parsing allocated 3.8 KB per manifest (the result itself is about 1.3 KB), enough to
+  start a scavenge during every run, while \`JSON.parse\` allocates little besides its
+  result. Done: a bare key is looked up in a small cache by a hash of its characters
+  (documents repeat the same keys; the cached string is also the one V8 already uses
+  as a property name, so storing under it needs no new string-table lookup); table
+  bookkeeping nodes are pooled per parser and released after each document; a
+  table's sub-tables are a linked list until there are more than eight; an array of
+  tables links its elements and is built once, at its exact length, when the document
+  is complete (no \`push\` growth); the default options and the result callback are
+  made once. Allocation per manifest went from 3.8 KB to 1.5 KB (heap sampling), a
+  10,000-manifest run now completes without a scavenge, and parse time on the set
+  fell from 82–89 ms to 49–51 ms (three alternating runs of the commit before and
+  after, each in its own process, \`JSON.parse\` 30–33 ms in the same runs). What
+  remains is the work \`JSON.parse\` does not have:
+  TOML's rules (duplicate keys, table redefinition, dotted keys, date/time forms)
+  checked in JavaScript rather than in native code.
+- **Long strings with escapes** were put together as one chain of pieces, which V8
+  builds and flattens in more than linear time (2.7× the time for twice the escapes).
+  Decoded text is now flattened in blocks of 8,192 characters and joined once: linear,
+  and five times faster on a million escapes.
+- **Stringify**: key quoting and string escaping are a single scan each, driven by
+  character tables; key paths are not tracked while encoding but worked out only
+  after a failure, so the happy path does no path bookkeeping. A new encoder object
+  per call left no object of its shape alive between calls, so V8 dropped the
+  encoder's optimized code at every full collection (7.3 µs per document right after
+  one, against 2.3 µs steady); one encoder is now kept between calls, as the parser
+  is. The output used to be built by string concatenation: every \`+\` made a string
+  object that died at once, 6.9 KB of garbage for a 0.8 KB manifest, and with the
+  10,000 outputs kept, the collector copying them at each of the scavenges that
+  garbage set off cost about as much as the encoding (26 ms of 73 ms). The encoder
+  now writes its output into one reused buffer and makes the string once per document
+  (per 16K bytes for big ones): the platform's \`TextDecoder\` does it where there is
+  one (looked up, not required); elsewhere (QuickJS) the reader's own UTF-8 decoder,
+  which gives the same text (a test compares the two, and the QuickJS test runs that
+  path). Collector time per 10,000 kept outputs fell
+  from about 28 ms to 3 ms and the group time from about 80 ms to about 55 ms
+  (alternating runs, each in its own process). Keys are then read with \`for…in\` into a
+  list reused per nesting depth (not \`Object.keys\` per table), and sub-tables found in
+  a second pass over them: encoding a manifest now allocates 0.96 KB, of which 0.77 KB
+  is the output itself (6.9 KB before). The profile then showed the decoder call at an
+  eighth of the time: the buffer held UTF-16 code units, and V8 decodes UTF-16LE at
+  less than half the speed of ASCII-heavy UTF-8 (7.6 ms against 3.4 ms per 10,000
+  manifest-sized outputs), so the encoder now writes UTF-8 bytes (59–62 ms became
+  56–57 ms for the set); integers, which went through \`String(value)\` (a string per
+  number), are now written digit by digit into the buffer (then 47–53 ms; alternating
+  runs, each in its own process). Measured and dropped on the way: a parts array
+  joined at the end (the join and the array's regrowth allocate about as much as
+  concatenation did: 73 ms became about 79 ms), \`String.fromCharCode\` over reused
+  arrays for every platform (about 85 ms then, 71–80 ms once keys were read into reused
+  lists, against 57–62 ms with \`TextDecoder\`; it was the fallback until the output
+  became UTF-8, now the reader's UTF-8 decoder is), returning unflattened output
+  (collector time with kept outputs rose from 28 ms to about 180 ms), quoting strings
+  with the
+  native \`JSON.stringify\` as smol-toml does (30% slower than our scan for the short
+  strings of manifests), reading each value inside the \`for…in\` that lists the keys
+  (slower in most processes, 80–85 ms), and \`hasOwnProperty.call\` in place of
+  \`Object.hasOwn\` (the same, in some processes). The specialised \`encodeManifest\`
+  (below) still builds its text by concatenation. The group timing shows less of the
+  gain than timing our encoder alone: in the group's process every JavaScript
+  contender takes longer than when timed alone or beside one other, GC pauses
+  excluded, which we read as the cost of a heap holding every contender's parsed data.
+- **Scaling**: where a ratio is over 2.3, read the columns beside it. \"Keys in one
+  table\" stores 100,000 to 400,000 properties in one object: V8 keeps such an object
+  as a hash table and interns every key, and both grow out of the CPU caches as the
+  table doubles; \`JSON.parse\` of the same object shows nearly the same ratio, with no
+  parser code involved (a plain loop that slices each key and stores it, no parser at
+  all, measured 2.14 to 2.42 here). Ratios that fall to about 2 without GC pauses come
+  from the collector copying a result that grows with the input. The largest jumps are
+  a cliff rather than growth: \"nested arrays\" makes 7 MB of live arrays at N and 14 MB
+  at 2N, which fit in the young generation, so neither run collects; at 4N (29 MB) one
+  or two scavenges copy all of it, about 100 ms. \`JSON.parse\` building the same arrays
+  shows the same jump (7 to 9 times for that doubling), so this shape cannot show a
+  ratio under 2.3 at these sizes on V8 with its default heap, whatever the parser does.
+- **Parse against \`JSON.parse\` on the mixed document**: the runs recorded before the
+  harness let go of each run's result before the next run's collection gave about
+  0.54×; the previous contender's output, still alive, had doubled \`JSON.parse\`'s
+  time (91 ms against 48 ms for the same data in one group process each way), so that
+  ratio was flattered. Timed cleanly, \`JSON.parse\` takes about 45 ms and runs no
+  collection; our parse takes 160–190 ms, of which two scavenges take 50–60 ms.
+  The row \`${BUILD_FLOOR}\` in the parse tables is a floor for any parser written in
+  JavaScript (bench/floor.ts): it only builds the result, from a list of events made
+  beforehand (open a table, a key, a string, a number, close), with the keys ready-made
+  and date/times as strings, and no scanning or decoding at all. On the mixed document
+  it takes about half the time of \`JSON.parse\` (24 ms against 45 ms in a group
+  timing here) and, like \`JSON.parse\`, runs no collection: building 13.5 MB of
+  plain objects fits in the young generation. So the gap is ours, not the language's.
+  Our parse allocates 26 MB for the same document (a young generation too large to
+  collect shows it: \`--min-semi-space-size=128\`, used space after one parse), so two
+  scavenges copy the growing result. Cut so far: inline tables' bookkeeping nodes are
+  reused from the closing brace on (one small stack of nodes, however many inline
+  tables there are; 31.5 → 28.6 MB), the list of tables pending a header is no longer
+  emptied by setting its length, which freed its storage at every section (→ 26.2 MB
+  with the next item), and floats with at most 15–16 significant digits and a decimal
+  exponent within ±22 are computed exactly from their digits (Clinger's fast path: an
+  integer below 2^53 times or divided by an exact power of ten rounds correctly) instead
+  of cutting out their text for \`Number\`. The manifest set's parse gained 7–9% from
+  these (49.5–50.1 against 53.1–54.2 ms, alternating processes); the mixed document's
+  time did not move, because the result still outgrows the young generation. What is
+  left of the 26 MB besides the result (about 12 MB): a bookkeeping node for each of
+  the 57,000 tables outside inline tables (about 6.4 MB at 112 bytes each), the
+  sub-table maps of the root and \`events\` as they grow, key strings cut from the text
+  before V8 interns them, and escaped strings assembled from pieces. Reaching 0.5×
+  means no scavenge at all (under about 16 MB allocated) and about a third less work:
+  not done.
 - **Bundle size**: esbuild bundles and minifies (ESM, platform neutral) an entry that
   re-exports only what is named, from \`dist/\` for us and from the package for smol-toml;
   gzip level 9 (\`node:zlib\`).

@@ -12,6 +12,7 @@ import * as smol from 'smol-toml';
 import { encodeManifest, parseManifest, sha256Hex } from '../lib/index.js';
 import { checkManifests } from '../lib/node/index.js';
 import { parse } from '../lib/toml.js';
+import { eventsOf, replay } from './floor.js';
 import { manifestSet, mixedDocument } from './generate.js';
 import { flat, readSpecExample, specExamplePath } from './inputs.js';
 import type { RunFn } from './measure.js';
@@ -62,6 +63,7 @@ export interface Suite {
 
 export const JSON_PARSE = 'JSON.parse (same data)';
 export const JSON_STRINGIFY = 'JSON.stringify (same data)';
+export const BUILD_FLOOR = 'JS build only (floor, see below)';
 
 /** A contender that runs `fn` on every document (TOML or JSON) of the suite. */
 export function eachDocument(
@@ -147,6 +149,18 @@ function tomlGroups(): Group[] {
     }
   }
   parseGroup.contenders.push(eachDocument(JSON_PARSE, 'json', (text) => JSON.parse(text)));
+  parseGroup.contenders.push({
+    name: BUILD_FLOOR,
+    setup(data) {
+      const events = data.json.map((text) => eventsOf(JSON.parse(text)));
+      const repeat = data.repeat;
+      return () => {
+        let out: unknown[] = [];
+        for (let r = 0; r < repeat; r++) out = events.map(replay);
+        return out;
+      };
+    },
+  });
   stringifyGroup.contenders.push(
     eachValue(
       JSON_STRINGIFY,

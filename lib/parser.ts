@@ -103,6 +103,46 @@ class TableNode {
 
 const EMPTY_ARRAY: unknown[] = [];
 
+/** Table nodes kept for reuse: the first `used` are in use. */
+class NodePool {
+  readonly nodes: TableNode[] = [];
+  used = 0;
+  /** How many nodes hold something since the last `release` (inline nodes free early). */
+  private touched = 0;
+  constructor(private readonly size: number) {}
+
+  take(
+    value: Table | unknown[],
+    flags: number,
+    depth: number,
+    parent: TableNode | null,
+    key: string,
+  ): TableNode {
+    const used = this.used;
+    const nodes = this.nodes;
+    if (used < nodes.length) {
+      const node = nodes[used]!;
+      node.reuse(value, flags, depth, parent, key);
+      this.used = used + 1;
+      if (used === this.touched) this.touched = used + 1;
+      return node;
+    }
+    const node = new TableNode(value, flags, depth, parent, key);
+    if (used < this.size) {
+      nodes.push(node);
+      this.used = this.touched = used + 1;
+    }
+    return node;
+  }
+
+  /** Frees every node, letting go of the document they described. */
+  release(): void {
+    const nodes = this.nodes;
+    for (let i = 0; i < this.touched; i++) nodes[i]!.clear();
+    this.used = this.touched = 0;
+  }
+}
+
 /** Children of a table kept as a list before they move to a map. */
 const MAX_LISTED_CHILDREN = 8;
 
@@ -112,6 +152,13 @@ const MAX_LISTED_CHILDREN = 8;
  * work, was what separated parsing many small documents from `JSON.parse`.
  */
 const NODE_POOL_SIZE = 256;
+
+/**
+ * Nodes of inline tables and of the tables inside them are not needed once the closing
+ * brace is read (nothing can extend an inline table), so they are reused like a stack:
+ * a document's inline tables leave no node garbage, however many there are.
+ */
+const INLINE_POOL_SIZE = 64;
 
 /** Error codes whose message names an earlier definition. */
 const CONTEXT_CODES: ReadonlySet<TomlErrorCode> = new Set<TomlErrorCode>([
@@ -175,6 +222,11 @@ export class Parser extends Scanner implements ScalarContext {
   /** Tables defined by dotted keys since the last header. */
   private pending: TableNode[] = [];
   /**
+   * How many of `pending` belong to the current section. The list is not emptied by
+   * setting its length: that frees its storage, and the next section allocates it again.
+   */
+  private pendingCount = 0;
+  /**
    * Elements of the arrays being read, innermost last: an array is copied out of it once
    * complete, so it gets exactly its length instead of the spare capacity of `push`
    * (which made arrays most of the memory a parsed manifest keeps).
@@ -185,9 +237,10 @@ export class Parser extends Scanner implements ScalarContext {
   private locatedElements: LocatedValue[] = [];
   /** Arrays of tables of the document: each is filled in once the document is complete. */
   private tableArrays: TableNode[] = [];
-  /** Table nodes to reuse (see `NODE_POOL_SIZE`); the first `nodesUsed` are in use. */
-  private nodePool: TableNode[] = [];
-  private nodesUsed = 0;
+  /** Nodes of tables outside inline tables (see `NODE_POOL_SIZE`). */
+  private nodes = new NodePool(NODE_POOL_SIZE);
+  /** Nodes of inline tables and the tables inside them (see `INLINE_POOL_SIZE`). */
+  private inlineNodes = new NodePool(INLINE_POOL_SIZE);
   /** The located node of the last value parsed (located mode). */
   private lastLocated: LocatedValue | null = null;
   private lines: LineIndex | null = null;
@@ -212,7 +265,7 @@ export class Parser extends Scanner implements ScalarContext {
     if (track) this.root.defs = new Map();
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
     this.current = this.root;
-    this.pending.length = 0;
+    this.pendingCount = 0;
     this.elementCount = 0;
     this.tableArrays.length = 0;
     this.lastLocated = null;
@@ -224,6 +277,7 @@ export class Parser extends Scanner implements ScalarContext {
   detach(): void {
     this.root = this.current = DETACHED;
     this.pending.length = 0;
+    this.pendingCount = 0;
     this.tableArrays.length = 0;
     this.releaseNodes();
     this.lastLocated = null;
@@ -239,9 +293,8 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** Returns the pooled nodes of the last document, letting go of what they held. */
   private releaseNodes(): void {
-    const pool = this.nodePool;
-    for (let i = 0; i < this.nodesUsed; i++) pool[i]!.clear();
-    this.nodesUsed = 0;
+    this.nodes.release();
+    this.inlineNodes.release();
   }
 
   /**
@@ -348,6 +401,7 @@ export class Parser extends Scanner implements ScalarContext {
         if (!(error instanceof TomlError)) throw error;
         errors.push(error);
         if (errors.length >= maxErrors) return;
+        this.inlineNodes.used = 0;
         if (this.lastStatementName === 'table header') {
           this.current = new TableNode({}, Flag.Explicit, 0, null, '');
         }
@@ -405,11 +459,11 @@ export class Parser extends Scanner implements ScalarContext {
   /** Closes the dotted-key tables of the section that ends at a header. */
   private finishSection(): void {
     const pending = this.pending;
-    if (pending.length === 0) return;
-    for (let i = 0; i < pending.length; i++) {
+    const count = this.pendingCount;
+    for (let i = 0; i < count; i++) {
       pending[i]!.flags = (pending[i]!.flags & ~Flag.Pending) | Flag.Explicit;
     }
-    pending.length = 0;
+    this.pendingCount = 0;
   }
 
   /** `key = value`, with `tok` the first key token, into `node`. */
@@ -583,6 +637,7 @@ export class Parser extends Scanner implements ScalarContext {
   private parseInlineTable(depth: number): Table {
     const start = this.tokenStart;
     this.checkDepth(depth, start);
+    const inlineMark = this.inlineNodes.used;
     const node = this.tableNode({}, Flag.Inline, depth, null, '');
     if (this.track) node.defs = new Map();
     const located = this.locate
@@ -622,6 +677,7 @@ export class Parser extends Scanner implements ScalarContext {
       located.end = this.pos;
       this.lastLocated = located;
     }
+    this.inlineNodes.used = inlineMark;
     return node.value as Table;
   }
 
@@ -781,7 +837,7 @@ export class Parser extends Scanner implements ScalarContext {
         keyStart,
         keyEnd,
       );
-      if (!(node.flags & Flag.Inline)) this.pending.push(child);
+      if (!(node.flags & Flag.Inline)) this.pending[this.pendingCount++] = child;
       return child;
     }
     if (child.flags & (Flag.Explicit | Flag.ArrayOfTables)) {
@@ -796,7 +852,7 @@ export class Parser extends Scanner implements ScalarContext {
     }
     if (!(child.flags & (Flag.Pending | Flag.Inline))) {
       child.flags |= Flag.Pending | Flag.Dotted;
-      this.pending.push(child);
+      this.pending[this.pendingCount++] = child;
       const located = child.located as LocatedTable | null;
       if (located !== null && located.origin === 'implicit') located.origin = 'dotted';
     }
@@ -830,7 +886,7 @@ export class Parser extends Scanner implements ScalarContext {
     return undefined;
   }
 
-  /** A new table node, from the pool when it has one to spare. */
+  /** A new table node, from the pool its kind of table uses. */
   private tableNode(
     value: Table | unknown[],
     flags: number,
@@ -838,20 +894,8 @@ export class Parser extends Scanner implements ScalarContext {
     parent: TableNode | null,
     key: string,
   ): TableNode {
-    const used = this.nodesUsed;
-    const pool = this.nodePool;
-    if (used < pool.length) {
-      const node = pool[used]!;
-      node.reuse(value, flags, depth, parent, key);
-      this.nodesUsed = used + 1;
-      return node;
-    }
-    const node = new TableNode(value, flags, depth, parent, key);
-    if (used < NODE_POOL_SIZE) {
-      pool.push(node);
-      this.nodesUsed = used + 1;
-    }
-    return node;
+    const pool = flags & Flag.Inline ? this.inlineNodes : this.nodes;
+    return pool.take(value, flags, depth, parent, key);
   }
 
   /** Errors when `key` in `node` already holds a value that is not a table node. */

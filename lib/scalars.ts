@@ -155,7 +155,7 @@ export function decodeNumber(ctx: ScalarContext, src: string, start: number, end
   if (c !== 0x2e && c !== 0x65 && c !== 0x45) {
     ctx.fail('invalid-integer', `unexpected ${describe(src, p, end)} in number`, p);
   }
-  return decodeFloatTail(ctx, src, start, p, end, underscores);
+  return decodeFloatTail(ctx, src, start, p, end, underscores, value);
 }
 
 function describe(src: string, p: number, end: number): string {
@@ -244,9 +244,19 @@ function isDigitOf(c: number, radix: number): boolean {
   return lower >= 0x61 && lower <= 0x66;
 }
 
+/** Powers of ten that doubles hold exactly. */
+const EXACT_POWERS_OF_TEN = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+  1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 /**
  * The fraction and/or exponent of a float whose integer part `src[start, p)` is already
- * validated; `src[p]` is `.`, `e` or `E`.
+ * validated (its digits are worth `integerPart`); `src[p]` is `.`, `e` or `E`.
+ *
+ * When the digits form an integer below 2^53 and the decimal exponent is within
+ * ±22, both are exact doubles and one multiplication or division rounds correctly
+ * (Clinger's fast path): most floats in practice, without cutting out their text.
  */
 function decodeFloatTail(
   ctx: ScalarContext,
@@ -255,9 +265,19 @@ function decodeFloatTail(
   p: number,
   end: number,
   underscores: boolean,
+  integerPart: number,
 ): number {
+  let digits = integerPart;
+  let exponent = 0;
   if (src.charCodeAt(p) === 0x2e) {
-    p = zeroPrefixableDigits(ctx, src, p + 1, end, 'after the decimal point');
+    const from = p + 1;
+    p = zeroPrefixableDigits(ctx, src, from, end, 'after the decimal point');
+    for (let i = from; i < p; i++) {
+      const c = src.charCodeAt(i);
+      if (c === 0x5f) continue;
+      digits = digits * 10 + (c - 0x30);
+      exponent--;
+    }
     if (p < end && src.charCodeAt(p) === 0x5f) underscores = true;
   }
   if (p < end) {
@@ -268,10 +288,24 @@ function decodeFloatTail(
     p++;
     const sign = src.charCodeAt(p);
     if (sign === 0x2b || sign === 0x2d) p++;
+    const from = p;
     p = zeroPrefixableDigits(ctx, src, p, end, 'in the exponent');
     if (p < end) ctx.fail('invalid-float', `unexpected ${describe(src, p, end)} in float`, p);
+    let written = 0;
+    for (let i = from; i < p && written < 1000; i++) {
+      const d = src.charCodeAt(i);
+      if (d !== 0x5f) written = written * 10 + (d - 0x30);
+    }
+    exponent += sign === 0x2d ? -written : written;
   }
   ctx.kind = Kind.Float;
+  if (digits < 9007199254740992 && exponent >= -22 && exponent <= 22) {
+    const magnitude =
+      exponent < 0
+        ? digits / EXACT_POWERS_OF_TEN[-exponent]!
+        : digits * EXACT_POWERS_OF_TEN[exponent]!;
+    return src.charCodeAt(start) === 0x2d ? -magnitude : magnitude;
+  }
   let text = src.slice(start, end);
   if (underscores || text.indexOf('_') !== -1) text = text.replaceAll('_', '');
   return Number(text);

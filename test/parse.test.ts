@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Mulberry32 } from '../bench/random.js';
 import {
   LocalDate,
   LocalDateTime,
@@ -111,6 +112,67 @@ describe('values', () => {
     assertError('a = 1\n\uFEFFb = 2', 'invalid-character', 2, 1, /byte-order mark/);
     // The mark takes no column: the error is in column 3 as an editor shows it.
     assertError('\uFEFFa = ?', 'invalid-character', 1, 5);
+  });
+});
+
+describe('floats', () => {
+  /** Digits with an occasional `_` between two of them. */
+  function digitRun(random: Mulberry32, count: number): string {
+    let out = '';
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && random.chance(0.1)) out += '_';
+      out += String(random.uint32() % 10);
+    }
+    return out;
+  }
+
+  it('decodes every float exactly as Number() rounds its text', () => {
+    const random = new Mulberry32(20261126);
+    const texts: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const sign = random.pick(['', '-', '+']);
+      const integerDigits = random.chance(0.3) ? '0' : String(1 + (random.uint32() % 9));
+      let text = sign + integerDigits + digitRun(random, random.uint32() % 18);
+      if (text.replace(/^[-+]/, '').startsWith('0') && text.replace(/^[-+]/, '').length > 1) {
+        text = text.replace(/0(?=\d|_)/, '1');
+      }
+      const fraction = random.chance(0.8);
+      if (fraction) text += '.' + digitRun(random, 1 + (random.uint32() % 20));
+      if (!fraction || random.chance(0.4)) {
+        const exponentSign = random.pick(['', '-', '+']);
+        text +=
+          random.pick(['e', 'E']) + exponentSign + digitRun(random, 1 + (random.uint32() % 3));
+      }
+      texts.push(text);
+    }
+    // Boundaries of the exact path: 2^53, exponents ±22 and just past them.
+    texts.push(
+      '9007199254740992.0',
+      '9007199254740993.0',
+      '900719925474099.3',
+      '0.9007199254740993',
+      '1e22',
+      '1e23',
+      '1.5e-22',
+      '1.5e-23',
+      '123456789012345678e-22',
+      '-0.0',
+      '+0.0',
+      '0.0e0',
+      '4.9e-324',
+      '1.7976931348623157e308',
+      '1e-400',
+      '1e400',
+      '0.1',
+      '0.3',
+      '2.2250738585072011e-308',
+    );
+    const doc = texts.map((text, i) => `f${i} = ${text}`).join('\n');
+    const parsed = parse(doc);
+    texts.forEach((text, i) => {
+      const expected = Number(text.replaceAll('_', ''));
+      assert.ok(Object.is(parsed[`f${i}`], expected), `${text}: ${String(parsed[`f${i}`])}`);
+    });
   });
 });
 
