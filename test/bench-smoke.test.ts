@@ -49,6 +49,13 @@ test('bench --quick prints every table, writes only where --out says', () => {
     }
     const markdown = readFileSync(join(dir, 'benchmarks.md'), 'utf8');
     assert.ok(markdown.startsWith('# Benchmarks'));
+    const sections = markdown.split('\n').filter((line) => line.startsWith('## '));
+    assert.deepEqual(
+      sections.filter((line, i) => sections.indexOf(line) !== i),
+      [],
+      'each section once',
+    );
+    assert.ok(markdown.includes('JS build only (floor'), 'the build floor row');
     assert.ok(markdown.includes('](benchmarks.svg)'));
     const svg = readFileSync(join(dir, 'benchmarks.svg'), 'utf8');
     assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
