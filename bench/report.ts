@@ -337,8 +337,9 @@ below come from this run. What they showed over the speed work, and what was don
   fast paths for a value after \`=\` and for the end of a line after a value, and a
   shortcut for the usual \`key = \`; strings without escapes are one \`slice\` of the
   input, strings with escapes are built from slices; each table keeps its children's
-  definition state in a short list of its own (a map once it has more than eight)
-  instead of one document-wide map keyed by path strings; the parser object, its
+  definition state in a short list of its own (past eight, the table holds its
+  sub-tables by node, see below) instead of one document-wide map keyed by path
+  strings; the parser object, its
   buffers and its table bookkeeping are reused between documents.
   Locations cost nothing when not asked for: the located builder is a separate
   receiver of the same parser events.
@@ -454,18 +455,23 @@ below come from this run. What they showed over the speed work, and what was don
   these (49.5–50.1 against 53.1–54.2 ms, alternating processes); the mixed document's
   time did not move, because the result still outgrows the young generation. What is
   left of the 26 MB besides the result (about 12 MB): a bookkeeping node for each of
-  the 57,000 tables outside inline tables (about 6.4 MB at 112 bytes each), the
-  sub-table maps of the root and \`events\` as they grow, key strings cut from the text
-  before V8 interns them, and escaped strings assembled from pieces. Reaching 0.5×
-  means no scavenge at all (under about 16 MB allocated) and about a third less work:
-  not done. Measured and dropped: holding each table that can still be extended in its
-  parent under its key by its bookkeeping node (one property lookup finds the value and
-  its state, no sub-table map or list; each node replaced by its table once the
-  document is complete). It cut the mixed document's parse work by about 8% (99–100 ms
-  against 106–112 ms, young generation too large to collect, alternating processes) but
-  made the manifest set's 8% slower (52–55 against 50–51 ms): the replacing stores
-  alone cost 4–5 ms per 10,000 manifests, and manifests are what this library parses
-  most.
+  the 57,000 tables outside inline tables (about 6.4 MB at 112 bytes each), key
+  strings cut from the text before V8 interns them, and escaped strings assembled
+  from pieces. Reaching 0.5× means no scavenge at all (under about 16 MB allocated)
+  and about a third less work: not done.
+  Then the sub-table index. A table with more than eight sub-tables kept them in a
+  \`Map\` beside the table: for the root of the mixed document (21,000 sub-tables) and
+  \`events\` (5,000), a hash lookup and an insertion per header, slow once the map is
+  large (the profile without collections had \`Map.set\` and \`Map.get\` at 17% of the
+  parse). Such a table now holds each sub-table's node in its place, under its key,
+  until the document (or the inline table) is complete: one property lookup finds the
+  value and its state, and the nodes are replaced by their tables at the end. The
+  mixed document's parse: 106–117 ms → 97–100 ms with a young generation too large to
+  collect, 174–205 → 160–174 ms with the default one (alternating processes); the
+  manifest set's did not move (its tables have few sub-tables). Doing this for every
+  table, small ones too, was tried first: the mixed document gained about as much, but
+  the manifest set's parse became 8% slower (52–55 against 50–51 ms), the replacing
+  stores alone costing 4–5 ms per 10,000 manifests.
 - **Bundle size**: the engine is larger than smol-toml's because of what it does that
   smol-toml does not: both TOML versions, the full set of toml-test rejections, exact
   error positions and messages with code frames, streaming input, our own UTF-8

@@ -2,7 +2,7 @@
  * The recursive-descent parser: one method per grammar construct, pulling tokens from
  * the scanner. It builds plain values directly (the fast path) and, when asked, the
  * located tree beside them. The table rules of TOML (what may be defined, extended or
- * reopened) live in a parallel tree of `TableNode`s, so results stay plain objects.
+ * reopened) live in a parallel tree of `TableNode`s; results are plain objects.
  */
 import { Scanner } from '../lexer/scanner.js';
 import { StatementSplitter } from '../lexer/splitter.js';
@@ -38,6 +38,8 @@ const enum Flag {
   Inline = 8,
   /** Defined by dotted keys (for messages). */
   Dotted = 16,
+  /** Holds its sub-tables by their nodes (see `Parser.addChild`). */
+  HoldsNodes = 32,
 }
 
 type Table = Record<string, unknown>;
@@ -54,10 +56,10 @@ class TableNode {
   /** For an array of tables: the element that headers and keys currently extend. */
   last: TableNode | null = null;
   /**
-   * Sub-tables and arrays of tables by key; values without a node are closed. A few
-   * children are a list (`firstChild`, then each one's `nextSibling`): most tables have
-   * at most a handful, and a map for each was most of what parsing allocated. Past
-   * `MAX_LISTED_CHILDREN` they go into a map, so lookups stay constant-time.
+   * Sub-tables and arrays of tables, as a list (`firstChild`, then each one's
+   * `nextSibling`): most tables have at most a handful. Past `MAX_LISTED_CHILDREN` the
+   * table holds them by node instead (`Flag.HoldsNodes`), so lookups stay
+   * constant-time. Values without a node are closed.
    *
    * An array of tables has no children; its `firstChild` is its first element, and the
    * elements link by `nextSibling` (the array itself is filled in once the document is
@@ -65,7 +67,6 @@ class TableNode {
    */
   firstChild: TableNode | null = null;
   nextSibling: TableNode | null = null;
-  children: Map<string, TableNode> | null = null;
   located: LocatedTable | LocatedArray | null = null;
   /** Where each key was defined (only when tracking definitions for messages). */
   defs: Map<string, Position> | null = null;
@@ -86,7 +87,6 @@ class TableNode {
     this.last = null;
     this.firstChild = null;
     this.nextSibling = null;
-    this.children = null;
     this.located = null;
     this.defs = null;
   }
@@ -95,7 +95,6 @@ class TableNode {
   clear(): void {
     this.value = EMPTY_ARRAY;
     this.parent = this.last = this.firstChild = this.nextSibling = null;
-    this.children = null;
     this.located = null;
     this.defs = null;
   }
@@ -143,7 +142,7 @@ class NodePool {
   }
 }
 
-/** Children of a table kept as a list before they move to a map. */
+/** Children of a table kept as a list before the table holds them by node. */
 const MAX_LISTED_CHILDREN = 8;
 
 /**
@@ -237,6 +236,12 @@ export class Parser extends Scanner implements ScalarContext {
   private locatedElements: LocatedValue[] = [];
   /** Arrays of tables of the document: each is filled in once the document is complete. */
   private tableArrays: TableNode[] = [];
+  /**
+   * Nodes held in their parent's table in place of their table (see `addChild`), to be
+   * replaced when the document, or the inline table they are in, is complete.
+   */
+  private held: TableNode[] = [];
+  private heldCount = 0;
   /** Nodes of tables outside inline tables (see `NODE_POOL_SIZE`). */
   private nodes = new NodePool(NODE_POOL_SIZE);
   /** Nodes of inline tables and the tables inside them (see `INLINE_POOL_SIZE`). */
@@ -266,6 +271,7 @@ export class Parser extends Scanner implements ScalarContext {
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
     this.current = this.root;
     this.pendingCount = 0;
+    this.heldCount = 0;
     this.elementCount = 0;
     this.tableArrays.length = 0;
     this.lastLocated = null;
@@ -278,6 +284,8 @@ export class Parser extends Scanner implements ScalarContext {
     this.root = this.current = DETACHED;
     this.pending.length = 0;
     this.pendingCount = 0;
+    this.held.length = 0;
+    this.heldCount = 0;
     this.tableArrays.length = 0;
     this.releaseNodes();
     this.lastLocated = null;
@@ -327,6 +335,7 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** The complete document, once all input is fed. */
   document(): Table {
+    this.putHeldTables(0);
     const arrays = this.tableArrays;
     // Any unfinished arrays (left by an error, when recovering) keep their elements below.
     const first = this.elementCount;
@@ -394,6 +403,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.lines = null;
     for (;;) {
       const statementStart = this.pos;
+      const heldMark = this.heldCount;
       try {
         if (!this.parseStatement()) return;
       } catch (thrown) {
@@ -402,6 +412,7 @@ export class Parser extends Scanner implements ScalarContext {
         errors.push(error);
         if (errors.length >= maxErrors) return;
         this.inlineNodes.used = 0;
+        this.dropInlineHeld(heldMark);
         if (this.lastStatementName === 'table header') {
           this.current = new TableNode({}, Flag.Explicit, 0, null, '');
         }
@@ -638,6 +649,7 @@ export class Parser extends Scanner implements ScalarContext {
     const start = this.tokenStart;
     this.checkDepth(depth, start);
     const inlineMark = this.inlineNodes.used;
+    const heldMark = this.heldCount;
     const node = this.tableNode({}, Flag.Inline, depth, null, '');
     if (this.track) node.defs = new Map();
     const located = this.locate
@@ -677,6 +689,7 @@ export class Parser extends Scanner implements ScalarContext {
       located.end = this.pos;
       this.lastLocated = located;
     }
+    this.putHeldTables(heldMark);
     this.inlineNodes.used = inlineMark;
     return node.value as Table;
   }
@@ -702,8 +715,7 @@ export class Parser extends Scanner implements ScalarContext {
     const table: Table = {};
     const node = this.tableNode(table, flags | (parent.flags & Flag.Inline), depth, parent, key);
     if (this.track) node.defs = new Map();
-    this.assign(parent, key, table, keyStart);
-    this.addChild(parent, node);
+    this.assign(parent, key, this.addChild(parent, node) ? node : table, keyStart);
     if (this.locate) {
       const located = this.locatedTable(table, origin, spanStart, spanEnd);
       node.located = located;
@@ -787,8 +799,7 @@ export class Parser extends Scanner implements ScalarContext {
       const value: unknown[] = [];
       array = this.tableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
       this.tableArrays.push(array);
-      this.assign(node, key, value, headerStart);
-      this.addChild(node, array);
+      this.assign(node, key, this.addChild(node, array) ? array : value, headerStart);
       if (this.locate) {
         const located: LocatedArray = {
           type: 'array',
@@ -859,11 +870,20 @@ export class Parser extends Scanner implements ScalarContext {
     return child;
   }
 
-  /** Records `child` (a new table or array of tables) under its key in `node`. */
-  private addChild(node: TableNode, child: TableNode): void {
-    if (node.children !== null) {
-      node.children.set(child.key, child);
-      return;
+  /**
+   * Records `child` (a new table or array of tables) under its key in `node`; true when
+   * `node` holds its children by node, so the caller stores `child` rather than its value.
+   *
+   * A table with many sub-tables (a document's root, say) stores each one's node under
+   * its key until the document is complete: one property lookup then finds a sub-table
+   * and its state, where a map beside the table cost a hash lookup and an insertion per
+   * sub-table (both slow once the map is large). Few tables have that many, and putting
+   * the tables back costs a store each, so small tables keep the list.
+   */
+  private addChild(node: TableNode, child: TableNode): boolean {
+    if (node.flags & Flag.HoldsNodes) {
+      this.hold(child);
+      return true;
     }
     // The list never grows past MAX_LISTED_CHILDREN, so counting it is cheap.
     let count = 0;
@@ -871,17 +891,51 @@ export class Parser extends Scanner implements ScalarContext {
     if (count < MAX_LISTED_CHILDREN) {
       child.nextSibling = node.firstChild;
       node.firstChild = child;
-    } else {
-      const children = new Map<string, TableNode>();
-      for (let c = node.firstChild; c !== null; c = c.nextSibling) children.set(c.key, c);
-      children.set(child.key, child);
-      node.children = children;
+      return false;
     }
+    node.flags |= Flag.HoldsNodes;
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      setOwn(node.value as Table, c.key, c);
+      this.hold(c);
+    }
+    node.firstChild = null;
+    this.hold(child);
+    return true;
+  }
+
+  private hold(child: TableNode): void {
+    this.held[this.heldCount++] = child;
+  }
+
+  /** Puts back the tables of the nodes held since `from` (see `addChild`). */
+  private putHeldTables(from: number): void {
+    const held = this.held;
+    for (let i = from; i < this.heldCount; i++) {
+      const node = held[i]!;
+      setOwn(node.parent!.value as Table, node.key, node.value);
+    }
+    this.heldCount = from;
+  }
+
+  /**
+   * Forgets the nodes held since `from` inside inline tables, after an error in the
+   * statement (when recovering): those tables are unreachable and their nodes free.
+   */
+  private dropInlineHeld(from: number): void {
+    const held = this.held;
+    let kept = from;
+    for (let i = from; i < this.heldCount; i++) {
+      if (!(held[i]!.flags & Flag.Inline)) held[kept++] = held[i]!;
+    }
+    this.heldCount = kept;
   }
 
   /** The node of the table or array of tables under `key`, if it has one. */
   private childNode(node: TableNode, key: string): TableNode | undefined {
-    if (node.children !== null) return node.children.get(key);
+    if (node.flags & Flag.HoldsNodes) {
+      const value = (node.value as Table)[key];
+      return value instanceof TableNode ? value : undefined;
+    }
     for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.key === key) return c;
     return undefined;
   }

@@ -8,6 +8,9 @@ import {
   OffsetDateTime,
   TomlError,
   parse,
+  parseLocated,
+  parseLocatedRecovering,
+  parseStream,
   type TomlErrorCode,
 } from '../lib/toml.js';
 
@@ -416,6 +419,82 @@ describe('tables', () => {
     });
     const long = 'k'.repeat(100);
     assert.deepEqual(parse(`${long} = 1\n${long}x = 2`), { [long]: 1, [`${long}x`]: 2 });
+  });
+});
+
+describe('tables with many sub-tables', () => {
+  /** Fails if anything in `value` is not plain data (a parse-time node left behind). */
+  function assertPlain(value: unknown, path = ''): void {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => assertPlain(item, `${path}[${i}]`));
+    } else if (value !== null && typeof value === 'object') {
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype) return; // date/times
+      for (const [key, item] of Object.entries(value)) assertPlain(item, `${path}.${key}`);
+    } else {
+      assert.ok(['string', 'number', 'boolean', 'bigint'].includes(typeof value), path);
+    }
+  }
+  const many = Array.from({ length: 20 }, (_, i) => `[t${i}]\nv = ${i}`).join('\n');
+
+  it('reopens, extends and rejects them like any table', async () => {
+    const text = `${many}\n[[list]]\nn = 1\n[t3.sub]\nw = 3\n[[list]]\nn = 2\n[t7.a.b]\nx.y = 1`;
+    const doc = parse(text);
+    assertPlain(doc);
+    assert.deepEqual(doc['t3'], { v: 3, sub: { w: 3 } });
+    assert.deepEqual(doc['t7'], { v: 7, a: { b: { x: { y: 1 } } } });
+    assert.deepEqual(doc['list'], [{ n: 1 }, { n: 2 }]);
+    assert.equal(Object.keys(doc).length, 21);
+    assert.deepEqual(parseLocated(text).value, doc);
+    assert.deepEqual(await parseStream([text.slice(0, 100), text.slice(100)]), doc);
+    assertError(`${many}\n[t5]`, 'duplicate-table', 41, 1, /\[t5\] is already defined/);
+    const nested = many.replaceAll('[t', '[p.t');
+    assertError(`${nested}\n[p]\nt5.x = 1`, 'dotted-key-redefines-table', 42, 1, /\[p\.t5\]/);
+    const p = parse(`${nested}\n[p]\nz = 1`)['p'] as Record<string, unknown>;
+    assert.equal(Object.keys(p).length, 21);
+    assert.deepEqual([p['z'], p['t5']], [1, { v: 5 }]);
+    assertError(`${many}\n[[t5]]`, 'duplicate-table', 41, 1, /which is a table/);
+    assertError(`x = 1\ny = {}\n${many}\n[x.z]`, 'key-is-value', 43, 2);
+    assertError(`x = 1\ny = {}\n${many}\n[y.z]`, 'inline-table-extended', 43, 2);
+    assertError(`${many}\n[t9]\nv = 1`, 'duplicate-table', 41, 1);
+    assertError(
+      `${nested}\n[p]\nt5 = 1`,
+      'duplicate-key',
+      42,
+      1,
+      /duplicate key 't5' in table \[p\]/,
+    );
+  });
+
+  it('inside an inline table, by dotted keys', () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `k${i}.x = ${i}`).join(', ');
+    const doc = parse(`a = { ${keys}, k3.y = 3, k11.z.w = 1 }\nb = [{ ${keys} }, { ${keys} }]`);
+    assertPlain(doc);
+    const a = doc['a'] as Record<string, Record<string, unknown>>;
+    assert.equal(Object.keys(a).length, 12);
+    assert.deepEqual(a['k3'], { x: 3, y: 3 });
+    assert.deepEqual(a['k11'], { x: 11, z: { w: 1 } });
+    assert.deepEqual((doc['b'] as unknown[])[1], (doc['b'] as unknown[])[0]);
+    assertError(`a = { ${keys}, k3 = 1 }`, 'duplicate-key', 1, keys.length + 9);
+  });
+
+  it('leaves plain data when recovering from errors inside them', () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `k${i}.x = ${i}`).join(', ');
+    const { document, errors } = parseLocatedRecovering(
+      `bad = { ${keys}, oops }\nlater = { ${keys} }\n${many}\n[t4.more]\nq = 1`,
+    );
+    assert.equal(errors.length, 1);
+    assertPlain(document.value);
+    assert.deepEqual((document.value['t4'] as Record<string, unknown>)['more'], { q: 1 });
+    assert.equal(Object.keys(document.value['later'] as object).length, 12);
+    // Nodes of the failed inline table are reused by the next ones, some as inline tables.
+    const again = parseLocatedRecovering(
+      `bad = { ${keys}, oops }\nlater = { a = { b = 1 }, c = { d = 1 } }\n${many}\n[t20.x`,
+    );
+    assert.equal(again.errors.length, 2);
+    assertPlain(again.document.value);
+    assert.deepEqual(again.document.value['later'], { a: { b: 1 }, c: { d: 1 } });
+    assert.deepEqual(again.document.value['t20'], {});
   });
 });
 
