@@ -457,6 +457,14 @@ describe('tables with many sub-tables', () => {
     assertError(`x = 1\ny = {}\n${many}\n[x.z]`, 'key-is-value', 43, 2);
     assertError(`x = 1\ny = {}\n${many}\n[y.z]`, 'inline-table-extended', 43, 2);
     assertError(`${many}\n[t9]\nv = 1`, 'duplicate-table', 41, 1);
+    const special = parse(`${many}\n[__proto__]\na = 1\n[__proto__.x]\nb = 2\n[toString.y]`);
+    assert.equal(Object.getPrototypeOf(special), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(special, '__proto__')?.value, {
+      a: 1,
+      x: { b: 2 },
+    });
+    assert.deepEqual(special['toString'], { y: {} });
+    assertPlain(special);
     assertError(
       `${nested}\n[p]\nt5 = 1`,
       'duplicate-key',
