@@ -71,7 +71,7 @@ class TableNode {
   /** Where each key was defined (only when tracking definitions for messages). */
   defs: Map<string, Position> | null = null;
 
-  /** Makes a pooled node new (see `Parser.tableNode`). */
+  /** Makes a pooled node new (see `NodePool.take`). */
   reuse(
     value: Table | unknown[],
     flags: number,
@@ -266,7 +266,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.locate = locate;
     this.track = track;
     this.releaseNodes();
-    this.root = this.tableNode({}, Flag.Explicit, 0, null, '');
+    this.root = this.nodes.take({}, Flag.Explicit, 0, null, '');
     if (track) this.root.defs = new Map();
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
     this.current = this.root;
@@ -650,7 +650,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.checkDepth(depth, start);
     const inlineMark = this.inlineNodes.used;
     const heldMark = this.heldCount;
-    const node = this.tableNode({}, Flag.Inline, depth, null, '');
+    const node = this.inlineNodes.take({}, Flag.Inline, depth, null, '');
     if (this.track) node.defs = new Map();
     const located = this.locate
       ? this.locatedTable(node.value as Table, 'inline', start, start)
@@ -713,7 +713,9 @@ export class Parser extends Scanner implements ScalarContext {
     const depth = parent.depth + 1;
     this.checkDepth(depth, keyStart);
     const table: Table = {};
-    const node = this.tableNode(table, flags | (parent.flags & Flag.Inline), depth, parent, key);
+    const inline = parent.flags & Flag.Inline;
+    const pool = inline ? this.inlineNodes : this.nodes;
+    const node = pool.take(table, flags | inline, depth, parent, key);
     if (this.track) node.defs = new Map();
     this.assign(parent, key, this.addChild(parent, node) ? node : table, keyStart);
     if (this.locate) {
@@ -797,7 +799,7 @@ export class Parser extends Scanner implements ScalarContext {
       this.checkDepth(node.depth + 1, keyStart);
       // Empty until `document()` puts the elements in, at the array's exact length.
       const value: unknown[] = [];
-      array = this.tableNode(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
+      array = this.nodes.take(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
       this.tableArrays.push(array);
       this.assign(node, key, this.addChild(node, array) ? array : value, headerStart);
       if (this.locate) {
@@ -822,7 +824,7 @@ export class Parser extends Scanner implements ScalarContext {
     }
     this.checkDepth(array.depth + 1, keyStart);
     const table: Table = {};
-    const element = this.tableNode(table, Flag.Explicit, array.depth + 1, array, key);
+    const element = this.nodes.take(table, Flag.Explicit, array.depth + 1, array, key);
     if (this.track) element.defs = new Map();
     if (array.last === null) array.firstChild = element;
     else array.last.nextSibling = element;
@@ -938,18 +940,6 @@ export class Parser extends Scanner implements ScalarContext {
     }
     for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.key === key) return c;
     return undefined;
-  }
-
-  /** A new table node, from the pool its kind of table uses. */
-  private tableNode(
-    value: Table | unknown[],
-    flags: number,
-    depth: number,
-    parent: TableNode | null,
-    key: string,
-  ): TableNode {
-    const pool = flags & Flag.Inline ? this.inlineNodes : this.nodes;
-    return pool.take(value, flags, depth, parent, key);
   }
 
   /** Errors when `key` in `node` already holds a value that is not a table node. */
