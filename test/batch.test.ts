@@ -47,4 +47,21 @@ describe('checkManifests', () => {
     assert.equal(progress.at(-1), paths.length);
     assert.ok(progress.every((n, i) => i === 0 || n > progress[i - 1]!));
   });
+
+  it('keeps every batch when workers hold two each and the last one is short', async () => {
+    // 130 files: batches of 64, 64 and 2 for three workers, so one worker is sent a
+    // second batch while the others have none left.
+    const some = paths.slice(0, 130);
+    const progress: number[] = [];
+    const pooled = await checkManifests(some, {
+      workers: 3,
+      onProgress: (done) => progress.push(done),
+    });
+    assert.deepEqual(pooled, await checkManifests(some, { workers: 1 }));
+    const batches = progress.map((n, i) => n - (i === 0 ? 0 : progress[i - 1]!));
+    assert.deepEqual(
+      batches.sort((a, b) => a - b),
+      [2, 64, 64],
+    );
+  });
 });

@@ -24,6 +24,11 @@ export interface CheckOptions extends Pick<LoadManifestOptions, 'casRoot' | 'max
 export const MIN_FILES_FOR_WORKERS = 64;
 /** Files handed to a worker at a time: small enough to balance, large enough to amortize messages. */
 const BATCH = 64;
+/**
+ * Batches a worker has queued at once: it starts the next as soon as it posts a result,
+ * instead of idling while the result travels and the next batch is sent.
+ */
+const BATCHES_IN_FLIGHT = 2;
 
 /** Checks one file; an unexpected failure becomes an `internal-error` diagnostic. */
 export async function checkOne(path: string, options: CheckOptions = {}): Promise<CheckResult> {
@@ -84,7 +89,9 @@ export async function checkManifests(
   const workerOptions = { casRoot: options.casRoot, maxBytes: options.maxBytes };
   const run = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
+      let inFlight = 0;
       const onMessage = (message: { start: number; results: CheckResult[] }) => {
+        inFlight--;
         message.results.forEach((result, i) => (results[message.start + i] = result));
         done += message.results.length;
         options.onProgress?.(done, paths.length);
@@ -103,19 +110,22 @@ export async function checkManifests(
       };
       const send = () => {
         if (next >= paths.length) {
-          finish();
-          resolve();
+          if (inFlight === 0) {
+            finish();
+            resolve();
+          }
           return;
         }
         const start = next;
         next = Math.min(paths.length, next + BATCH);
+        inFlight++;
         worker.postMessage({ start, paths: paths.slice(start, next), options: workerOptions });
       };
       worker.ref();
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      send();
+      for (let i = 0; i < BATCHES_IN_FLIGHT; i++) send();
     });
   await Promise.all(workerPool(workers).map(run));
   return results;
