@@ -434,7 +434,8 @@ below come from this run. What they showed over the speed work, and what was don
   0.54×; the previous contender's output, still alive, had doubled \`JSON.parse\`'s
   time (91 ms against 48 ms for the same data in one group process each way), so that
   ratio was flattered. Timed cleanly, \`JSON.parse\` takes about 45 ms and runs no
-  collection; our parse takes 160–190 ms, of which two scavenges take 50–60 ms.
+  collection; our parse took 160–190 ms, of which two scavenges took 50–60 ms, before
+  the changes below (150–165 ms after them, in the full runs).
   The row \`${BUILD_FLOOR}\` in the parse tables is a floor for any parser written in
   JavaScript (bench/floor.ts): it only builds the result, from a list of events made
   beforehand (open a table, a key, a string, a number, close), with the keys ready-made
@@ -455,7 +456,7 @@ below come from this run. What they showed over the speed work, and what was don
   these (49.5–50.1 against 53.1–54.2 ms, alternating processes); the mixed document's
   time did not move, because the result still outgrows the young generation. What is
   left of the 26 MB besides the result (about 12 MB): a bookkeeping node for each of
-  the 57,000 tables outside inline tables (about 6.4 MB at 112 bytes each), key
+  the 57,000 tables outside inline tables (about 5.9 MB at 104 bytes each), key
   strings cut from the text before V8 interns them, and escaped strings assembled
   from pieces. Reaching 0.5× means no scavenge at all (under about 16 MB allocated)
   and about a third less work: not done.
