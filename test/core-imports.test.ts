@@ -29,13 +29,13 @@ const FORBIDDEN_GLOBALS = new Set([
 
 /**
  * Globals that a core module (by path without extension) may look up on `globalThis`,
- * because it works without them: `lib/utf8-text` uses the platform's `TextDecoder` where
- * there is one and converts the bytes itself elsewhere (the QuickJS test runs that
- * path, where no `TextDecoder` exists, and a unit test compares the two). A bare name,
+ * because it works without them: `lib/utf8-text` uses the platform's `TextDecoder` and
+ * `TextEncoder` where there are some and converts the text itself elsewhere (the QuickJS
+ * test runs that path, where neither exists, and unit tests compare the two). A bare name,
  * or a lookup in any other module, is still reported.
  */
 const OPTIONAL_LOOKUPS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['lib/utf8-text', ['TextDecoder']],
+  ['lib/utf8-text', ['TextDecoder', 'TextEncoder']],
 ]);
 
 /** The names `path` (a core source or built file) may look up on `globalThis`. */
@@ -180,6 +180,7 @@ describe('the checkers themselves', () => {
     ]);
     assert.deepEqual(optionalLookups(projectRoot, join(projectRoot, 'lib', 'utf8-text.ts')), [
       'TextDecoder',
+      'TextEncoder',
     ]);
     assert.deepEqual(optionalLookups(projectRoot, join(projectRoot, 'lib', 'parse.ts')), []);
   });

@@ -266,6 +266,13 @@ describe('SHA-256', () => {
       );
       assert.deepEqual(sha256(bytes), new Uint8Array(createHash('sha256').update(bytes).digest()));
     }
+    // Strings are first written into room for a byte a character; around the size of the
+    // reused buffer (4 KB at first), a few two- and three-byte characters at the end push
+    // the padded message past it.
+    for (let length = 3980; length < 4160; length++) {
+      const text = `${'a'.repeat(length - 4)}é€ü😀`.slice(0, length);
+      assert.equal(sha256Hex(text), createHash('sha256').update(text, 'utf8').digest('hex'));
+    }
     // The padding buffer is reused: a long message (past what is kept), a kept one, then
     // short ones must not see each other's bytes.
     for (const length of [100_000, 5000, 3, 0, 70]) {

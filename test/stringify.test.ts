@@ -11,7 +11,7 @@ import {
   parse,
   stringify,
 } from '../lib/toml.js';
-import { bytesToString, utf8Decoder } from '../lib/utf8-text.js';
+import { bytesToString, stringToUtf8, utf8Decoder, utf8Encoder } from '../lib/utf8-text.js';
 import { fromTagged, toTagged } from '../lib/tagged.js';
 import { projectRoot, taggedEqual, tomlTestCases } from './helpers.js';
 
@@ -214,6 +214,40 @@ describe('stringify layout', () => {
       }
     }
     assert.equal(utf8Decoder(Refuses), null);
+  });
+
+  it('turns text into UTF-8 bytes the same way without a platform encoder', () => {
+    const texts = [
+      '',
+      'ascii',
+      `é 😀 ${'\u2028'.repeat(50)} \uFEFF end`,
+      'lone \uD800 and \uDC00 and last \uD83D',
+      'x'.repeat(70_000),
+    ];
+    for (const text of texts) {
+      const expected = Buffer.from(text, 'utf8');
+      for (const encoder of [undefined, null]) {
+        const out = new Uint8Array(expected.length + 3).fill(0xee);
+        const written = stringToUtf8(text, out, encoder);
+        assert.equal(written, expected.length, JSON.stringify(text.slice(0, 20)));
+        assert.deepEqual(Buffer.from(out.subarray(0, written)), expected);
+        // One byte short: refused, whatever was written.
+        if (expected.length > 0) {
+          assert.equal(stringToUtf8(text, new Uint8Array(expected.length - 1), encoder), -1);
+        }
+      }
+    }
+  });
+
+  it('uses the platform encoder only where it can make one', () => {
+    assert.notEqual(utf8Encoder(), null);
+    assert.equal(utf8Encoder(null), null);
+    class Refuses {
+      constructor() {
+        throw new TypeError('no encoder here');
+      }
+    }
+    assert.equal(utf8Encoder(Refuses), null);
   });
 
   it('writes own keys only, even if a prototype has enumerable ones', () => {

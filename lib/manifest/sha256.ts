@@ -1,7 +1,8 @@
 /**
  * SHA-256 (FIPS 180-4) in plain JavaScript, so the core needs no `crypto` module.
  */
-import { utf8Length, writeUtf8 } from '../../lexer/utf8.js';
+import { utf8Length } from '../../lexer/utf8.js';
+import { stringToUtf8 } from '../utf8-text.js';
 
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -38,17 +39,13 @@ function pad(data: Uint8Array | string): number {
   let length = data.length;
   let out = bufferFor(length);
   if (typeof data === 'string') {
-    // Written as if ASCII (one byte a character); redone with the exact length otherwise.
-    for (let i = 0; i < length; i++) {
-      const c = data.charCodeAt(i);
-      if (c >= 0x80) {
-        length = utf8Length(data);
-        out = bufferFor(length);
-        writeUtf8(data, out);
-        break;
-      }
-      out[i] = c;
+    // Room for a byte a character first (the usual case); the exact length otherwise.
+    let written = stringToUtf8(data, out);
+    if (written < 0 || paddedSize(written) > out.length) {
+      out = bufferFor(utf8Length(data));
+      written = stringToUtf8(data, out);
     }
+    length = written;
   } else {
     out.set(data);
   }
