@@ -3,11 +3,12 @@
  * values plus spans for everything) and `parseStream` (chunks in, the same result out).
  */
 import { StatementSplitter } from '../lexer/splitter.js';
-import { Utf8Decoder, type Utf8Problem, decodeUtf8 } from '../lexer/utf8.js';
+import { Utf8Decoder, type Utf8Problem } from '../lexer/utf8.js';
 import { type TomlError, errorAt } from './errors.js';
 import { LocatedDocument } from './located.js';
 import type { ParseOptions } from './options.js';
 import { Parser, needsDefinitionContext } from './parser.js';
+import { decodeStrictUtf8 } from './utf8-text.js';
 
 export type TomlTable = Record<string, unknown>;
 
@@ -68,7 +69,7 @@ function sourceText(source: string | Uint8Array, options: ParseOptions | undefin
   if (!(source instanceof Uint8Array)) {
     throw new TypeError('source must be a string or a Uint8Array');
   }
-  const { text, error } = decodeUtf8(source);
+  const { text, error } = decodeStrictUtf8(source);
   if (error !== null) failUtf8(text, 0, 1, error, options, bodyStart(text), null);
   return text;
 }
@@ -224,7 +225,7 @@ export function parseLocatedRecovering(
   let utf8Error: TomlError | null = null;
   if (typeof source === 'string') text = source;
   else {
-    const decoded = decodeUtf8(source);
+    const decoded = decodeStrictUtf8(source);
     text = decoded.text;
     if (decoded.error !== null) {
       utf8Error = errorAt(

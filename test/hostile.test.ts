@@ -17,7 +17,9 @@ import {
   stringify,
   tokenize,
 } from '../lib/toml.js';
+import { Random } from '../bench/random.js';
 import { fromTagged, toTagged } from '../lib/tagged.js';
+import { decodeStrictUtf8 } from '../lib/utf8-text.js';
 import { blowUpMs } from './fuzz-support.js';
 
 const encoder = new TextEncoder();
@@ -546,6 +548,42 @@ describe('invalid UTF-8 is rejected at its exact byte, line and column', () => {
       }
     });
   }
+
+  it('the platform decoder and the portable one agree on every input', () => {
+    // Valid input is decoded by the platform's TextDecoder where there is one, invalid
+    // input again by the portable decoder: both must accept the same bytes and give the
+    // same text. Pieces: every class above, valid sequences of each length, ASCII.
+    const pieces = [
+      ...classes.map(([, bytes]) => bytes),
+      [0x41],
+      [0x0a],
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xef, 0xbb, 0xbf],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xf4, 0x8f, 0xbf, 0xbf],
+    ];
+    const random = new Random(11);
+    let valid = 0;
+    for (let n = 0; n < 4000; n++) {
+      const bytes: number[] = [];
+      const count = random.int(0, 8);
+      for (let i = 0; i < count; i++) {
+        // Mostly valid pieces, so that many inputs are valid throughout.
+        const piece = random.chance(0.8)
+          ? pieces[random.int(classes.length, pieces.length - 1)]!
+          : random.chance(0.5)
+            ? pieces[random.int(0, classes.length - 1)]!
+            : [random.int(0, 255)];
+        bytes.push(...piece);
+      }
+      const input = Uint8Array.from(bytes);
+      const platform = decodeStrictUtf8(input);
+      assert.deepEqual(platform, decodeStrictUtf8(input, null), `bytes ${bytes.join(',')}`);
+      if (platform.error === null) valid++;
+    }
+    assert.ok(valid > 1000 && valid < 3900, `${valid} of 4000 inputs valid: both kinds tried`);
+  });
 
   it('truncated at the very end, in every context', async () => {
     for (const bad of [[0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xf4]]) {

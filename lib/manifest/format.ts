@@ -6,10 +6,10 @@
  * What cannot be carried is refused, leaving the file as it is: a file with errors (its
  * canonical form could drop what is wrong in it) and comments inside a multi-line value.
  */
-import { decodeUtf8 } from '../../lexer/utf8.js';
 import { tokenize } from '../../lexer/lexer.js';
 import { Token } from '../../lexer/tokens.js';
 import type { LocatedTable } from '../located.js';
+import { decodeStrictUtf8 } from '../utf8-text.js';
 import { type Diagnostic, hasErrors } from './diagnostics.js';
 import { encodeManifest } from './encode.js';
 import { parseManifest } from './read.js';
@@ -87,7 +87,7 @@ export function formatManifest(
       diagnostics: result.diagnostics,
     };
   }
-  const text = typeof source === 'string' ? source : decodeUtf8(source).text;
+  const text = typeof source === 'string' ? source : decodeStrictUtf8(source).text;
   const paths = statementPaths(result.sources[0]!);
 
   // Comments, by the statement they belong to.
