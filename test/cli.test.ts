@@ -31,6 +31,9 @@ function run(
     cwd: options.cwd ?? projectRoot,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '', ...options.env },
+    // A command that hangs (say, opening a FIFO that has no writer) fails its test
+    // instead of stopping the suite.
+    timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -156,6 +159,10 @@ describe('check', () => {
       'nested/deeper/bad.toml cpu-weight-out-of-range',
       'fifo.toml file-unreadable',
     ]);
+    const fifo = (JSON.parse(result.stdout) as { file: string; message: string }[]).find((d) =>
+      d.file.endsWith('fifo.toml'),
+    );
+    assert.match(fifo!.message, /fifo\.toml is not a regular file$/);
   });
 
   it('checks a large set with worker threads, results in input order', () => {

@@ -262,5 +262,9 @@ describe('Node loader', () => {
     assert.equal(directory.diagnostics[0]!.code, 'file-unreadable');
     const tooBig = await loadManifest(join(dir, 'base', 'web.toml'), { maxBytes: 10 });
     assert.equal(tooBig.diagnostics[0]!.code, 'file-too-large');
+    // Any other failure to open says what the system said.
+    const longName = await loadManifest(join(dir, `${'n'.repeat(5000)}.toml`));
+    assert.equal(longName.diagnostics[0]!.code, 'file-unreadable');
+    assert.match(longName.diagnostics[0]!.message, /n\.toml: .*name too long/);
   });
 });
