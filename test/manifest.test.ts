@@ -218,6 +218,18 @@ describe('JSON form', () => {
     const bad = manifestFromJSON('{"workload": ', { path: 'x.json' });
     assert.equal(bad.diagnostics[0]!.code, 'json-syntax');
     assert.equal(bad.diagnostics[0]!.file, 'x.json');
+    // Reported where the text goes wrong, also when the engine's message gives no position.
+    const missingValue = manifestFromJSON('{\n  "workload": {\n    "name": }\n}', {
+      path: 'y.json',
+    });
+    assert.deepEqual(
+      [missingValue.diagnostics[0]!.line, missingValue.diagnostics[0]!.column],
+      [3, 13],
+    );
+    assert.deepEqual(
+      [bad.diagnostics[0]!.line, bad.diagnostics[0]!.column, bad.diagnostics[0]!.endColumn],
+      [1, 14, 15],
+    );
   });
 });
 

@@ -380,7 +380,8 @@ describe('volt-manifest toml encode', () => {
   it('reports bad input with exit status 1', () => {
     const badJson = run('{');
     assert.equal(badJson.status, 1);
-    assert.match(badJson.stderr, /^<stdin>: error: invalid JSON/);
+    assert.match(badJson.stderr, /^<stdin>:1:2: error: invalid JSON/);
+    assert.match(run('{"a": 1,\n "b": }').stderr, /^<stdin>:2:7: error: invalid JSON/);
     const badTag = run('{"a": {"type": "integer", "value": "x"}}');
     assert.equal(badTag.status, 1);
     assert.match(badTag.stderr, /invalid integer 'x' at a/);

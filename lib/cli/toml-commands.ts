@@ -1,4 +1,6 @@
 /** `volt-manifest toml decode|encode`: the toml-test decoder and encoder interfaces. */
+import { LineIndex } from '../errors.js';
+import { jsonErrorOffset } from '../json-syntax.js';
 import { TomlError, parse, stringify } from '../toml.js';
 import { fromTagged, toTagged } from '../tagged.js';
 import { parseArgs, UsageError } from './args.js';
@@ -56,7 +58,13 @@ export async function tomlCommand(argv: readonly string[], io: Io): Promise<numb
       try {
         tagged = JSON.parse(input);
       } catch (error) {
-        io.stderr(`<stdin>: error: invalid JSON: ${(error as Error).message}\n`);
+        const offset = jsonErrorOffset(input);
+        let where = '';
+        if (offset >= 0) {
+          const { line, column } = new LineIndex(input).position(offset);
+          where = `:${line}:${column}`;
+        }
+        io.stderr(`<stdin>${where}: error: invalid JSON: ${(error as Error).message}\n`);
         return 1;
       }
       try {

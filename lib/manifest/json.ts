@@ -3,8 +3,16 @@
  * left out when empty, except `workload.name`, `workload.mode` and each volume's `host`
  * and `container`); sections always present, `extends` only when set.
  */
+import { LineIndex } from '../errors.js';
+import { jsonErrorOffset } from '../json-syntax.js';
 import { buildManifest, locateTable } from './build.js';
-import { type Diagnostic, NO_LOCATION, diagnostic, sortDiagnostics } from './diagnostics.js';
+import {
+  type Diagnostic,
+  type Location,
+  NO_LOCATION,
+  diagnostic,
+  sortDiagnostics,
+} from './diagnostics.js';
 import { SECTIONS, sectionOf } from './fields.js';
 import { isEmpty, volumeData } from './encode.js';
 import { type Manifest, type VolumeMount, emptyManifest } from './model.js';
@@ -37,10 +45,19 @@ export interface FromJSONOptions {
   path?: string;
 }
 
+/** Where JSON text that `JSON.parse` refused goes wrong (one character). */
+function jsonSyntaxLocation(text: string, file: string): Location {
+  const offset = jsonErrorOffset(text);
+  if (offset < 0) return { ...NO_LOCATION, file };
+  const { line, column } = new LineIndex(text).position(offset);
+  return { file, line, column, endLine: line, endColumn: column + 1 };
+}
+
 /**
  * A manifest from its JSON form (a JSON text or an already parsed value), checked with
  * the same rules and codes as TOML input. Diagnostics name the JSON path (`path`); JSON
- * carries no positions, so their line and column are 0. `null` members count as absent.
+ * carries no positions, so their line and column are 0, except for a syntax error, which
+ * is reported at the character where the text goes wrong. `null` members count as absent.
  */
 export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}): ManifestResult {
   const file = options.path ?? '';
@@ -52,7 +69,7 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
       const message = `invalid JSON: ${(error as Error).message}`;
       return {
         manifest: { ...emptyManifest(), sourcePath: file },
-        diagnostics: [diagnostic('json-syntax', message, '', { ...NO_LOCATION, file })],
+        diagnostics: [diagnostic('json-syntax', message, '', jsonSyntaxLocation(input, file))],
         sources: [],
       };
     }
