@@ -240,10 +240,20 @@ export function parseLocatedRecovering(
       );
     }
   }
+  // Invalid UTF-8 ends the text at the bad byte. As in `parse`, the statement it cuts
+  // short is left out: parsed, its cut would be reported as an error of its own (an
+  // unterminated string where the file has none).
+  const end =
+    utf8Error === null ? text.length : Math.max(0, new StatementSplitter().push(text, false));
   const parser = acquire(options, true, false);
   try {
     const errors: TomlError[] = [];
-    parser.feedRecovering(text, errors, maxErrors, bodyStart(text));
+    parser.feedRecovering(
+      end === text.length ? text : text.slice(0, end),
+      errors,
+      maxErrors,
+      Math.min(bodyStart(text), end),
+    );
     if (utf8Error !== null && errors.length < maxErrors) errors.push(utf8Error);
     return { document: new LocatedDocument(text, parser.locatedRoot(text.length)), errors };
   } finally {

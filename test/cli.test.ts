@@ -153,7 +153,6 @@ describe('check', () => {
     const rootCanRead = process.getuid?.() === 0;
     assert.deepEqual(codes, [
       'missing.toml file-not-found',
-      'binary.toml toml-control-character',
       'binary.toml toml-invalid-utf8',
       ...(rootCanRead ? [] : ['locked.toml file-unreadable']),
       'nested/deeper/bad.toml cpu-weight-out-of-range',
@@ -383,6 +382,12 @@ describe('json, from-json, resolve, digest', () => {
       badJson.stderr,
       /<stdin>: error wrong-type workload\.name: expected a string, got an integer 1 \(at workload\.name\)/,
     );
+    // Bytes that are not UTF-8 are refused where they go wrong, never replaced.
+    const notUtf8 = join(workdir(), 'bad.json');
+    writeFileSync(notUtf8, Buffer.from([...Buffer.from('{"workload": {"name": "a'), 0xff, 0x22]));
+    const badBytes = run(['from-json', notUtf8]);
+    assert.deepEqual([badBytes.status, badBytes.stdout], [1, '']);
+    assert.match(badBytes.stderr, /bad\.json:1:25: error json-syntax invalid UTF-8: byte 0xFF/);
     const missing = run(['digest', 'nope.toml']);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /nope\.toml does not exist/);

@@ -177,6 +177,34 @@ describe('parseLocatedRecovering', () => {
     assert.deepEqual(document.value, { a: 1, b: 3 });
   });
 
+  it('leaves out the statement invalid UTF-8 cuts short, as parse does', () => {
+    const bytes = (text: string, bad: number[]) =>
+      Uint8Array.from([...Buffer.from(text, 'utf8'), ...bad, ...Buffer.from('b"\nc = 3\n')]);
+    // The string is terminated in the file: only the bad byte is reported.
+    const cut = parseLocatedRecovering(bytes('a = 1\nname = "a', [0xff]));
+    assert.deepEqual(
+      cut.errors.map((e) => [e.code, e.line, e.column]),
+      [['invalid-utf8', 2, 10]],
+    );
+    assert.deepEqual(cut.document.value, { a: 1 });
+    assert.throws(() => parse(bytes('a = 1\nname = "a', [0xff])), { code: 'invalid-utf8' });
+    // Errors in complete statements before it are still reported; a byte-order mark and
+    // a cut in the first statement leave an empty document.
+    const earlier = parseLocatedRecovering(bytes('a = = 1\nname = "a', [0xc3]));
+    assert.deepEqual(
+      earlier.errors.map((e) => [e.code, e.line, e.column]),
+      [
+        ['expected-value', 1, 5],
+        ['invalid-utf8', 2, 10],
+      ],
+    );
+    const first = parseLocatedRecovering(bytes('\uFEFFname = "a', [0x80]));
+    assert.deepEqual(
+      [first.errors.map((e) => e.code), first.document.value],
+      [['invalid-utf8'], {}],
+    );
+  });
+
   it('completes arrays of tables when an array value was left unfinished', () => {
     const { document, errors } = parseLocatedRecovering(
       '[[x]]\nk = 1\nbad = [1, 2, @]\n[[x]]\nk = 2',

@@ -233,6 +233,34 @@ describe('JSON form', () => {
   });
 });
 
+describe('manifestFromJSON given bytes', () => {
+  const json = '{\n  "workload": {"name": "web", "mode": "container", "image": "nginx"}\n}';
+  it('reads UTF-8, with or without a byte-order mark, as the text would be', () => {
+    const expected = manifestFromJSON(json);
+    assert.deepEqual(expected.diagnostics, []);
+    for (const bytes of [Buffer.from(json), Buffer.from(`\uFEFF${json}`)]) {
+      const result = manifestFromJSON(new Uint8Array(bytes));
+      assert.deepEqual(result.diagnostics, []);
+      assert.deepEqual(result.manifest, expected.manifest);
+    }
+  });
+
+  it('reports invalid UTF-8 at the bad byte and bad JSON where it goes wrong', () => {
+    const bad = Uint8Array.from([...Buffer.from('{\n  "workload": {"name": "a'), 0xc3, 0x28]);
+    const utf8 = manifestFromJSON(bad, { path: 'm.json' }).diagnostics;
+    assert.deepEqual(
+      utf8.map((d) => [d.code, d.file, d.line, d.column]),
+      [['json-syntax', 'm.json', 2, 26]],
+    );
+    assert.match(utf8[0]!.message, /^invalid UTF-8: byte 0xC3 is followed by 0x28/);
+    const syntax = manifestFromJSON(new Uint8Array(Buffer.from('\uFEFF{"a": }')));
+    assert.deepEqual(
+      syntax.diagnostics.map((d) => [d.code, d.line, d.column]),
+      [['json-syntax', 1, 7]],
+    );
+  });
+});
+
 describe('helpers with the Go semantics', () => {
   it('isHybrid, needsKernel, hasCasRootfs, casDigest', () => {
     const m = emptyManifest();

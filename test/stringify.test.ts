@@ -382,6 +382,12 @@ describe('volt-manifest toml encode', () => {
     assert.equal(badJson.status, 1);
     assert.match(badJson.stderr, /^<stdin>:1:2: error: invalid JSON/);
     assert.match(run('{"a": 1,\n "b": }').stderr, /^<stdin>:2:7: error: invalid JSON/);
+    const notUtf8 = spawnSync(process.execPath, [cli, 'toml', 'encode'], {
+      input: Buffer.from([...Buffer.from('{"a": "x'), 0xc0, 0x80, 0x22, 0x7d]),
+      encoding: 'utf8',
+    });
+    assert.equal(notUtf8.status, 1);
+    assert.match(notUtf8.stderr, /^<stdin>:1:9: error: invalid UTF-8: /);
     const badTag = run('{"a": {"type": "integer", "value": "x"}}');
     assert.equal(badTag.status, 1);
     assert.match(badTag.stderr, /invalid integer 'x' at a/);

@@ -97,8 +97,8 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
       (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
     try {
       if (name === 'from-json') {
-        const text = new TextDecoder().decode(await readInput(path, io));
-        const result = manifestFromJSON(text, { path: path === '-' ? '<stdin>' : path });
+        const bytes = await readInput(path, io);
+        const result = manifestFromJSON(bytes, { path: path === '-' ? '<stdin>' : path });
         if (report(result.diagnostics, io)) return 1;
         io.stdout(encodeManifest(result.manifest));
         return 0;

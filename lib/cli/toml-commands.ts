@@ -2,6 +2,7 @@
 import { LineIndex } from '../errors.js';
 import { jsonErrorOffset } from '../json-syntax.js';
 import { TomlError, parse, stringify } from '../toml.js';
+import { decodeStrictUtf8 } from '../utf8-text.js';
 import { fromTagged, toTagged } from '../tagged.js';
 import { parseArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -24,6 +25,12 @@ Options:
 /** `file:line:column: error: message` and a code frame, as compilers print them. */
 export function formatTomlError(file: string, error: TomlError): string {
   return `${file}:${error.line}:${error.column}: error: ${error.message}\n${error.codeFrame()}\n`;
+}
+
+/** `:line:column` of `offset` in `text`. */
+function lineAndColumn(text: string, offset: number): string {
+  const { line, column } = new LineIndex(text).position(offset);
+  return `:${line}:${column}`;
 }
 
 export async function tomlCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -53,17 +60,17 @@ export async function tomlCommand(argv: readonly string[], io: Io): Promise<numb
       }
     }
     case 'encode': {
-      const input = new TextDecoder().decode(await io.readStdin());
+      const { text: input, error: badBytes } = decodeStrictUtf8(await io.readStdin());
+      if (badBytes !== null) {
+        io.stderr(`<stdin>${lineAndColumn(input, input.length)}: error: ${badBytes.message}\n`);
+        return 1;
+      }
       let tagged: unknown;
       try {
         tagged = JSON.parse(input);
       } catch (error) {
         const offset = jsonErrorOffset(input);
-        let where = '';
-        if (offset >= 0) {
-          const { line, column } = new LineIndex(input).position(offset);
-          where = `:${line}:${column}`;
-        }
+        const where = offset < 0 ? '' : lineAndColumn(input, offset);
         io.stderr(`<stdin>${where}: error: invalid JSON: ${(error as Error).message}\n`);
         return 1;
       }

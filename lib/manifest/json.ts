@@ -5,6 +5,7 @@
  */
 import { LineIndex } from '../errors.js';
 import { jsonErrorOffset } from '../json-syntax.js';
+import { decodeStrictUtf8 } from '../utf8-text.js';
 import { buildManifest, locateTable } from './build.js';
 import {
   type Diagnostic,
@@ -45,6 +46,15 @@ export interface FromJSONOptions {
   path?: string;
 }
 
+/** The result for input that is not a manifest at all. */
+function failed(file: string, problem: Diagnostic): ManifestResult {
+  return {
+    manifest: { ...emptyManifest(), sourcePath: file },
+    diagnostics: [problem],
+    sources: [],
+  };
+}
+
 /** Where JSON text that `JSON.parse` refused goes wrong (one character). */
 function jsonSyntaxLocation(text: string, file: string): Location {
   const offset = jsonErrorOffset(text);
@@ -54,38 +64,39 @@ function jsonSyntaxLocation(text: string, file: string): Location {
 }
 
 /**
- * A manifest from its JSON form (a JSON text or an already parsed value), checked with
- * the same rules and codes as TOML input. Diagnostics name the JSON path (`path`); JSON
- * carries no positions, so their line and column are 0, except for a syntax error, which
- * is reported at the character where the text goes wrong. `null` members count as absent.
+ * A manifest from its JSON form (a JSON text, its UTF-8 bytes, or an already parsed
+ * value), checked with the same rules and codes as TOML input. Diagnostics name the JSON
+ * path (`path`); JSON carries no positions, so their line and column are 0, except for
+ * a syntax error (or invalid UTF-8), which is reported where the text goes wrong. `null`
+ * members count as absent.
  */
 export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}): ManifestResult {
   const file = options.path ?? '';
   let value = input;
-  if (typeof input === 'string') {
+  if (input instanceof Uint8Array) {
+    const { text, error } = decodeStrictUtf8(input);
+    if (error !== null) {
+      // Reported at the bad byte: the position just after the text before it.
+      const { line, column } = new LineIndex(text).position(text.length);
+      const at = { file, line, column, endLine: line, endColumn: column + 1 };
+      return failed(file, diagnostic('json-syntax', error.message, '', at));
+    }
+    // A byte-order mark is allowed before JSON bytes (RFC 8259 lets a parser ignore it).
+    value = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+  if (typeof value === 'string') {
+    const text = value;
     try {
-      value = JSON.parse(input);
+      value = JSON.parse(text);
     } catch (error) {
       const message = `invalid JSON: ${(error as Error).message}`;
-      return {
-        manifest: { ...emptyManifest(), sourcePath: file },
-        diagnostics: [diagnostic('json-syntax', message, '', jsonSyntaxLocation(input, file))],
-        sources: [],
-      };
+      return failed(file, diagnostic('json-syntax', message, '', jsonSyntaxLocation(text, file)));
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return {
-      manifest: { ...emptyManifest(), sourcePath: file },
-      diagnostics: [
-        diagnostic('wrong-type', `a manifest must be a JSON object, got ${got}`, '', {
-          ...NO_LOCATION,
-          file,
-        }),
-      ],
-      sources: [],
-    };
+    const message = `a manifest must be a JSON object, got ${got}`;
+    return failed(file, diagnostic('wrong-type', message, '', { ...NO_LOCATION, file }));
   }
   const source = new ManifestSource(file, locateTable(value as Record<string, unknown>), null);
   const built = buildManifest(source);
