@@ -96,28 +96,61 @@ export interface Manifest {
 }
 
 /** A manifest with every field at its zero value. */
+/*
+ * A new manifest is copied from templates rather than written as one nested literal: V8
+ * tracks where literals are made, and as manifests usually outlive the collections made
+ * while they are built, it starts making them in the old generation, where every value
+ * the builder then stores into them is recorded for the next collection. Copies (object
+ * spread, `slice`) are not tracked that way. The manifest pipeline over 10,000 kept
+ * manifests: 244-254 ms with the literal, 223-238 ms with copies (six alternating runs).
+ */
+/** Only copied (`slice`), never handed out. */
+const NO_ITEMS: never[] = [];
+const WORKLOAD: WorkloadSection = { name: '', mode: '', image: '', description: '' };
+const KERNEL: KernelSection = { version: '', path: '', modules: NO_ITEMS, cmdline: '' };
+const SECURITY: SecuritySection = {
+  landlockProfile: '',
+  seccompProfile: '',
+  capabilities: NO_ITEMS,
+  readOnlyRootfs: false,
+};
+const RESOURCES: ResourceSection = {
+  memoryLimit: '',
+  memorySoft: '',
+  cpuWeight: 0,
+  cpuSet: '',
+  ioWeight: 0,
+  pidsMax: 0,
+};
+const NETWORK: NetworkSection = { mode: '', address: '', dns: NO_ITEMS, ports: NO_ITEMS };
+const STORAGE: StorageSection = { rootfs: '', volumes: NO_ITEMS, writableLayer: '' };
+/** The key order of a manifest (its sections are replaced by copies). */
+const MANIFEST: Manifest = {
+  workload: WORKLOAD,
+  kernel: KERNEL,
+  security: SECURITY,
+  resources: RESOURCES,
+  network: NETWORK,
+  storage: STORAGE,
+  extends: '',
+  sourcePath: '',
+};
+const VOLUME: VolumeMount = { host: '', container: '', readOnly: false };
+
 export function emptyManifest(): Manifest {
   return {
-    workload: { name: '', mode: '', image: '', description: '' },
-    kernel: { version: '', path: '', modules: [], cmdline: '' },
-    security: { landlockProfile: '', seccompProfile: '', capabilities: [], readOnlyRootfs: false },
-    resources: {
-      memoryLimit: '',
-      memorySoft: '',
-      cpuWeight: 0,
-      cpuSet: '',
-      ioWeight: 0,
-      pidsMax: 0,
-    },
-    network: { mode: '', address: '', dns: [], ports: [] },
-    storage: { rootfs: '', volumes: [], writableLayer: '' },
-    extends: '',
-    sourcePath: '',
+    ...MANIFEST,
+    workload: { ...WORKLOAD },
+    kernel: { ...KERNEL, modules: NO_ITEMS.slice() },
+    security: { ...SECURITY, capabilities: NO_ITEMS.slice() },
+    resources: { ...RESOURCES },
+    network: { ...NETWORK, dns: NO_ITEMS.slice(), ports: NO_ITEMS.slice() },
+    storage: { ...STORAGE, volumes: NO_ITEMS.slice() },
   };
 }
 
 export function emptyVolume(): VolumeMount {
-  return { host: '', container: '', readOnly: false };
+  return { ...VOLUME };
 }
 
 /** The mode requires kernel isolation (every hybrid mode). */
