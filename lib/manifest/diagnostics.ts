@@ -308,7 +308,8 @@ export const DIAGNOSTIC_CODES = {
   },
   'json-syntax': {
     severity: 'error',
-    summary: 'The JSON text given to `manifestFromJSON` is not valid JSON.',
+    summary:
+      'The JSON given to `manifestFromJSON` is not valid JSON, or its bytes are not UTF-8 (reported where it goes wrong).',
     example: '{"workload": ',
   },
 } as const satisfies Record<string, CodeInfo>;
