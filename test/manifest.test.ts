@@ -261,6 +261,29 @@ describe('manifestFromJSON given bytes', () => {
   });
 });
 
+describe('manifestFromJSON given deep or cyclic data', () => {
+  it('reports what a manifest cannot hold instead of overflowing the stack', () => {
+    const depth = 200_000;
+    const deepArray = `{"workload": {"name": ${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    assert.deepEqual(
+      manifestFromJSON(deepArray)
+        .diagnostics.filter((d) => d.code === 'wrong-type')
+        .map((d) => d.path),
+      ['workload.name'],
+    );
+    const deepTable = `{"x": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    assert.ok(manifestFromJSON(deepTable).diagnostics.some((d) => d.code === 'unknown-key'));
+    const cyclic: Record<string, unknown> = { workload: { name: 'web', mode: 'container' } };
+    (cyclic['workload'] as Record<string, unknown>)['self'] = cyclic;
+    assert.deepEqual(
+      manifestFromJSON(cyclic)
+        .diagnostics.filter((d) => d.code === 'unknown-key')
+        .map((d) => d.path),
+      ['workload.self'],
+    );
+  });
+});
+
 describe('helpers with the Go semantics', () => {
   it('isHybrid, needsKernel, hasCasRootfs, casDigest', () => {
     const m = emptyManifest();

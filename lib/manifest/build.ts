@@ -283,36 +283,41 @@ export function buildManifest(source: ManifestSource): BuildResult {
   return new Builder(source).build();
 }
 
+/**
+ * How deep the located tree of plain data goes: containers below are located without
+ * their contents. The deepest manifest field is four levels down
+ * (`storage.volumes[0].host`), so nothing the builder reads is left out, and no nesting
+ * (JSON of any depth, or an object graph with cycles) can overflow the stack.
+ */
+const LOCATED_DATA_DEPTH = 16;
+
 /** The located tree of a table value given as plain data (JSON), with empty spans. */
-export function locateValue(value: unknown): LocatedValue {
+export function locateValue(value: unknown, depth = 0): LocatedValue {
   if (typeof value === 'string') return { type: 'string', value, start: 0, end: 0 };
   if (typeof value === 'boolean') return { type: 'boolean', value, start: 0, end: 0 };
   if (typeof value === 'number') {
     return { type: Number.isInteger(value) ? 'integer' : 'float', value, start: 0, end: 0 };
   }
   if (Array.isArray(value)) {
-    return {
-      type: 'array',
-      value,
-      items: value.map(locateValue),
-      ofTables: false,
-      start: 0,
-      end: 0,
-    };
+    const items: LocatedValue[] = [];
+    if (depth < LOCATED_DATA_DEPTH)
+      for (const item of value) items.push(locateValue(item, depth + 1));
+    return { type: 'array', value, items, ofTables: false, start: 0, end: 0 };
   }
   if (value !== null && typeof value === 'object')
-    return locateTable(value as Record<string, unknown>);
+    return locateTable(value as Record<string, unknown>, depth);
   // `null` in an array (or anything else JSON cannot hold) has no TOML type: the builder
   // reports it as a wrong type, named by TYPE_NAMES.null.
   return { type: 'null' as ValueType as 'string', value, start: 0, end: 0 };
 }
 
 /** As `locateValue` for a table; `null` members count as absent, as in Go's JSON decoding. */
-export function locateTable(value: Record<string, unknown>): LocatedTable {
+export function locateTable(value: Record<string, unknown>, depth = 0): LocatedTable {
   const table = new LocatedTableNode(value, 'inline', 0, 0);
+  if (depth >= LOCATED_DATA_DEPTH) return table;
   for (const key of Object.keys(value)) {
     if (value[key] === null) continue;
-    table.add(key, 0, 0, locateValue(value[key]));
+    table.add(key, 0, 0, locateValue(value[key], depth + 1));
   }
   return table;
 }
