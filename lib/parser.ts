@@ -416,7 +416,18 @@ export class Parser extends Scanner implements ScalarContext {
         this.inlineNodes.used = 0;
         this.dropInlineHeld(heldMark);
         if (this.lastStatementName === 'table header') {
-          this.current = new TableNode({}, Flag.Explicit, 0, null, '');
+          // A table of its own, outside the document, for the keys under the failed header.
+          const orphan = new TableNode({}, Flag.Explicit, 0, null, '');
+          if (this.track) orphan.defs = new Map();
+          if (this.locate) {
+            orphan.located = this.locatedTable(
+              orphan.value as Table,
+              'header',
+              statementStart,
+              statementStart,
+            );
+          }
+          this.current = orphan;
         }
         this.pos = nextStatement(text, statementStart, error.offset);
       }

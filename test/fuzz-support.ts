@@ -15,6 +15,7 @@ import {
   TomlError,
   parse,
   parseLocated,
+  parseLocatedRecovering,
   parseStream,
   stringify,
   tokenize,
@@ -1242,8 +1243,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Every invariant for one input: parse gives a value or a TomlError (1.1 and 1.0, every
  * integer mode), quickly; what 1.0 accepts 1.1 accepts alike; an accepted value
  * round-trips through stringify; parseLocated, parseStream (random chunks) and, for
- * bytes, parse of the decoded text agree with parse exactly (value or error); tokenize
- * never throws and its tokens cover the input. Returns the 1.1 outcome.
+ * bytes, parse of the decoded text agree with parse exactly (value or error);
+ * parseLocatedRecovering never throws and agrees with parse on the value or the first
+ * error; tokenize never throws and its tokens cover the input. Returns the 1.1 outcome.
  */
 export async function checkInput(ctx: CheckContext, input: string | Uint8Array): Promise<Outcome> {
   const bigint = { integers: 'bigint' } as const;
@@ -1279,6 +1281,7 @@ export async function checkInput(ctx: CheckContext, input: string | Uint8Array):
     outcomeOf(() => parseLocated(input, bigint).value),
   );
   sameOutcome(ctx, 'parseLocated', o11, located);
+  checkRecovering(ctx, input, o11);
   if (o11.ok) {
     let text: string | null = null;
     try {
@@ -1333,6 +1336,39 @@ export async function checkInput(ctx: CheckContext, input: string | Uint8Array):
     sameOutcome(ctx, `parseStream (chunks of 1-${max})`, o11, await streamOutcome(chunks, bigint));
   }
   return o11;
+}
+
+/**
+ * The recovering parse (what the manifest reader uses) never throws: on a document parse
+ * accepts it reports nothing and gives the same value; on one parse rejects, its first
+ * error is parse's (code and position).
+ */
+function checkRecovering(ctx: CheckContext, input: string | Uint8Array, o11: Outcome): void {
+  let result;
+  try {
+    result = timed(ctx, 'parseLocatedRecovering', input.length, () =>
+      parseLocatedRecovering(input, { integers: 'bigint' }),
+    );
+  } catch (error) {
+    ctx.problems.push(`parseLocatedRecovering threw: ${crashText(error)}`);
+    return;
+  }
+  const first = result.errors[0];
+  if (o11.ok) {
+    if (first !== undefined) {
+      ctx.problems.push(`parseLocatedRecovering reported ${first.code} on a valid document`);
+    } else {
+      const diff = valueDiff(o11.value, result.document.value);
+      if (diff !== null) ctx.problems.push(`parseLocatedRecovering: different value at ${diff}`);
+    }
+  } else if ('error' in o11) {
+    const expected = [o11.error.code, o11.error.line, o11.error.column].join(':');
+    const actual =
+      first === undefined ? 'no error' : [first.code, first.line, first.column].join(':');
+    if (actual !== expected) {
+      ctx.problems.push(`parseLocatedRecovering: first error ${actual}, parse gave ${expected}`);
+    }
+  }
 }
 
 /**

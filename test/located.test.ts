@@ -177,6 +177,25 @@ describe('parseLocatedRecovering', () => {
     assert.deepEqual(document.value, { a: 1, b: 3 });
   });
 
+  it('puts keys after a failed header in a table of their own, located too', () => {
+    // Found by an adversarial review: the table for them had no located node, and the
+    // first key after the header crashed the parse (and every manifest command).
+    for (const [text, error, value] of [
+      ['[a] x\nb = 2\n', 'expected-newline:1:5', { a: {} }],
+      ['[workload]]\nname = "x"\n', 'expected-newline:1:11', { workload: {} }],
+      ['[a.]\nb = 1\n', 'expected-key:1:4', { a: {} }],
+      ['[.a]\nb = 1\nc = 2\n', 'expected-key:1:2', {}],
+    ] as const) {
+      const { document, errors } = parseLocatedRecovering(text);
+      assert.deepEqual(
+        errors.map((e) => `${e.code}:${e.line}:${e.column}`),
+        [error],
+        text,
+      );
+      assert.deepEqual(document.value, value, text);
+    }
+  });
+
   it('leaves out the statement invalid UTF-8 cuts short, as parse does', () => {
     const bytes = (text: string, bad: number[]) =>
       Uint8Array.from([...Buffer.from(text, 'utf8'), ...bad, ...Buffer.from('b"\nc = 3\n')]);

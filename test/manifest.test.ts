@@ -261,6 +261,18 @@ describe('manifestFromJSON given bytes', () => {
   });
 });
 
+describe('parseManifest after a failed table header', () => {
+  it('reports the syntax error where it is instead of failing', () => {
+    const result = parseManifest('[workload]]\nname = "x"\nmode = "container"\n', {
+      path: 'a.toml',
+    });
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.code, d.line, d.column]),
+      [['toml-expected-newline', 1, 11]],
+    );
+  });
+});
+
 describe('manifestFromJSON given deep or cyclic data', () => {
   it('reports what a manifest cannot hold instead of overflowing the stack', () => {
     const depth = 200_000;
