@@ -273,6 +273,40 @@ describe('parseManifest after a failed table header', () => {
   });
 });
 
+describe('manifestFromJSON and the JSON form', () => {
+  it('reads back what manifestToJSON writes for a manifest that inherits name and mode', () => {
+    for (const text of [
+      'extends = "base.toml"\n',
+      'extends = "b.toml"\n[workload]\nname = "c"\n',
+    ]) {
+      const parsed = parseManifest(text);
+      assert.deepEqual(parsed.diagnostics, []);
+      const back = manifestFromJSON(JSON.stringify(manifestToJSON(parsed.manifest)));
+      assert.deepEqual(back.diagnostics, [], text);
+      assert.equal(encodeManifest(back.manifest), encodeManifest(parsed.manifest));
+    }
+    // Without extends, '' is still missing (the same diagnostics as leaving them out).
+    const unset = manifestFromJSON('{"workload": {"name": "", "mode": "", "image": "i"}}');
+    assert.deepEqual(
+      unset.diagnostics.map((d) => d.code),
+      manifestFromJSON('{"workload": {"image": "i"}}').diagnostics.map((d) => d.code),
+    );
+  });
+
+  it('reports a string with a lone surrogate instead of a manifest it cannot encode', () => {
+    const json =
+      '{"workload": {"name": "a", "mode": "container", "image": "\\ud800x", "description": "\\ud83d\\ude00"}, "kernel": {"modules": ["ok", "\\udc00"]}}';
+    const result = manifestFromJSON(json, { path: 'm.json' });
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.code === 'json-syntax').map((d) => [d.path, d.file]),
+      [
+        ['workload.image', 'm.json'],
+        ['kernel.modules[1]', 'm.json'],
+      ],
+    );
+  });
+});
+
 describe('manifestFromJSON given deep or cyclic data', () => {
   it('reports what a manifest cannot hold instead of overflowing the stack', () => {
     const depth = 200_000;

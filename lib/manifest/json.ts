@@ -4,6 +4,7 @@
  * and `container`); sections always present, `extends` only when set.
  */
 import { LineIndex } from '../errors.js';
+import type { LocatedValue } from '../located.js';
 import { jsonErrorOffset } from '../json-syntax.js';
 import { decodeStrictUtf8 } from '../utf8-text.js';
 import { buildManifest, locateTable } from './build.js';
@@ -17,7 +18,7 @@ import {
 import { SECTIONS, sectionOf } from './fields.js';
 import { isEmpty, volumeData } from './encode.js';
 import { type Manifest, type VolumeMount, emptyManifest } from './model.js';
-import { ManifestSource } from './source.js';
+import { type FieldPath, ManifestSource, formatPath } from './source.js';
 import { validateRules } from './validate.js';
 import type { ManifestResult } from './read.js';
 
@@ -44,6 +45,48 @@ export function manifestToJSON(m: Manifest): Record<string, unknown> {
 export interface FromJSONOptions {
   /** The file name used in diagnostics. */
   path?: string;
+}
+
+/**
+ * The data without the fields the JSON form always has (`ALWAYS`) where they hold `''`:
+ * that is how `manifestToJSON` writes them unset (a manifest with `extends` inherits
+ * them), and Go reads `""` as unset too, so it is not a value to check.
+ */
+function withoutUnsetAlways(data: Record<string, unknown>): Record<string, unknown> {
+  const workload = data['workload'];
+  if (workload === null || typeof workload !== 'object' || Array.isArray(workload)) return data;
+  const fields = workload as Record<string, unknown>;
+  if (fields['name'] !== '' && fields['mode'] !== '') return data;
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    if (!(ALWAYS.has(`workload.${key}`) && fields[key] === '')) kept[key] = fields[key];
+  }
+  return { ...data, workload: kept };
+}
+
+/**
+ * A string with a lone surrogate is valid JSON (`"\ud800"`) but not Unicode text, so no
+ * TOML can hold it and the manifest could not be encoded: reported as a JSON problem.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function loneSurrogates(node: LocatedValue, path: FieldPath, file: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const visit = (value: LocatedValue, at: FieldPath): void => {
+    if (value.type === 'string') {
+      if (LONE_SURROGATE.test(value.value as string)) {
+        const where = formatPath(at);
+        const message = `${where}: the string has a lone surrogate, which is not Unicode text (TOML cannot hold it)`;
+        found.push(diagnostic('json-syntax', message, where, { ...NO_LOCATION, file }));
+      }
+    } else if (value.type === 'array') {
+      value.items.forEach((item, i) => visit(item, [...at, i]));
+    } else if (value.type === 'table') {
+      for (let e = value.firstEntry; e !== null; e = e.next) visit(e.node, [...at, e.key]);
+    }
+  };
+  visit(node, path);
+  return found;
 }
 
 /** The result for input that is not a manifest at all. */
@@ -98,11 +141,13 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
     const message = `a manifest must be a JSON object, got ${got}`;
     return failed(file, diagnostic('wrong-type', message, '', { ...NO_LOCATION, file }));
   }
-  const source = new ManifestSource(file, locateTable(value as Record<string, unknown>), null);
+  const root = locateTable(withoutUnsetAlways(value as Record<string, unknown>));
+  const source = new ManifestSource(file, root, null);
   const built = buildManifest(source);
   built.manifest.sourcePath = file;
   const diagnostics: Diagnostic[] = [
     ...built.diagnostics,
+    ...loneSurrogates(root, [], file),
     ...validateRules(built.manifest, [source], { unresolvedBase: built.manifest.extends !== '' }),
   ];
   return { manifest: built.manifest, diagnostics: sortDiagnostics(diagnostics), sources: [source] };
