@@ -40,6 +40,32 @@ describe('volt-manifest toml decode', () => {
     assert.match(old.stderr, /^<stdin>:1:5: error: times without seconds need TOML 1.1/);
   });
 
+  it('escapes control characters in messages and code frames', () => {
+    // Raw in the source: escaped in the frame, the caret still under the character.
+    const raw = run(['toml', 'decode'], 'a = "x\u001b]0;t\u0007" # \u2028\n');
+    assert.equal(raw.status, 1);
+    assert.equal(
+      raw.stderr,
+      '<stdin>:1:7: error: control character U+001B in basic string\n' +
+        '1 | a = "x\\u001b]0;t\\u0007" # \\u2028\n' +
+        '  |       ^^^^^^\n',
+    );
+    // Written as escapes, they reach messages that quote keys.
+    const key = '"a\\nb\\u001b[31m"';
+    const duplicate = run(['toml', 'decode'], `${key} = 1\n${key} = 2\n`);
+    assert.equal(duplicate.status, 1);
+    assert.equal(
+      duplicate.stderr.split('\n')[0],
+      '<stdin>:2:1: error: duplicate key "a\\nb\\u001b[31m" (first defined at line 1, column 1)',
+    );
+    const encode = run(
+      ['toml', 'encode'],
+      '{"a\\n::error::b\\u001b": {"type": "x", "value": "1"}}',
+    );
+    assert.equal(encode.status, 1);
+    assert.equal(encode.stderr, "<stdin>: error: unknown type 'x' at a\\n::error::b\\u001b\n");
+  });
+
   it('agrees with toml-test on a sample of cases, through the process boundary', () => {
     const cases = tomlTestCases('1.1').filter((_, i) => i % 40 === 0);
     assert.ok(cases.length > 10);

@@ -1,6 +1,6 @@
 /** The CLI run as a user runs it: a spawned process, real files in a temporary directory. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -14,6 +14,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -48,6 +49,15 @@ function workdir(): string {
 }
 
 const GOOD = '[workload]\nname = "web"\nmode = "container"\nimage = "nginx"\n';
+
+/** Characters a terminal acts on (C0 but the line feed, DEL, C1, U+2028, U+2029). */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Fails if `text` could drive a terminal or fake a line (a CI workflow command). */
+function assertTerminalSafe(text: string, what: string) {
+  assert.doesNotMatch(text, RAW_CONTROL, what);
+  assert.doesNotMatch(text, /^::/m, what);
+}
 
 describe('check', () => {
   it('exits 0 on valid manifests and prints a summary', () => {
@@ -215,6 +225,119 @@ describe('check', () => {
     assert.doesNotMatch(noColor.stdout, /\u001b\[3/);
     const piped = run(['check', dir]);
     assert.doesNotMatch(piped.stderr, /checking/);
+  });
+
+  it('escapes control characters from manifests and file names in human output', () => {
+    const dir = workdir();
+    const values = join(dir, 'values.toml');
+    writeFileSync(
+      values,
+      '[workload]\nname = "x\\u001b]0;pwned\\u0007\\u001b[2J"\nmode = "container\\n::error::fake"\nimage = "i\\u009b\\u2028"\n',
+    );
+    const result = run(['check', values]);
+    assert.equal(result.status, 1);
+    assertTerminalSafe(result.stdout, 'check');
+    assert.match(
+      result.stdout,
+      /workload name 'x\\u001b\]0;pwned\\u0007\\u001b\[2J' has '\\u001b'/,
+    );
+    assert.match(result.stdout, /mode 'container\\n::error::fake' is not one of/);
+    // JSON escapes them itself: the values come through as they are.
+    const json = JSON.parse(run(['check', '--format', 'json', values]).stdout) as {
+      message: string;
+    }[];
+    assert.ok(json.some((d) => d.message.includes("mode 'container\n::error::fake'")));
+
+    // Raw control characters in the source: escaped in the code frame, caret still under them.
+    const raw = join(dir, 'raw.toml');
+    writeFileSync(raw, `${GOOD}# \u001b[2J\rX\n`);
+    const frame = run(['check', raw]);
+    assert.equal(frame.status, 1);
+    assertTerminalSafe(frame.stdout, 'code frame');
+    assert.match(
+      frame.stdout,
+      /:5:3: error toml-control-character .*\n5 \| # \\u001b\[2J\\rX\n {2}\| {3}\^{6}\n/,
+    );
+
+    // A file name is user text too: in the location, in notes, and in fmt's messages.
+    const named = join(dir, 'a\n::error::b\u001b[2J.toml');
+    writeFileSync(named, `${GOOD}[resources]\ncpu_weight = 0\n`);
+    symlinkSync(named, join(dir, 'l\u0007.toml'));
+    const names = run(['check', dir]);
+    assertTerminalSafe(names.stdout, 'check names');
+    assertTerminalSafe(names.stderr, 'check notes');
+    assert.match(
+      names.stdout,
+      /a\\n::error::b\\u001b\[2J\.toml:6:14: error cpu-weight-out-of-range/,
+    );
+    assert.match(names.stderr, /l\\u0007\.toml: a symbolic link, not followed/);
+    for (const args of [
+      ['fmt', dir],
+      ['fmt', '--check', dir],
+      ['fmt', named],
+    ]) {
+      const fmt = run(args);
+      assertTerminalSafe(fmt.stdout + fmt.stderr, args.join(' '));
+      assert.match(fmt.stderr, /a\\n::error::b\\u001b\[2J\.toml: not formatted/, args.join(' '));
+    }
+    writeFileSync(named, GOOD.replace('name = "web"\n', '') + 'name = "web"\n');
+    const listed = run(['fmt', '--check', named]);
+    assert.equal(listed.stdout, `${join(dir, 'a\\n::error::b\\u001b[2J.toml')}\n`);
+    // Whole writes are left alone: the help keeps its lines.
+    assert.match(run(['fmt', '--help']).stdout, /^Usage: volt-manifest fmt.*\n\nRewrites/);
+
+    const fromJson = run(['from-json', '-'], {
+      input: '{"workload": {"name": "w", "mode": "c\\u001b[2J\\n::warning::x", "image": "i"}}',
+    });
+    assert.equal(fromJson.status, 1);
+    assertTerminalSafe(fromJson.stderr, 'from-json');
+    assert.match(fromJson.stderr, /mode 'c\\u001b\[2J\\n::warning::x'/);
+    const usage = run(['check', '--x\u001b[2J', values]);
+    assert.equal(usage.status, 2);
+    assertTerminalSafe(usage.stderr, 'usage');
+  });
+
+  it('prints a note for a linked directory instead of following it', () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'broken.toml'), '[workload\n');
+    mkdirSync(join(dir, 'tree'));
+    writeFileSync(join(dir, 'tree', 'good.toml'), GOOD);
+    symlinkSync('../real', join(dir, 'tree', 'linked'));
+    // Links that go round in a circle are noted too, and never walked.
+    symlinkSync('.', join(dir, 'tree', 'loop'));
+    // A link to a file not named *.toml would not be checked anyway: no note.
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    symlinkSync('../notes.txt', join(dir, 'tree', 'notes'));
+    symlinkSync('../nowhere', join(dir, 'tree', 'dangling'));
+    const result = run(['check', join(dir, 'tree')]);
+    assert.equal(result.status, 0, result.stdout);
+    assert.equal(result.stdout, '✔ 1 file checked, no problems\n');
+    assert.equal(
+      result.stderr,
+      `note: ${join(dir, 'tree', 'linked')}: a symbolic link to a directory, not followed\n` +
+        `note: ${join(dir, 'tree', 'loop')}: a symbolic link to a directory, not followed\n`,
+    );
+  });
+
+  it('ends quietly with status 141 (SIGPIPE) when its reader goes away', async () => {
+    // Far more output than a pipe holds, and a reader that never reads: the write cannot
+    // complete before the pipe closes, so it fails with EPIPE whatever the timing (as in
+    // `volt-manifest check … | head -1`).
+    const dir = workdir();
+    const ports = Array.from({ length: 10_000 }, (_, i) => `  "80:${70_000 + i}",\n`).join('');
+    writeFileSync(join(dir, 'm.toml'), `${GOOD}[network]\nports = [\n${ports}]\n`);
+    for (const format of ['human', 'json']) {
+      const child = spawn(process.execPath, [cli, 'check', '--format', format, dir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 120_000,
+      });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [status] = (await once(child, 'close')) as [number | null];
+      assert.deepEqual([status, stderr], [141, ''], format);
+    }
   });
 
   it('prints a note for links inside a tree instead of following them', () => {
@@ -432,6 +555,29 @@ describe('help, version and usage', () => {
       const result = run(args);
       assert.equal(result.status, 2, args.join(' '));
       assert.match(result.stderr, /^volt-manifest: /);
+    }
+  });
+
+  it('takes Object.prototype names for unknown commands and options', () => {
+    const file = 'examples/container.toml';
+    for (const [args, unknown] of [
+      [['constructor', 'x'], "command 'constructor'"],
+      [['toString', 'x'], "command 'toString'"],
+      [['__proto__', 'x'], "command '__proto__'"],
+      [['hasOwnProperty', 'x'], "command 'hasOwnProperty'"],
+      [['valueOf'], "command 'valueOf'"],
+      [['check', '--constructor', file], "option '--constructor'"],
+      [['check', '--__proto__=1', file], "option '--__proto__=1'"],
+      [['fmt', '--__proto__', file], "option '--__proto__'"],
+      [['json', '--toString', file], "option '--toString'"],
+      [['toml', '--hasOwnProperty', 'decode'], "option '--hasOwnProperty'"],
+    ] as const) {
+      const result = run([...args]);
+      assert.equal(result.status, 2, args.join(' '));
+      assert.ok(
+        result.stderr.startsWith(`volt-manifest: unknown ${unknown}\n`),
+        `${args.join(' ')}: ${result.stderr}`,
+      );
     }
   });
 

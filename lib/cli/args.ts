@@ -35,7 +35,9 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
     }
     const eq = arg.indexOf('=');
     const name = (eq === -1 ? arg : arg.slice(0, eq)).replace(/^--?/, '');
-    const option = spec[name];
+    // Own properties only: '--constructor' or '--__proto__' is an unknown option, not a
+    // member of Object.prototype.
+    const option = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (option === undefined) throw new UsageError(`unknown option '${arg}'`);
     if (!option.value) {
       if (eq !== -1) throw new UsageError(`option '--${name}' takes no value`);

@@ -7,6 +7,7 @@ import { expandPaths } from './files.js';
 import type { Io } from './io.js';
 import {
   SourceCache,
+  escapeControl,
   formatGithub,
   formatHuman,
   formatJson,
@@ -88,8 +89,11 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   const casRoot =
     (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
 
-  const { files, problems } = await expandPaths(args.positionals, true);
-  for (const p of problems) if (p.reason === 'symlink') io.stderr(`note: ${p.message}\n`);
+  const { files, problems } = await expandPaths(args.positionals, true, {
+    linkedDirectories: true,
+  });
+  for (const p of problems)
+    if (p.reason === 'symlink') io.stderr(`note: ${escapeControl(p.message)}\n`);
   const progress = io.stderrIsTTY && files.length > 200;
   const results = await checkManifests(files, {
     ...(workers !== undefined ? { workers } : {}),

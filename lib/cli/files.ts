@@ -1,5 +1,5 @@
 /** Turning command-line paths into the list of manifest files. */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Expansion {
@@ -9,14 +9,26 @@ export interface Expansion {
   problems: { path: string; reason: 'not-found' | 'unreadable' | 'symlink'; message: string }[];
 }
 
+/** Whether `path` leads to a directory, following links; false when it leads nowhere. */
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Files as given (any name), directories walked recursively for `*.toml` files in sorted
  * order. Symbolic links found inside directories are not followed (so a walk never leaves
  * the tree or loops); with `followLinks: false` a link given directly is refused too.
+ * Links named `*.toml` are listed as problems; with `linkedDirectories`, so are links to
+ * directories, whose manifests would otherwise go unchecked without a word.
  */
 export async function expandPaths(
   paths: readonly string[],
   followLinks: boolean,
+  { linkedDirectories = false }: { linkedDirectories?: boolean } = {},
 ): Promise<Expansion> {
   const files: string[] = [];
   const seen = new Set<string>();
@@ -48,6 +60,12 @@ export async function expandPaths(
             path,
             reason: 'symlink',
             message: `${path}: a symbolic link, not followed`,
+          });
+        } else if (linkedDirectories && (await isDirectory(path))) {
+          problems.push({
+            path,
+            reason: 'symlink',
+            message: `${path}: a symbolic link to a directory, not followed`,
           });
         }
       } else if (entry.isDirectory()) await walk(path);

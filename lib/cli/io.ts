@@ -11,7 +11,32 @@ export interface Io {
   stderrIsTTY: boolean;
 }
 
+/**
+ * A reader that goes away early (`volt-manifest check … | head -1`) ends the command
+ * quietly. Node ignores SIGPIPE, so the write fails with EPIPE instead, as an 'error' event
+ * that would otherwise crash with a stack trace. We end as cat, grep or git do, killed by
+ * SIGPIPE: at once, printing nothing more, with the status a shell reports for that
+ * (128 + 13 = 141), so that `set -o pipefail` knows the output was cut short. On Linux a
+ * write to a pipe fails at once, so this happens before the command's next step: fmt, which
+ * prints after each rename, stops between files, not between a temporary file and its rename
+ * (and even then the original would be whole).
+ */
+const BROKEN_PIPE = 141;
+/** Any other failure to write our output (sysexits' EX_IOERR). */
+const OUTPUT_ERROR = 74;
+
+function endOnWriteError(stream: NodeJS.WriteStream, name: string): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(BROKEN_PIPE);
+    if (stream !== process.stderr)
+      process.stderr.write(`volt-manifest: cannot write to ${name}: ${error.message}\n`);
+    process.exit(OUTPUT_ERROR);
+  });
+}
+
 export function processIo(): Io {
+  endOnWriteError(process.stdout, 'standard output');
+  endOnWriteError(process.stderr, 'standard error');
   const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
   return {
     stdout: (text) => void process.stdout.write(text),

@@ -4,8 +4,9 @@ import process from 'node:process';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 import { checkCommand } from './check.js';
-import { fmtCommand } from './fmt.js';
+import { fmtCommand, fmtHelp } from './fmt.js';
 import { manifestCommand } from './manifest-commands.js';
+import { escapeControl } from './report.js';
 import { tomlCommand } from './toml-commands.js';
 import { VERSION } from '../version.js';
 
@@ -27,15 +28,39 @@ Options:
 Exit status: 0 success, 1 errors found or invalid input, 2 usage error.
 `;
 
-const commands: Record<string, (argv: readonly string[], io: Io) => Promise<number>> = {
-  check: checkCommand,
-  fmt: fmtCommand,
-  json: manifestCommand('json'),
-  'from-json': manifestCommand('from-json'),
-  resolve: manifestCommand('resolve'),
-  digest: manifestCommand('digest'),
-  toml: tomlCommand,
-};
+/**
+ * `io` for a command whose every write is one line (`help`, written whole, aside): a line
+ * break or other control character inside a write comes from a file name or a reason, and
+ * is escaped so that it cannot start a line of its own or drive the terminal. `fmt` prints
+ * names as they are; this keeps its output safe without reaching into it.
+ */
+function oneLineWrites(io: Io, help: string): Io {
+  const safe = (text: string) =>
+    text === help
+      ? text
+      : text.endsWith('\n')
+        ? `${escapeControl(text.slice(0, -1))}\n`
+        : escapeControl(text);
+  return {
+    ...io,
+    stdout: (text) => io.stdout(safe(text)),
+    stderr: (text) => io.stderr(safe(text)),
+  };
+}
+
+type Command = (argv: readonly string[], io: Io) => Promise<number>;
+
+// A Map, not an object literal: a command named after an Object.prototype member
+// ('constructor', '__proto__') must be unknown, not a built-in function.
+const commands = new Map<string, Command>([
+  ['check', checkCommand],
+  ['fmt', (argv, io) => fmtCommand(argv, oneLineWrites(io, fmtHelp))],
+  ['json', manifestCommand('json')],
+  ['from-json', manifestCommand('from-json')],
+  ['resolve', manifestCommand('resolve')],
+  ['digest', manifestCommand('digest')],
+  ['toml', tomlCommand],
+]);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
@@ -47,13 +72,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const command = commands[name];
+  const command = commands.get(name);
   try {
     if (command === undefined) throw new UsageError(`unknown command '${name}'`);
     return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`volt-manifest: ${error.message}\nRun 'volt-manifest --help' for usage.\n`);
+      // The message quotes arguments, which can be file names holding anything.
+      io.stderr(
+        `volt-manifest: ${escapeControl(error.message)}\nRun 'volt-manifest --help' for usage.\n`,
+      );
       return 2;
     }
     throw error;
@@ -65,8 +93,10 @@ main(process.argv.slice(2), processIo()).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // Messages can quote file names; the stack's own line breaks are kept.
     process.stderr.write(
-      `volt-manifest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `volt-manifest: internal error: ${text.split('\n').map(escapeControl).join('\n')}\n`,
     );
     process.exitCode = 70;
   },

@@ -8,7 +8,7 @@ import { ManifestLoadError, resolveManifest } from '../manifest/resolve.js';
 import { DirectoryCasStore, loadManifest, nodeHost, readManifestFile } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
 import type { Io } from './io.js';
-import { SourceCache, formatHuman } from './report.js';
+import { SourceCache, escapeControl, formatHuman } from './report.js';
 
 const COMMON = `  --cas-root DIR   directory store for cas://sha256:... bases (default: $VOLT_CAS_ROOT)
   -h, --help       show this help
@@ -117,7 +117,7 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
       return 0;
     } catch (error) {
       if (!(error instanceof ManifestLoadError)) throw error;
-      io.stderr(`${error.message}\n`);
+      io.stderr(`${escapeControl(error.message)}\n`);
       return 1;
     }
   };

@@ -6,6 +6,7 @@ import { decodeStrictUtf8 } from '../utf8-text.js';
 import { fromTagged, toTagged } from '../tagged.js';
 import { parseArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
+import { escapeControl, safeCodeFrame } from './report.js';
 
 export const tomlHelp = `Usage: volt-manifest toml <decode|encode> [options]
 
@@ -22,9 +23,19 @@ Options:
   -h, --help         Show this help
 `;
 
-/** `file:line:column: error: message` and a code frame, as compilers print them. */
+/**
+ * `file:line:column: error: message` and a code frame, as compilers print them; keys and
+ * source lines quoted in them are escaped, as in every message on the terminal.
+ */
 export function formatTomlError(file: string, error: TomlError): string {
-  return `${file}:${error.line}:${error.column}: error: ${error.message}\n${error.codeFrame()}\n`;
+  const frame = safeCodeFrame(
+    error.lineText,
+    error.line,
+    error.column,
+    error.endLine,
+    error.endColumn,
+  );
+  return `${file}:${error.line}:${error.column}: error: ${escapeControl(error.message)}\n${frame}\n`;
 }
 
 /** `:line:column` of `offset` in `text`. */
@@ -62,7 +73,9 @@ export async function tomlCommand(argv: readonly string[], io: Io): Promise<numb
     case 'encode': {
       const { text: input, error: badBytes } = decodeStrictUtf8(await io.readStdin());
       if (badBytes !== null) {
-        io.stderr(`<stdin>${lineAndColumn(input, input.length)}: error: ${badBytes.message}\n`);
+        io.stderr(
+          `<stdin>${lineAndColumn(input, input.length)}: error: ${escapeControl(badBytes.message)}\n`,
+        );
         return 1;
       }
       let tagged: unknown;
@@ -71,7 +84,9 @@ export async function tomlCommand(argv: readonly string[], io: Io): Promise<numb
       } catch (error) {
         const offset = jsonErrorOffset(input);
         const where = offset < 0 ? '' : lineAndColumn(input, offset);
-        io.stderr(`<stdin>${where}: error: invalid JSON: ${(error as Error).message}\n`);
+        io.stderr(
+          `<stdin>${where}: error: invalid JSON: ${escapeControl((error as Error).message)}\n`,
+        );
         return 1;
       }
       try {
@@ -83,7 +98,7 @@ export async function tomlCommand(argv: readonly string[], io: Io): Promise<numb
         return 0;
       } catch (error) {
         if (!(error instanceof TypeError) && !(error instanceof TomlError)) throw error;
-        io.stderr(`<stdin>: error: ${error.message}\n`);
+        io.stderr(`<stdin>: error: ${escapeControl(error.message)}\n`);
         return 1;
       }
     }
