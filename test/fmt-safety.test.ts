@@ -1,10 +1,22 @@
 /**
  * `fmt` never leaves a truncated or half-written manifest: killed at any moment, every
- * file is either exactly the original or exactly the formatted text.
+ * file is either exactly the original or exactly the formatted text. It never changes
+ * what a manifest means, and never replaces a file in a way writing into it could not
+ * (other permissions, a read-only file, a hard link split in two).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  linkSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after as cleanup, describe, it } from 'node:test';
@@ -77,4 +89,206 @@ describe('fmt killed mid-run', () => {
       assert.ok(others.length <= 1, others.join(', '));
     });
   }
+});
+
+/** Runs the CLI with a umask of 022, as a login shell usually has it. */
+function fmt(...args: string[]) {
+  const result = spawnSync(
+    'sh',
+    ['-c', 'umask 022 && exec "$0" "$@"', process.execPath, cli, ...args],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const BASE =
+  '[workload]\nname = "base"\nmode = "container"\nimage = "img:1"\n\n[security]\ncapabilities = ["CAP_NET_ADMIN"]\nread_only_rootfs = true\n';
+const CHILD =
+  'extends = "base.toml"\n\n[workload]\nname = "child"\n\n[security]\ncapabilities = []\nread_only_rootfs = false\n';
+/** Valid, but not in canonical order. */
+const UNSORTED = '[workload]\nimage = "img:1"\nname = "web"\nmode = "container"\n';
+
+describe('fmt and extends', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'volt-fmt-extends-'));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses to drop an empty value that overrides the base, naming the keys', () => {
+    const outcome = formatManifest(CHILD);
+    assert.equal(outcome.ok, false);
+    assert.equal(
+      !outcome.ok && outcome.reason,
+      'would drop `security.capabilities = []` and `security.read_only_rootfs = false`, which override the base named by extends (the canonical form leaves empty values out)',
+    );
+    const one = formatManifest(
+      'extends = "base.toml"\n[network]\nmode = "bridge"\n# no published ports\nports = [\n]\n',
+    );
+    assert.equal(
+      !one.ok && one.reason,
+      'would drop `network.ports = []`, which overrides the base named by extends (the canonical form leaves empty values out)',
+    );
+    for (const body of ['[storage]\nvolumes = []\n', '[workload]\ndescription = ""\n']) {
+      const outcome = formatManifest(`extends = "base.toml"\n${body}`);
+      assert.equal(outcome.ok, false, body);
+    }
+  });
+
+  it('still formats a child whose values are all non-empty, and drops empty values without extends', () => {
+    const child = formatManifest(
+      'extends = "base.toml"\n[security]\nread_only_rootfs = true # locked\n[workload]\nname = "child"\n',
+    );
+    assert.ok(child.ok);
+    assert.equal(
+      child.text,
+      'extends = "base.toml"\n\n[workload]\nname = "child"\n\n[security]\nread_only_rootfs = true # locked\n',
+    );
+    // Without a base, an empty value means the same as no value.
+    const alone = formatManifest(
+      CHILD.replace('extends = "base.toml"\n\n', '').replace(
+        '[workload]\n',
+        '[workload]\nmode = "container"\nimage = "img:1"\n',
+      ),
+    );
+    assert.ok(alone.ok);
+    assert.equal(alone.text, '[workload]\nname = "child"\nmode = "container"\nimage = "img:1"\n');
+  });
+
+  it('fmt and fmt --check report the refusal, exit 1 and leave the file as it is', () => {
+    writeFileSync(join(dir, 'base.toml'), BASE);
+    const child = join(dir, 'child.toml');
+    writeFileSync(child, CHILD);
+    const expected = `${child}: not formatted: would drop \`security.capabilities = []\` and \`security.read_only_rootfs = false\`, which override the base named by extends (the canonical form leaves empty values out)\n`;
+    for (const args of [
+      ['fmt', child],
+      ['fmt', '--check', child],
+      ['fmt', dir],
+    ]) {
+      const result = fmt(...args);
+      assert.equal(result.status, 1, args.join(' '));
+      assert.equal(result.stdout, '', args.join(' '));
+      assert.equal(result.stderr, expected, args.join(' '));
+      assert.equal(readFileSync(child, 'utf8'), CHILD);
+    }
+  });
+});
+
+/**
+ * Many volumes, each with comments around it, and the exact text expected: comments
+ * found by path must land in the same places however many statements there are.
+ */
+describe('fmt on a large manifest', () => {
+  const count = 4000;
+  let input = '# many volumes\n\n[storage] # volumes only\n';
+  let expected =
+    '# many volumes\n\n[workload]\n# the name\nname = "big"\nmode = "container"\nimage = "img:1"\n';
+  for (let i = 0; i < count; i++) {
+    const readonly = i % 2 === 0;
+    input += `# volume ${i}\n[[storage.volumes]]\ncontainer = "/mnt/v${i}"\nreadonly = ${readonly} # ro ${i}\nhost = "/srv/v${i}" # h${i}\n`;
+    // A comment on the header of `[storage]`, which has no line of its own in the
+    // canonical form, goes to the first line under it; a comment on `readonly = false`,
+    // which is left out, goes above the next line written.
+    expected += `\n# volume ${i}\n[[storage.volumes]]${i === 0 ? ' # volumes only' : ''}\n`;
+    expected += readonly
+      ? `host = "/srv/v${i}" # h${i}\ncontainer = "/mnt/v${i}"\nreadonly = true # ro ${i}\n`
+      : `# ro ${i}\nhost = "/srv/v${i}" # h${i}\ncontainer = "/mnt/v${i}"\n`;
+  }
+  input += '[workload]\nimage = "img:1"\n# the name\nname = "big"\nmode = "container"\n# end\n';
+  expected += '\n# end\n';
+
+  it(`carries every comment of ${count} volumes to its place`, () => {
+    const outcome = formatManifest(input);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(outcome.text, expected);
+    const again = formatManifest(outcome.text);
+    assert.ok(again.ok && !again.changed);
+  });
+
+  it('writes the same text through the CLI', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'volt-fmt-large-'));
+    cleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'big.toml');
+    writeFileSync(file, input);
+    const result = fmt('fmt', file);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(readFileSync(file, 'utf8'), expected);
+  });
+});
+
+describe('fmt and file metadata', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'volt-fmt-meta-'));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const file = (mode: number) => {
+    const path = join(dir, `f${n++}.toml`);
+    writeFileSync(path, UNSORTED);
+    chmodSync(path, mode);
+    return path;
+  };
+
+  for (const mode of [0o666, 0o664, 0o604]) {
+    it(`keeps mode ${mode.toString(8)} exactly, whatever the umask`, () => {
+      const path = file(mode);
+      const result = fmt('fmt', path);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, `formatted ${path}\n`);
+      assert.notEqual(readFileSync(path, 'utf8'), UNSORTED);
+      assert.equal(statSync(path).mode & 0o7777, mode);
+    });
+  }
+
+  it('refuses a read-only file (no write bit, checked even as root) and leaves it untouched', () => {
+    const path = file(0o444);
+    const result = fmt('fmt', path);
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, `${path} is read-only: left untouched\n`);
+    assert.equal(readFileSync(path, 'utf8'), UNSORTED);
+    assert.equal(statSync(path).mode & 0o7777, 0o444);
+    // --check writes nothing, so it reports only what would change.
+    const check = fmt('fmt', '--check', path);
+    assert.equal(check.status, 1);
+    assert.equal(check.stdout, `${path}\n`);
+    // Nothing to write, nothing to refuse.
+    const formatted = formatManifest(UNSORTED);
+    assert.ok(formatted.ok);
+    const canonical = join(dir, 'canonical.toml');
+    writeFileSync(canonical, formatted.text);
+    chmodSync(canonical, 0o444);
+    assert.deepEqual(fmt('fmt', canonical), { status: 0, stdout: '', stderr: '' });
+  });
+
+  it('refuses a file with more than one hard link, leaving every name with the same text', () => {
+    const path = file(0o644);
+    const other = join(dir, 'other-name.toml.bak');
+    linkSync(path, other);
+    const result = fmt('fmt', path);
+    assert.equal(result.status, 1);
+    assert.equal(
+      result.stderr,
+      `${path} has 2 hard links (replacing it would leave the other names with the old text): left untouched\n`,
+    );
+    assert.equal(readFileSync(path, 'utf8'), UNSORTED);
+    assert.equal(statSync(path).ino, statSync(other).ino);
+    assert.equal(statSync(path).nlink, 2);
+  });
+
+  it('keeps the owner and group (giving a file to another owner needs root)', (t) => {
+    if (process.getuid?.() !== 0) {
+      t.skip('not root: cannot give the file another owner to check');
+      return;
+    }
+    const path = file(0o2664);
+    chownSync(path, 1234, 5678);
+    chmodSync(path, 0o2664);
+    const result = fmt('fmt', path);
+    assert.equal(result.status, 0, result.stderr);
+    const info = statSync(path);
+    assert.deepEqual([info.uid, info.gid, info.mode & 0o7777], [1234, 5678, 0o2664]);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
+  });
 });

@@ -1,6 +1,6 @@
 /** `volt-manifest fmt`: rewrite manifests in canonical form, atomically, losing nothing. */
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { access, constants, lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { formatManifest } from '../manifest/format.js';
 import { readManifestFile } from '../node/load.js';
@@ -17,9 +17,14 @@ Nothing you wrote is lost:
   - comments move with the key or table they annotate (lines above it stay above it,
     a comment at the end of a line stays there, a header comment stays on top);
   - a file is left untouched, with the reason, when it has errors (run 'check'),
-    when a comment sits inside a multi-line value, or when it is a symbolic link;
+    when a comment sits inside a multi-line value, when it has 'extends' and writes
+    an empty value (which overrides the base but has no canonical form), or when it
+    is a symbolic link;
   - files are replaced atomically (written to a temporary file, then renamed), so an
-    interrupted run never leaves a truncated manifest.
+    interrupted run never leaves a truncated manifest; the new file gets the old
+    one's permission bits and, where allowed, its owner and group;
+  - a file that needs changes is not written when it is read-only (no write
+    permission) or has more than one hard link (replacing it would split them).
 
 Options:
   --check      write nothing; list the files that would change and exit 1 if any
@@ -29,12 +34,42 @@ Exit status: 0 done (or nothing to change), 1 a file was refused or would change
 (--check), 2 usage error.
 `;
 
-/** Replaces `path` with `text` atomically, keeping its permissions. */
+/** A file `fmt` will not replace, for a reason the user can act on (not an I/O failure). */
+export class WriteRefused extends Error {
+  override readonly name = 'WriteRefused';
+}
+
+/**
+ * Replaces `path` with `text` atomically, keeping its permission bits and, where the
+ * system allows it, its owner and group. Throws `WriteRefused`, leaving the file as it
+ * is, when replacing it would do what writing into it could not: change a read-only
+ * file, or split a file with several hard links (the other names would keep the old text).
+ */
 export async function writeAtomically(path: string, text: string): Promise<void> {
-  const { mode } = await stat(path);
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temporary, 'wx', mode & 0o7777);
+  const info = await lstat(path);
+  if (!info.isFile()) throw new WriteRefused(`${path} is not a regular file`);
+  // The mode bits rather than only access(): root may write anything, but a file with no
+  // write bit was still made read-only on purpose.
+  if ((info.mode & 0o222) === 0) throw new WriteRefused(`${path} is read-only`);
   try {
+    await access(path, constants.W_OK);
+  } catch {
+    throw new WriteRefused(`${path} is read-only for you (no write permission)`);
+  }
+  if (info.nlink > 1) {
+    throw new WriteRefused(
+      `${path} has ${info.nlink} hard links (replacing it would leave the other names with the old text)`,
+    );
+  }
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    // The owner first: changing it may clear set-user-ID and set-group-ID bits. The
+    // mode is set explicitly because the one given to open() is reduced by the umask.
+    await handle.chown(info.uid, info.gid).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPERM') throw error;
+    });
+    await handle.chmod(info.mode & 0o7777);
     await handle.writeFile(text, 'utf8');
     await handle.sync();
   } catch (error) {
@@ -88,7 +123,8 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
       await writeAtomically(file, outcome.text);
       io.stdout(`formatted ${file}\n`);
     } catch (error) {
-      io.stderr(`${file}: cannot write: ${(error as Error).message} (left untouched)\n`);
+      if (error instanceof WriteRefused) io.stderr(`${error.message}: left untouched\n`);
+      else io.stderr(`${file}: cannot write: ${(error as Error).message} (left untouched)\n`);
       failed = true;
     }
   }

@@ -4,14 +4,18 @@
  * or header stay above it, a comment at the end of a line stays at the end of that line,
  * and a comment block at the top of the file separated by a blank line stays at the top.
  * What cannot be carried is refused, leaving the file as it is: a file with errors (its
- * canonical form could drop what is wrong in it) and comments inside a multi-line value.
+ * canonical form could drop what is wrong in it), comments inside a multi-line value, and
+ * an empty value written in a manifest with `extends` (there it overrides the base, but
+ * the canonical form leaves empty values out).
  */
 import { tokenize } from '../../lexer/lexer.js';
 import { Token } from '../../lexer/tokens.js';
 import type { LocatedTable } from '../located.js';
 import { decodeStrictUtf8 } from '../utf8-text.js';
 import { type Diagnostic, hasErrors } from './diagnostics.js';
-import { encodeManifest } from './encode.js';
+import { encodeManifest, isEmpty } from './encode.js';
+import { type FieldType, SECTIONS, sectionOf } from './fields.js';
+import type { Manifest } from './model.js';
 import { parseManifest } from './read.js';
 import type { ManifestSource } from './source.js';
 
@@ -73,6 +77,70 @@ function canonicalPaths(text: string): string[] {
   return paths;
 }
 
+/**
+ * Where each statement's comments go in the canonical text: the line with the statement's
+ * path, else the first line under it (`storage` -> `storage.volumes[0]`). Both are built
+ * in one pass over the lines, so a file with many statements stays linear.
+ */
+function canonicalIndex(linePaths: readonly string[]): (path: string) => number {
+  const exact = new Map<string, number>();
+  const under = new Map<string, number>();
+  linePaths.forEach((path, index) => {
+    if (!exact.has(path)) exact.set(path, index);
+    // Every prefix that ends where a key or an index begins, first line wins.
+    for (let i = 0; i < path.length; i++) {
+      const c = path.charCodeAt(i);
+      if (c !== 0x2e /* . */ && c !== 0x5b /* [ */) continue;
+      const prefix = path.slice(0, i);
+      if (!under.has(prefix)) under.set(prefix, index);
+    }
+  });
+  return (path) => exact.get(path) ?? under.get(path) ?? -1;
+}
+
+/** How the canonical form would spell a field's empty value, for messages. */
+const EMPTY_TEXT: Record<FieldType, string> = {
+  string: '""',
+  integer: '0',
+  boolean: 'false',
+  strings: '[]',
+  volumes: '[]',
+};
+
+/**
+ * The fields a manifest with `extends` writes with an empty value (`key = []`). Merging
+ * takes every key the child writes, so such a key overrides the base; the canonical form
+ * leaves empty values out, which would hand the field back to the base.
+ */
+function emptyOverrides(m: Manifest, source: ManifestSource): string[] {
+  if (m.extends === '') return [];
+  const out: string[] = [];
+  for (const section of SECTIONS) {
+    const values = sectionOf(m, section.key);
+    for (const field of section.fields) {
+      if (isEmpty(values[field.prop]) && source.writes([section.key, field.key])) {
+        out.push(`\`${section.key}.${field.key} = ${EMPTY_TEXT[field.type]}\``);
+      }
+    }
+  }
+  return out;
+}
+
+/** True when both sources write the same fields (what a merge over a base takes). */
+function sameWrites(a: ManifestSource, b: ManifestSource): boolean {
+  return SECTIONS.every((section) =>
+    section.fields.every(
+      (field) => a.writes([section.key, field.key]) === b.writes([section.key, field.key]),
+    ),
+  );
+}
+
+function listing(items: readonly string[]): string {
+  return items.length === 1
+    ? items[0]!
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
+}
+
 /** Formats a manifest file's text. `ok: false` leaves the file as it is, with the reason. */
 export function formatManifest(
   source: string | Uint8Array,
@@ -85,6 +153,15 @@ export function formatManifest(
       ok: false,
       reason: `${count} error${count === 1 ? '' : 's'} (fix them first; 'volt-manifest check' lists them)`,
       diagnostics: result.diagnostics,
+    };
+  }
+  const overrides = emptyOverrides(result.manifest, result.sources[0]!);
+  if (overrides.length > 0) {
+    const one = overrides.length === 1;
+    return {
+      ok: false,
+      reason: `would drop ${listing(overrides)}, which override${one ? 's' : ''} the base named by extends (the canonical form leaves empty values out)`,
+      diagnostics: [],
     };
   }
   const text = typeof source === 'string' ? source : decodeStrictUtf8(source).text;
@@ -148,17 +225,12 @@ export function formatManifest(
   // first line under it, or else to the next statement that is written out.
   const canonical = encodeManifest(result.manifest);
   const lines = canonical.split('\n');
-  const linePaths = canonicalPaths(canonical);
+  const indexOf = canonicalIndex(canonicalPaths(canonical));
   const leading = new Map<number, string[]>();
   const trailing = new Map<number, string>();
   let carried: string[] = [];
   for (const statement of statements) {
-    let index = linePaths.indexOf(statement.path);
-    if (index === -1) {
-      index = linePaths.findIndex(
-        (p) => p.startsWith(`${statement.path}[`) || p.startsWith(`${statement.path}.`),
-      );
-    }
+    const index = indexOf(statement.path);
     const comments = [...carried, ...statement.leading];
     if (index === -1) {
       carried = statement.trailing === null ? comments : [...comments, statement.trailing];
@@ -183,10 +255,16 @@ export function formatManifest(
   if (tail.length > 0) out.push('', ...tail);
   const formatted = `${out.join('\n')}\n`;
 
-  // The result must mean the same and keep every comment; anything else is refused.
+  // The result must mean the same and keep every comment; anything else is refused. With
+  // `extends`, meaning also depends on which fields are written, not only their values.
   const check = parseManifest(formatted, options);
-  const kept = [...tokenize(formatted)].filter((t) => t.kind === Token.Comment).length;
-  const same = encodeManifest(check.manifest) === canonical;
+  // Counted as they stream by: holding every token of a large file at once costs more
+  // in garbage collection than the whole parse.
+  let kept = 0;
+  for (const token of tokenize(formatted)) if (token.kind === Token.Comment) kept++;
+  const same =
+    encodeManifest(check.manifest) === canonical &&
+    (result.manifest.extends === '' || sameWrites(result.sources[0]!, check.sources[0]!));
   if (hasErrors(check.diagnostics) || !same || kept !== commentCount) {
     return {
       ok: false,
