@@ -238,6 +238,20 @@ describe('fmt and file metadata', () => {
     });
   }
 
+  it('formats a file whose name leaves no room for the usual temporary name', () => {
+    const path = join(dir, `${'n'.repeat(245)}.toml`);
+    writeFileSync(path, UNSORTED);
+    const result = fmt('fmt', path);
+    assert.equal(result.status, 0, result.stderr);
+    const formatted = formatManifest(UNSORTED);
+    assert.ok(formatted.ok);
+    assert.equal(readFileSync(path, 'utf8'), formatted.text);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
+  });
+
   it('refuses a read-only file (no write bit, checked even as root) and leaves it untouched', () => {
     const path = file(0o444);
     const result = fmt('fmt', path);

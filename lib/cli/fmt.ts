@@ -61,7 +61,11 @@ export async function writeAtomically(path: string, text: string): Promise<void>
       `${path} has ${info.nlink} hard links (replacing it would leave the other names with the old text)`,
     );
   }
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // Named after the file, so one left behind by a crash says whose it is; a name too long
+  // to take 18 more bytes (most file systems stop at 255) gets a short one.
+  const name = basename(path);
+  const stem = Buffer.byteLength(name) <= 200 ? name : 'volt-fmt';
+  const temporary = join(dirname(path), `.${stem}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temporary, 'wx', 0o600);
   try {
     // The owner first: changing it may clear set-user-ID and set-group-ID bits. The
