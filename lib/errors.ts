@@ -229,12 +229,20 @@ export function errorAt(
 }
 
 /**
+ * How far into a line a column is counted character by character; further in, LineIndex
+ * looks the surrogate pairs up instead.
+ */
+const COUNTED_COLUMNS = 256;
+
+/**
  * Offset to line/column for many lookups over one text: a line-start table built once,
  * then a binary search per lookup.
  */
 export class LineIndex {
   readonly text: string;
   private readonly starts: number[];
+  /** Offsets of the second halves of surrogate pairs, found on the first far lookup. */
+  private pairEnds: number[] | null = null;
 
   constructor(text: string) {
     this.text = text;
@@ -256,7 +264,22 @@ export class LineIndex {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { offset, line: lo + 1, column: columnOf(this.text, starts[lo]!, offset) };
+    return { offset, line: lo + 1, column: this.column(starts[lo]!, offset) };
+  }
+
+  /**
+   * `columnOf`, without walking the line up to `offset` when that is far: each of the
+   * 20,000 diagnostics of an array written on one line would walk it again (quadratic).
+   * A column is the number of UTF-16 units before `offset` less the pairs among them.
+   */
+  private column(lineStart: number, offset: number): number {
+    if (offset - lineStart <= COUNTED_COLUMNS) return columnOf(this.text, lineStart, offset);
+    this.pairEnds ??= surrogatePairEnds(this.text);
+    const bom = lineStart === 0 && this.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    const from = lineStart + bom;
+    // codePointCount(from, offset) counts a pair as one when both halves are in range.
+    const pairs = firstAtOrAfter(this.pairEnds, offset) - firstAtOrAfter(this.pairEnds, from + 1);
+    return offset - from - pairs + 1;
   }
 
   /** The text of 1-based line `line`, without its line ending. */
@@ -264,6 +287,31 @@ export class LineIndex {
     const start = this.starts[line - 1] ?? this.text.length;
     return lineAt(this.text, start);
   }
+}
+
+/** The offsets of the low surrogates that follow a high surrogate, ascending. */
+function surrogatePairEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const h = text.charCodeAt(i - 1);
+      if (h >= 0xd800 && h <= 0xdbff) ends.push(i);
+    }
+  }
+  return ends;
+}
+
+/** The index of the first element of the ascending `list` that is at least `value`. */
+function firstAtOrAfter(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

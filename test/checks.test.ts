@@ -8,6 +8,7 @@ import {
   checkKernelVersion,
   isIPv4,
   isIPv6,
+  normalizePath,
   parsePortMapping,
   parseSize,
 } from '../lib/manifest/checks.js';
@@ -86,6 +87,29 @@ describe('value parsers', () => {
       assert.equal(checkCpuset(good), null, good);
     for (const bad of ['', ',', '1,', '-1', '1-', '3-1', '1-2-3', 'a'])
       assert.notEqual(checkCpuset(bad), null, bad);
+  });
+
+  it('normalise paths by dropping empty and . segments, keeping ..', () => {
+    for (const [path, normal] of [
+      ['/', '/'],
+      ['/.', '/'],
+      ['/./', '/'],
+      ['/.//.', '/'],
+      ['///', '/'],
+      ['/data', '/data'],
+      ['/data/', '/data'],
+      ['/data/.', '/data'],
+      ['/./data//x/./', '/data/x'],
+      ['/data/.hidden/..x/...', '/data/.hidden/..x/...'],
+      ['/data/..', '/data/..'],
+      ['/a/../b/./', '/a/../b'],
+      ['./data/', 'data'],
+      ['data//x', 'data/x'],
+      ['.', ''],
+      ['', ''],
+    ] as const) {
+      assert.equal(normalizePath(path), normal, path);
+    }
   });
 
   it('parse port mappings', () => {

@@ -11,6 +11,8 @@ import {
   type Span,
 } from '../lib/toml.js';
 import { LocatedTableNode } from '../lib/located.js';
+import { LineIndex, positionIn } from '../lib/errors.js';
+import { Random } from '../bench/random.js';
 
 const source = [
   'title = "x" # comment', // 1
@@ -236,5 +238,50 @@ describe('parseLocatedRecovering', () => {
       x.items.map((t) => at(document, t)),
       ['1:1', '4:1'],
     );
+  });
+});
+
+describe('LineIndex', () => {
+  it('gives the position positionIn counts, far into long lines too', () => {
+    const random = new Random(7);
+    const pieces = ['x', '\n', '\r\n', '\u{1F600}', '\uD800', '\uDC00', '\uFEFF', 'é', '\t'];
+    for (let round = 0; round < 30; round++) {
+      const parts = random.chance(0.5) ? ['\uFEFF'] : [];
+      const length = random.int(0, 2000);
+      // Some texts are one line, so that lookups land far from the line start.
+      const oneLine = random.chance(0.3);
+      for (let i = 0; i < length; i++) {
+        const piece = random.chance(0.6) ? 'x' : random.pick(pieces);
+        parts.push(oneLine && piece.endsWith('\n') ? 'y' : piece);
+      }
+      const text = parts.join('');
+      const index = new LineIndex(text);
+      for (let offset = 0; offset <= text.length + 1; offset++) {
+        const { line, column } = positionIn(text, offset);
+        assert.deepEqual(index.position(offset), { offset, line, column }, `round ${round}`);
+      }
+    }
+  });
+
+  it('does not walk a long line again for each lookup on it', () => {
+    // Counting the characters read catches a quadratic walk without timing anything: a
+    // lookup may count the few hundred columns before it, not the whole line.
+    const line = 'x\u{1F600}'.repeat(10_000);
+    let reads = 0;
+    const text = {
+      length: line.length,
+      charCodeAt(i: number) {
+        reads++;
+        return line.charCodeAt(i);
+      },
+      indexOf: (search: string, from?: number) => line.indexOf(search, from),
+    } as unknown as string;
+    const index = new LineIndex(text);
+    let lookups = 0;
+    for (let offset = 0; offset <= line.length; offset += 10, lookups++) {
+      // Each 'x' and pair is three units and two columns; a lone half counts as one.
+      assert.equal(index.position(offset).column, 2 * Math.floor(offset / 3) + (offset % 3) + 1);
+    }
+    assert.ok(reads <= 2 * line.length + 512 * lookups, `${reads} reads for ${lookups} lookups`);
   });
 });

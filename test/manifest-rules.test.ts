@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DIAGNOSTIC_CODES, parseManifest, type Diagnostic } from '../lib/index.js';
+import { CAPABILITIES, DIAGNOSTIC_CODES, parseManifest, type Diagnostic } from '../lib/index.js';
+import { checkModuleName } from '../lib/manifest/checks.js';
+import { SECTION_BY_KEY, type Report } from '../lib/manifest/fields.js';
 
 /** A valid manifest; `edit` replaces or adds lines by section. */
 const GOOD = `[workload]
@@ -468,6 +470,34 @@ describe('field rules', () => {
     /already used by volume 0/,
     'storage.volumes[1].container',
   );
+  it('knows the root and a duplicate container path however it is spelt', () => {
+    const volumes = (...containers: string[]) =>
+      containers
+        .map((c, i) => `[[storage.volumes]]\nhost = "/h${i}"\ncontainer = "${c}"\n`)
+        .join('');
+    for (const root of ['/', '///', '/.', '/./', '/.//.', '//./']) {
+      expectAt(`${GOOD}${volumes(root)}`, 'volume-container-root', 7, 13);
+    }
+    for (const [first, again] of [
+      ['/data', '/data/.'],
+      ['/data', '/./data'],
+      ['/data/x', '/data//./x/'],
+      ['/data/.', '/data//'],
+    ] as const) {
+      expectAt(
+        `${GOOD}${volumes(first, again)}`,
+        'volume-container-duplicate',
+        10,
+        13,
+        /already used by volume 0/,
+      );
+    }
+    // A '..' segment is rejected, not resolved: no root and no duplicate come of it.
+    const codes = (source: string) => diagnosticsOf(source).map((d) => d.code);
+    assert.deepEqual(codes(`${GOOD}${volumes('/data/..')}`), ['volume-path-traversal']);
+    assert.deepEqual(codes(`${GOOD}${volumes('/data', '/data/x/..')}`), ['volume-path-traversal']);
+    assert.deepEqual(codes(`${GOOD}${volumes('/data', '/data/.x', '/data/..x')}`), []);
+  });
   it('accepts volumes written as an inline array of tables', () => {
     assert.deepEqual(
       diagnosticsOf(
@@ -475,6 +505,145 @@ describe('field rules', () => {
       ),
       [],
     );
+  });
+});
+
+describe('long lists', () => {
+  /**
+   * GOOD (in a mode that reads [kernel]) plus `key = [items]` on one line (line 6) in
+   * `[section]`, with the column of each item, counted in code points while the line is
+   * built.
+   */
+  function oneLine(section: string, key: string, items: readonly string[]) {
+    const base = GOOD.replace('"container"', '"hybrid-emulated"');
+    const head = `${key} = [`;
+    const columns: number[] = [];
+    let column = head.length + 1;
+    for (const item of items) {
+      columns.push(column);
+      column += [...item].length + ', '.length;
+    }
+    return { source: `${base}[${section}]\n${head}${items.join(', ')}]\n`, columns };
+  }
+
+  /** A diagnostic as one comparable line. */
+  const show = (d: Pick<Diagnostic, 'code' | 'path' | 'message' | 'line' | 'column'>) =>
+    `${d.line}:${d.column} ${d.code} ${d.path} ${d.message}`;
+
+  /**
+   * Each list has thousands of entries, so duplicates are found by the long-list path, on
+   * one line, so every position is far into it (after a surrogate pair for modules). The
+   * expected diagnostics come from indexOf on the few distinct values, in sorted order
+   * (position, then code).
+   */
+  it('reports what a scan of the earlier entries finds, at the right columns', () => {
+    const names = Array.from({ length: 20_000 }, (_, i) =>
+      i === 0 ? '\u{1F600}' : i % 50 === 7 ? 'not ok' : `m${(i * 7919) % 101}`,
+    );
+    const modules = oneLine(
+      'kernel',
+      'modules',
+      names.map((n) => `"${n}"`),
+    );
+    const expected: string[] = [];
+    names.forEach((name, i) => {
+      const at = { line: 6, column: modules.columns[i]!, path: `kernel.modules[${i}]` };
+      const first = names.indexOf(name);
+      if (first < i) {
+        const message = `kernel module '${name}' is listed twice (first at index ${first})`;
+        expected.push(show({ ...at, code: 'kernel-module-duplicate', message }));
+      }
+      const problem = checkModuleName(name);
+      if (problem !== null) {
+        const message = `kernel module '${name}' ${problem}`;
+        expected.push(show({ ...at, code: 'kernel-module-invalid', message }));
+      }
+    });
+    assert.deepEqual(diagnosticsOf(modules.source).map(show), expected);
+
+    const capabilities = Array.from({ length: 5_000 }, (_, i) => CAPABILITIES[(i * 7) % 41]!);
+    const security = oneLine(
+      'security',
+      'capabilities',
+      capabilities.map((c) => `"${c}"`),
+    );
+    const expectedCapabilities = capabilities.flatMap((name, i) => {
+      const first = capabilities.indexOf(name);
+      if (first === i) return [];
+      const message = `capability '${name}' is listed twice (first at index ${first})`;
+      const path = `security.capabilities[${i}]`;
+      const column = security.columns[i]!;
+      return [show({ line: 6, column, path, code: 'capability-duplicate', message })];
+    });
+    assert.deepEqual(diagnosticsOf(security.source).map(show), expectedCapabilities);
+
+    const ports = Array.from(
+      { length: 5_000 },
+      (_, i) => `${8000 + ((i * 31) % 200)}:80${i % 3 === 0 ? '/udp' : ''}`,
+    );
+    const network = oneLine(
+      'network',
+      'ports',
+      ports.map((p) => `"${p}"`),
+    );
+    const hostPorts = ports.map(
+      (p) => `${p.slice(0, p.indexOf(':'))}/${p.endsWith('/udp') ? 'udp' : 'tcp'}`,
+    );
+    const expectedPorts = hostPorts.flatMap((port, i) => {
+      const first = hostPorts.indexOf(port);
+      if (first === i) return [];
+      const message = `host port ${port} is already mapped by '${ports[first]}'`;
+      const column = network.columns[i]!;
+      return [
+        show({ line: 6, column, path: `network.ports[${i}]`, code: 'port-duplicate', message }),
+      ];
+    });
+    assert.deepEqual(diagnosticsOf(network.source).map(show), expectedPorts);
+
+    const spellings = ['', '/', '/.', '//'];
+    const containers = Array.from(
+      { length: 5_000 },
+      (_, i) => `/./d${(i * 13) % 97}${spellings[i % spellings.length]}`,
+    );
+    const prefix = '{ host = "/h", container = ';
+    const storage = oneLine(
+      'storage',
+      'volumes',
+      containers.map((c) => `${prefix}"${c}" }`),
+    );
+    const directories = containers.map((c) => c.slice(2).replace(/\/+\.?\/?$/, ''));
+    const expectedVolumes = directories.flatMap((directory, i) => {
+      const first = directories.indexOf(directory);
+      if (first === i) return [];
+      const message = `container path '${containers[i]}' is already used by volume ${first}`;
+      const column = storage.columns[i]! + prefix.length;
+      const path = `storage.volumes[${i}].container`;
+      return [show({ line: 6, column, path, code: 'volume-container-duplicate', message })];
+    });
+    assert.deepEqual(diagnosticsOf(storage.source).map(show), expectedVolumes);
+  });
+
+  it('reads each entry a bounded number of times to find its duplicates', () => {
+    // Counting reads catches a scan of the earlier entries for each entry without timing
+    // anything; distinct entries are the worst case for such a scan.
+    for (const [section, key, values] of [
+      ['kernel', 'modules', Array.from({ length: 2_000 }, (_, i) => `m${i}`)],
+      ['security', 'capabilities', Array.from({ length: 2_000 }, (_, i) => `CAP_X${i}`)],
+    ] as const) {
+      const rule = SECTION_BY_KEY.get(section)!.fields.find((f) => f.key === key)!.rule!;
+      let reads = 0;
+      const counted = new Proxy([...values], {
+        get(target, property, receiver) {
+          if (typeof property === 'string' && /^\d+$/.test(property)) reads++;
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+      const codes: string[] = [];
+      const report: Report = (code) => codes.push(code);
+      rule(counted as never, report);
+      assert.ok(!codes.some((c) => c.endsWith('-duplicate')), key);
+      assert.ok(reads <= 10 * values.length, `${key}: ${reads} reads of ${values.length} entries`);
+    }
   });
 });
 

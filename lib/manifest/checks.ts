@@ -59,6 +59,47 @@ export function hasParentSegment(path: string): boolean {
   return false;
 }
 
+/**
+ * The path with its empty and `.` segments dropped, so that one directory has one
+ * spelling: `/data/./x//` is `/data/x` and `/.` is `/`. A `..` segment stays as written:
+ * such paths are rejected (hasParentSegment), and resolving `..` without the filesystem
+ * is wrong once a symlink is involved.
+ */
+export function normalizePath(path: string): string {
+  if (isNormalPath(path)) return path;
+  const absolute = path.charCodeAt(0) === 0x2f;
+  let out = '';
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i === path.length || path.charCodeAt(i) === 0x2f) {
+      if (!isDroppedSegment(path, start, i)) {
+        out += out === '' && !absolute ? path.slice(start, i) : `/${path.slice(start, i)}`;
+      }
+      start = i + 1;
+    }
+  }
+  return out === '' && absolute ? '/' : out;
+}
+
+/** An empty or `.` segment `path[start, end)`. */
+function isDroppedSegment(path: string, start: number, end: number): boolean {
+  return end === start || (end - start === 1 && path.charCodeAt(start) === 0x2e);
+}
+
+/** True when normalizePath has nothing to drop, as for nearly every path written. */
+function isNormalPath(path: string): boolean {
+  if (path === '/') return true;
+  // An absolute path's leading / opens its first segment, it does not end an empty one.
+  let start = path.charCodeAt(0) === 0x2f ? 1 : 0;
+  for (let i = start; i <= path.length; i++) {
+    if (i === path.length || path.charCodeAt(i) === 0x2f) {
+      if (isDroppedSegment(path, start, i)) return false;
+      start = i + 1;
+    }
+  }
+  return true;
+}
+
 const CAS_PREFIX = 'cas://sha256:';
 
 /** `cas://sha256:<64 lowercase hex>`; returns the digest `sha256:<hex>` or null. */

@@ -15,6 +15,7 @@ import {
   explainCasReference,
   hasParentSegment,
   isCapability,
+  normalizePath,
   parseCasReference,
   parsePortMapping,
   parseSize,
@@ -154,13 +155,6 @@ function checkSize(what: string) {
   };
 }
 
-/** `/data//` → `/data`; `///` → `/`. */
-function trimTrailingSlashes(path: string): string {
-  let end = path.length;
-  while (end > 1 && path.charCodeAt(end - 1) === 0x2f) end--;
-  return end === path.length ? path : path.slice(0, end);
-}
-
 function checkVolumePath(
   which: 'host' | 'container',
   value: string,
@@ -172,7 +166,7 @@ function checkVolumePath(
     report('volume-path-not-absolute', `volume ${which} '${value}' ${problem}`, at);
   } else if (hasParentSegment(value)) {
     report('volume-path-traversal', `volume ${which} '${value}' has a '..' segment`, at);
-  } else if (which === 'container' && trimTrailingSlashes(value) === '/') {
+  } else if (which === 'container' && normalizePath(value) === '/') {
     report('volume-container-root', 'a volume cannot be mounted over the container root /', at);
   }
 }
@@ -186,7 +180,7 @@ function checkVolumes(volumes: VolumeMount[], report: Report): void {
     if (volume.container !== '')
       checkVolumePath('container', volume.container, report, [i, 'container']);
     // An absent container (reported by the builder) gets a key no path can have.
-    containers.push(volume.container === '' ? `\u0000${i}` : trimTrailingSlashes(volume.container));
+    containers.push(volume.container === '' ? `\u0000${i}` : normalizePath(volume.container));
   }
   eachDuplicate(containers, (i, first) =>
     report(
