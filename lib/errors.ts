@@ -109,6 +109,16 @@ export class TomlError extends Error {
 }
 
 /**
+ * Lines longer than this (UTF-16 units) are shown as a window of about this many around
+ * the column, with `…` where they are cut: a tool printing one problem per entry of a
+ * list written on one long line would otherwise print the whole line each time (output
+ * quadratic in the line's length).
+ */
+const FRAME_WIDTH = 160;
+/** How much of a long line is shown before the column. */
+const FRAME_LEAD = 60;
+
+/**
  * Renders one source line with carets under columns [column, endColumn) (or to the end of
  * the line when the span continues on later lines). Tabs before the caret are kept so the
  * caret lines up in a terminal.
@@ -120,6 +130,9 @@ export function renderCodeFrame(
   endLine: number,
   endColumn: number,
 ): string {
+  if (lineText.length > FRAME_WIDTH) {
+    return longLineFrame(lineText, line, column, endLine === line ? endColumn : Infinity);
+  }
   const chars = Array.from(lineText);
   const gutter = String(line);
   const pad = ' '.repeat(gutter.length);
@@ -128,6 +141,55 @@ export function renderCodeFrame(
   const lastColumn = endLine === line ? endColumn : chars.length + 1;
   const width = Math.max(1, lastColumn - column);
   return `${gutter} | ${lineText}\n${pad} | ${indent}${'^'.repeat(width)}`;
+}
+
+/** The UTF-16 offsets of the surrogate pairs of the last long line framed. */
+let pairsLine = '';
+let pairsAt: number[] = [];
+
+/**
+ * The UTF-16 index of 1-based code-point `column` of `lineText`. The pairs of the last
+ * line asked about are kept, so many problems on one long line do not each walk it.
+ */
+function codeUnitIndex(lineText: string, column: number): number {
+  if (pairsLine !== lineText) {
+    pairsAt = [];
+    for (let i = 0; i < lineText.length - 1; i++) {
+      const c = lineText.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const d = lineText.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) pairsAt.push(i++);
+      }
+    }
+    pairsLine = lineText;
+  }
+  let index = column - 1;
+  for (let k = 0; k < pairsAt.length && pairsAt[k]! < index; k++) index++;
+  return Math.min(index, lineText.length);
+}
+
+/** Is `c` the second half of a surrogate pair? (A cut must not fall between the halves.) */
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** `renderCodeFrame` for a long line: a window around the column. */
+function longLineFrame(lineText: string, line: number, column: number, endColumn: number): string {
+  const at = codeUnitIndex(lineText, column);
+  let start = Math.max(0, at - FRAME_LEAD);
+  if (start > 0 && isLowSurrogate(lineText.charCodeAt(start))) start--;
+  let end = Math.min(lineText.length, start + FRAME_WIDTH);
+  if (end < lineText.length && isLowSurrogate(lineText.charCodeAt(end))) end++;
+  const spanEnd = endColumn === Infinity ? lineText.length : codeUnitIndex(lineText, endColumn);
+  const shownText = `${start > 0 ? '…' : ''}${lineText.slice(start, end)}${end < lineText.length ? '…' : ''}`;
+  let indent = start > 0 ? ' ' : '';
+  for (const c of lineText.slice(start, Math.min(at, end))) indent += c === '\t' ? '\t' : ' ';
+  const width = Math.max(
+    1,
+    Array.from(lineText.slice(at, Math.min(Math.max(spanEnd, at), end))).length,
+  );
+  const gutter = String(line);
+  return `${gutter} | ${shownText}\n${' '.repeat(gutter.length)} | ${indent}${'^'.repeat(width)}`;
 }
 
 /**

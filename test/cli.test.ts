@@ -35,6 +35,7 @@ function run(
     // A command that hangs (say, opening a FIFO that has no writer) fails its test
     // instead of stopping the suite.
     timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -60,6 +61,19 @@ function assertTerminalSafe(text: string, what: string) {
 }
 
 describe('check', () => {
+  it('shows a window of a long line under each problem, whatever their number', () => {
+    // 12,000 duplicates in a list on one line: printing the whole line under each made
+    // gigabytes of output, and the report failed (RangeError: Invalid string length).
+    const dir = workdir();
+    const list = Array.from({ length: 12_000 }, () => '"CAP_NET_ADMIN"').join(', ');
+    writeFileSync(join(dir, 'long.toml'), `${GOOD}[security]\ncapabilities = [${list}]\n`);
+    const result = run(['check', join(dir, 'long.toml')]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.doesNotMatch(result.stdout + result.stderr, /internal error/);
+    assert.match(result.stdout, /11999 warnings/);
+    assert.ok(result.stdout.length < 12_000 * 600, `${result.stdout.length} characters`);
+  });
+
   it('exits 0 on valid manifests and prints a summary', () => {
     const result = run(['check', 'examples/container.toml', 'examples/apps']);
     assert.equal(result.status, 0, result.stdout + result.stderr);

@@ -572,6 +572,20 @@ describe('syntax errors', () => {
     assert.match(String(dup), /^TomlError: .* \(line 2, column 2\)$/);
   });
 
+  it('show a window of a long line, the caret under the same character', () => {
+    for (const before of ['x', '\u{1F600}', '\t']) {
+      const text = `a = [${'1, '.repeat(3000)}"${before.repeat(10)}", 1x]`;
+      const error = errorOf(text);
+      assert.equal(error.code, 'invalid-integer');
+      const [source, caret] = error.codeFrame().split('\n');
+      assert.ok(source!.length < 250 && source!.includes('…'), source);
+      // The caret sits under the bad character, counting code points (tabs kept).
+      const shown = Array.from(source!);
+      const under = Array.from(caret!).indexOf('^');
+      assert.equal(shown.slice(under - 1, under + 2).join(''), '1x]', `${source}\n${caret}`);
+    }
+  });
+
   it('reports invalid UTF-8 at its byte, after any earlier error', () => {
     const bytes = Uint8Array.of(
       0x61,
