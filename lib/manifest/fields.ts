@@ -237,7 +237,7 @@ export const VOLUME_FIELDS: readonly FieldSpec[] = [
     type: 'string',
     required: true,
     description:
-      'Mount point in the container: absolute, not `/`, no `..` segment, unique among volumes.',
+      'Mount point in the container: absolute, not `/`, no `..` segment, unique among volumes (compared without `.` segments and repeated or trailing slashes, so `/.` is `/`).',
   },
   { key: 'readonly', prop: 'readOnly', type: 'boolean', description: 'Mount read-only.' },
 ];
