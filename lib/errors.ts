@@ -119,11 +119,77 @@ const FRAME_WIDTH = 160;
 const FRAME_LEAD = 60;
 
 /**
+ * Characters a terminal acts on instead of showing: C0 (line breaks, ESC, BEL…), DEL, C1
+ * (0x9b is a one-byte CSI on some terminals) and the Unicode line and paragraph separators.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** The same, less the tab, which code frames keep. */
+const CONTROL_IN_FRAME = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+const SHORT = new Map([
+  ['\b', '\\b'],
+  ['\t', '\\t'],
+  ['\n', '\\n'],
+  ['\f', '\\f'],
+  ['\r', '\\r'],
+]);
+
+function escapeOne(c: string): string {
+  return SHORT.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * `text` with every control character written as an escape (`\u001b`, `\n`), for messages
+ * that quote manifest values, keys or file names: raw, they could retitle or clear the
+ * terminal, or start a line that CI takes as a command (`::error::…` on GitHub Actions).
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, escapeOne);
+}
+
+/**
  * Renders one source line with carets under columns [column, endColumn) (or to the end of
  * the line when the span continues on later lines). Tabs before the caret are kept so the
- * caret lines up in a terminal.
+ * caret lines up in a terminal. Other control characters (often the reason a line is
+ * reported) are escaped as in messages, and the caret moves to stay under the same
+ * characters: printed raw, they could drive the terminal of whoever reads the error.
  */
 export function renderCodeFrame(
+  lineText: string,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+): string {
+  if (!CONTROL_IN_FRAME.test(lineText))
+    return plainCodeFrame(lineText, line, column, endLine, endColumn);
+  const chars = Array.from(lineText);
+  // Columns count code points; an escape is ASCII, so its length is its width.
+  const starts: number[] = [];
+  let width = 0;
+  let escaped = '';
+  for (const c of chars) {
+    starts.push(width + 1);
+    const shown = c === '\t' ? c : escapeControl(c);
+    escaped += shown;
+    width += shown === c ? 1 : shown.length;
+  }
+  const shift = (col: number) =>
+    col < 1
+      ? col
+      : col - 1 < chars.length
+        ? starts[col - 1]!
+        : width + 1 + (col - 1 - chars.length);
+  return plainCodeFrame(
+    escaped,
+    line,
+    shift(column),
+    endLine,
+    endLine === line ? shift(endColumn) : endColumn,
+  );
+}
+
+/** `renderCodeFrame` for a line without control characters (tabs aside). */
+function plainCodeFrame(
   lineText: string,
   line: number,
   column: number,

@@ -572,6 +572,18 @@ describe('syntax errors', () => {
     assert.match(String(dup), /^TomlError: .* \(line 2, column 2\)$/);
   });
 
+  it('escape control characters in the source line, the caret under the same character', () => {
+    // Raw, an escape sequence in an invalid document would drive the terminal of whoever
+    // prints the error.
+    const error = errorOf('a = "\u001b[2J\tx\u0007" y');
+    assert.equal(error.code, 'control-character');
+    const frame = error.codeFrame();
+    assert.doesNotMatch(frame, /[\u0000-\u0008\u000b-\u001f\u007f]/);
+    assert.match(frame, /^1 \| a = "\\u001b\[2J\tx\\u0007" y\n/);
+    const [source, caret] = frame.split('\n');
+    assert.equal(source!.slice(caret!.indexOf('^'), caret!.lastIndexOf('^') + 1), '\\u001b');
+  });
+
   it('show a window of a long line, the caret under the same character', () => {
     for (const before of ['x', '\u{1F600}', '\t']) {
       const text = `a = [${'1, '.repeat(3000)}"${before.repeat(10)}", 1x]`;

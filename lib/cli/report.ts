@@ -1,80 +1,15 @@
 /** Printing diagnostics: for people (with code frames), as JSON, or as GitHub annotations. */
 import { readFileSync } from 'node:fs';
-import { renderCodeFrame } from '../errors.js';
+import { escapeControl, renderCodeFrame } from '../errors.js';
 import type { Diagnostic } from '../manifest/diagnostics.js';
+
+/** Messages on the terminal are escaped as code frames are (see `escapeControl`). */
+export { escapeControl };
 
 export type OutputFormat = 'human' | 'json' | 'github';
 
 const paint = (on: boolean, code: string) => (text: string) =>
   on ? `\u001b[${code}m${text}\u001b[0m` : text;
-
-/**
- * Characters a terminal acts on instead of showing: C0 (line breaks, ESC, BEL…), DEL, C1
- * (0x9b is a one-byte CSI on some terminals) and the Unicode line and paragraph separators.
- */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-/** The same, less the tab, which code frames keep. */
-const CONTROL_IN_FRAME = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
-const SHORT = new Map([
-  ['\b', '\\b'],
-  ['\t', '\\t'],
-  ['\n', '\\n'],
-  ['\f', '\\f'],
-  ['\r', '\\r'],
-]);
-
-function escapeOne(c: string): string {
-  return SHORT.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-
-/**
- * `text` with every control character written as an escape (`\u001b`, `\n`), for messages
- * that quote manifest values, keys or file names: raw, they could retitle or clear the
- * terminal, or start a line that CI takes as a command (`::error::…` on GitHub Actions).
- */
-export function escapeControl(text: string): string {
-  return text.replace(CONTROL, escapeOne);
-}
-
-/**
- * `renderCodeFrame` for a source line that may hold control characters (often the reason it
- * is reported): they are escaped as in messages, and the caret moves to stay under the same
- * characters. Tabs stay, as `renderCodeFrame` copies them to line the caret up.
- */
-export function safeCodeFrame(
-  lineText: string,
-  line: number,
-  column: number,
-  endLine: number,
-  endColumn: number,
-): string {
-  if (!CONTROL_IN_FRAME.test(lineText))
-    return renderCodeFrame(lineText, line, column, endLine, endColumn);
-  const chars = Array.from(lineText);
-  // Columns count code points; an escape is ASCII, so its length is its width.
-  const starts: number[] = [];
-  let width = 0;
-  let escaped = '';
-  for (const c of chars) {
-    starts.push(width + 1);
-    const shown = c === '\t' ? c : escapeControl(c);
-    escaped += shown;
-    width += shown === c ? 1 : shown.length;
-  }
-  const shift = (col: number) =>
-    col < 1
-      ? col
-      : col - 1 < chars.length
-        ? starts[col - 1]!
-        : width + 1 + (col - 1 - chars.length);
-  return renderCodeFrame(
-    escaped,
-    line,
-    shift(column),
-    endLine,
-    endLine === line ? shift(endColumn) : endColumn,
-  );
-}
 
 /** Source lines of files, read once, for code frames. */
 export class SourceCache {
@@ -106,7 +41,7 @@ export function formatHuman(d: Diagnostic, color: boolean, sources: SourceCache)
   let out = `${bold(where)}: ${severity} ${paint(color, '2')(d.code)} ${escapeControl(d.message)}${path}\n`;
   const text = d.line > 0 ? sources.line(d.file, d.line) : undefined;
   if (text !== undefined) {
-    const frame = safeCodeFrame(text, d.line, d.column, d.endLine, d.endColumn);
+    const frame = renderCodeFrame(text, d.line, d.column, d.endLine, d.endColumn);
     const [source, caret] = frame.split('\n');
     out += `${source}\n${paint(color, d.severity === 'error' ? '31' : '33')(caret!)}\n`;
   }

@@ -6,7 +6,7 @@ import { decodeStrictUtf8 } from '../utf8-text.js';
 import { fromTagged, toTagged } from '../tagged.js';
 import { parseArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
-import { escapeControl, safeCodeFrame } from './report.js';
+import { escapeControl } from './report.js';
 
 export const tomlHelp = `Usage: volt-manifest toml <decode|encode> [options]
 
@@ -28,14 +28,7 @@ Options:
  * source lines quoted in them are escaped, as in every message on the terminal.
  */
 export function formatTomlError(file: string, error: TomlError): string {
-  const frame = safeCodeFrame(
-    error.lineText,
-    error.line,
-    error.column,
-    error.endLine,
-    error.endColumn,
-  );
-  return `${file}:${error.line}:${error.column}: error: ${escapeControl(error.message)}\n${frame}\n`;
+  return `${file}:${error.line}:${error.column}: error: ${escapeControl(error.message)}\n${error.codeFrame()}\n`;
 }
 
 /** `:line:column` of `offset` in `text`. */
