@@ -160,53 +160,45 @@ export function renderCodeFrame(
   endLine: number,
   endColumn: number,
 ): string {
-  if (!CONTROL_IN_FRAME.test(lineText))
-    return plainCodeFrame(lineText, line, column, endLine, endColumn);
+  // A span that goes on to later lines ends after this one.
+  let frame = { text: lineText, from: column, to: endLine === line ? endColumn : Infinity };
+  if (CONTROL_IN_FRAME.test(lineText)) frame = escapedLine(lineText, column, frame.to);
+  const { text, from, to } = frame;
+  if (text.length > FRAME_WIDTH) return longLineFrame(text, line, from, to);
+  const chars = Array.from(text);
+  const gutter = String(line);
+  const pad = ' '.repeat(gutter.length);
+  let indent = '';
+  for (let i = 0; i < from - 1 && i < chars.length; i++) indent += chars[i] === '\t' ? '\t' : ' ';
+  const lastColumn = to === Infinity ? chars.length + 1 : to;
+  const width = Math.max(1, lastColumn - from);
+  return `${gutter} | ${text}\n${pad} | ${indent}${'^'.repeat(width)}`;
+}
+
+/** A line with its control characters escaped (tabs kept), and columns moved to match. */
+function escapedLine(
+  lineText: string,
+  column: number,
+  endColumn: number,
+): { text: string; from: number; to: number } {
   const chars = Array.from(lineText);
   // Columns count code points; an escape is ASCII, so its length is its width.
   const starts: number[] = [];
   let width = 0;
-  let escaped = '';
+  let text = '';
   for (const c of chars) {
     starts.push(width + 1);
     const shown = c === '\t' ? c : escapeControl(c);
-    escaped += shown;
+    text += shown;
     width += shown === c ? 1 : shown.length;
   }
   const shift = (col: number) =>
-    col < 1
+    col < 1 || col === Infinity
       ? col
       : col - 1 < chars.length
         ? starts[col - 1]!
         : width + 1 + (col - 1 - chars.length);
-  return plainCodeFrame(
-    escaped,
-    line,
-    shift(column),
-    endLine,
-    endLine === line ? shift(endColumn) : endColumn,
-  );
-}
-
-/** `renderCodeFrame` for a line without control characters (tabs aside). */
-function plainCodeFrame(
-  lineText: string,
-  line: number,
-  column: number,
-  endLine: number,
-  endColumn: number,
-): string {
-  if (lineText.length > FRAME_WIDTH) {
-    return longLineFrame(lineText, line, column, endLine === line ? endColumn : Infinity);
-  }
-  const chars = Array.from(lineText);
-  const gutter = String(line);
-  const pad = ' '.repeat(gutter.length);
-  let indent = '';
-  for (let i = 0; i < column - 1 && i < chars.length; i++) indent += chars[i] === '\t' ? '\t' : ' ';
-  const lastColumn = endLine === line ? endColumn : chars.length + 1;
-  const width = Math.max(1, lastColumn - column);
-  return `${gutter} | ${lineText}\n${pad} | ${indent}${'^'.repeat(width)}`;
+  return { text, from: shift(column), to: shift(endColumn) };
 }
 
 /** The UTF-16 offsets of the surrogate pairs of the last long line framed. */
