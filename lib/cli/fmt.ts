@@ -7,6 +7,7 @@ import { readManifestFile } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
 import { expandPaths } from './files.js';
 import type { Io } from './io.js';
+import { escapeControl } from './report.js';
 
 export const fmtHelp = `Usage: volt-manifest fmt [--check] PATH...
 
@@ -100,35 +101,39 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
   const checkOnly = args.options.has('check');
   const { files, problems } = await expandPaths(args.positionals, false);
   let failed = problems.length > 0;
-  for (const problem of problems) io.stderr(`${problem.message}: left untouched\n`);
+  for (const problem of problems) io.stderr(`${escapeControl(problem.message)}: left untouched\n`);
   let changed = 0;
   for (const file of files) {
     let bytes: Uint8Array;
     try {
       bytes = await readManifestFile(file);
     } catch (error) {
-      io.stderr(`${(error as Error).message}: left untouched\n`);
+      io.stderr(`${escapeControl((error as Error).message)}: left untouched\n`);
       failed = true;
       continue;
     }
     const outcome = formatManifest(bytes, { path: file });
     if (!outcome.ok) {
-      io.stderr(`${file}: not formatted: ${outcome.reason}\n`);
+      io.stderr(`${escapeControl(`${file}: not formatted: ${outcome.reason}`)}\n`);
       failed = true;
       continue;
     }
     if (!outcome.changed) continue;
     changed++;
     if (checkOnly) {
-      io.stdout(`${file}\n`);
+      io.stdout(`${escapeControl(file)}\n`);
       continue;
     }
     try {
       await writeAtomically(file, outcome.text);
-      io.stdout(`formatted ${file}\n`);
+      io.stdout(`formatted ${escapeControl(file)}\n`);
     } catch (error) {
-      if (error instanceof WriteRefused) io.stderr(`${error.message}: left untouched\n`);
-      else io.stderr(`${file}: cannot write: ${(error as Error).message} (left untouched)\n`);
+      if (error instanceof WriteRefused)
+        io.stderr(`${escapeControl(error.message)}: left untouched\n`);
+      else
+        io.stderr(
+          `${escapeControl(`${file}: cannot write: ${(error as Error).message}`)} (left untouched)\n`,
+        );
       failed = true;
     }
   }

@@ -4,7 +4,7 @@ import process from 'node:process';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 import { checkCommand } from './check.js';
-import { fmtCommand, fmtHelp } from './fmt.js';
+import { fmtCommand } from './fmt.js';
 import { manifestCommand } from './manifest-commands.js';
 import { escapeControl } from './report.js';
 import { tomlCommand } from './toml-commands.js';
@@ -28,33 +28,13 @@ Options:
 Exit status: 0 success, 1 errors found or invalid input, 2 usage error.
 `;
 
-/**
- * `io` for a command whose every write is one line (`help`, written whole, aside): a line
- * break or other control character inside a write comes from a file name or a reason, and
- * is escaped so that it cannot start a line of its own or drive the terminal. `fmt` prints
- * names as they are; this keeps its output safe without reaching into it.
- */
-function oneLineWrites(io: Io, help: string): Io {
-  const safe = (text: string) =>
-    text === help
-      ? text
-      : text.endsWith('\n')
-        ? `${escapeControl(text.slice(0, -1))}\n`
-        : escapeControl(text);
-  return {
-    ...io,
-    stdout: (text) => io.stdout(safe(text)),
-    stderr: (text) => io.stderr(safe(text)),
-  };
-}
-
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
 // A Map, not an object literal: a command named after an Object.prototype member
 // ('constructor', '__proto__') must be unknown, not a built-in function.
 const commands = new Map<string, Command>([
   ['check', checkCommand],
-  ['fmt', (argv, io) => fmtCommand(argv, oneLineWrites(io, fmtHelp))],
+  ['fmt', fmtCommand],
   ['json', manifestCommand('json')],
   ['from-json', manifestCommand('from-json')],
   ['resolve', manifestCommand('resolve')],
