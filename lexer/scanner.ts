@@ -21,6 +21,7 @@ export const enum Ch {
   Comma = 0x2c,
   Minus = 0x2d,
   Dot = 0x2e,
+  Slash = 0x2f,
   Zero = 0x30,
   Nine = 0x39,
   Colon = 0x3a,

@@ -201,9 +201,9 @@ function escapedLine(
   return { text, from: shift(column), to: shift(endColumn) };
 }
 
-/** The UTF-16 offsets of the surrogate pairs of the last long line framed. */
+/** The surrogate pairs of the last long line framed (`surrogatePairEnds`). */
 let pairsLine = '';
-let pairsAt: number[] = [];
+let pairEnds: number[] = [];
 
 /**
  * The UTF-16 index of 1-based code-point `column` of `lineText`. The pairs of the last
@@ -211,18 +211,12 @@ let pairsAt: number[] = [];
  */
 function codeUnitIndex(lineText: string, column: number): number {
   if (pairsLine !== lineText) {
-    pairsAt = [];
-    for (let i = 0; i < lineText.length - 1; i++) {
-      const c = lineText.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff) {
-        const d = lineText.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) pairsAt.push(i++);
-      }
-    }
+    pairEnds = surrogatePairEnds(lineText);
     pairsLine = lineText;
   }
+  // Each pair that ends at or before the index puts it one unit further.
   let index = column - 1;
-  for (let k = 0; k < pairsAt.length && pairsAt[k]! < index; k++) index++;
+  for (let k = 0; k < pairEnds.length && pairEnds[k]! <= index; k++) index++;
   return Math.min(index, lineText.length);
 }
 

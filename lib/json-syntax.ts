@@ -6,27 +6,7 @@
  * It only runs on text `JSON.parse` refused, and keeps its own stack, so no nesting
  * depth can overflow it.
  */
-
-const enum Ch {
-  Tab = 0x09,
-  LF = 0x0a,
-  CR = 0x0d,
-  Space = 0x20,
-  Quote = 0x22,
-  Plus = 0x2b,
-  Comma = 0x2c,
-  Minus = 0x2d,
-  Dot = 0x2e,
-  Slash = 0x2f,
-  Zero = 0x30,
-  Nine = 0x39,
-  Colon = 0x3a,
-  LeftBracket = 0x5b,
-  Backslash = 0x5c,
-  RightBracket = 0x5d,
-  LeftBrace = 0x7b,
-  RightBrace = 0x7d,
-}
+import { Ch } from '../lexer/scanner.js';
 
 const enum Container {
   Array,

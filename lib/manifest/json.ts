@@ -70,7 +70,7 @@ function withoutUnsetAlways(data: Record<string, unknown>): Record<string, unkno
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function loneSurrogates(node: LocatedValue, path: FieldPath, file: string): Diagnostic[] {
+function loneSurrogates(root: LocatedValue, file: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   const visit = (value: LocatedValue, at: FieldPath): void => {
     if (value.type === 'string') {
@@ -85,7 +85,7 @@ function loneSurrogates(node: LocatedValue, path: FieldPath, file: string): Diag
       for (let e = value.firstEntry; e !== null; e = e.next) visit(e.node, [...at, e.key]);
     }
   };
-  visit(node, path);
+  visit(root, []);
   return found;
 }
 
@@ -98,12 +98,16 @@ function failed(file: string, problem: Diagnostic): ManifestResult {
   };
 }
 
-/** Where JSON text that `JSON.parse` refused goes wrong (one character). */
-function jsonSyntaxLocation(text: string, file: string): Location {
-  const offset = jsonErrorOffset(text);
-  if (offset < 0) return { ...NO_LOCATION, file };
+/** The character at `offset` of `text` (or just after its end). */
+function characterAt(text: string, offset: number, file: string): Location {
   const { line, column } = new LineIndex(text).position(offset);
   return { file, line, column, endLine: line, endColumn: column + 1 };
+}
+
+/** Where JSON text that `JSON.parse` refused goes wrong. */
+function jsonSyntaxLocation(text: string, file: string): Location {
+  const offset = jsonErrorOffset(text);
+  return offset < 0 ? { ...NO_LOCATION, file } : characterAt(text, offset, file);
 }
 
 /**
@@ -120,8 +124,7 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
     const { text, error } = decodeStrictUtf8(input);
     if (error !== null) {
       // Reported at the bad byte: the position just after the text before it.
-      const { line, column } = new LineIndex(text).position(text.length);
-      const at = { file, line, column, endLine: line, endColumn: column + 1 };
+      const at = characterAt(text, text.length, file);
       return failed(file, diagnostic('json-syntax', error.message, '', at));
     }
     // A byte-order mark is allowed before JSON bytes (RFC 8259 lets a parser ignore it).
@@ -147,7 +150,7 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
   built.manifest.sourcePath = file;
   const diagnostics: Diagnostic[] = [
     ...built.diagnostics,
-    ...loneSurrogates(root, [], file),
+    ...loneSurrogates(root, file),
     ...validateRules(built.manifest, [source], { unresolvedBase: built.manifest.extends !== '' }),
   ];
   return { manifest: built.manifest, diagnostics: sortDiagnostics(diagnostics), sources: [source] };
