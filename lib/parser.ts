@@ -740,9 +740,8 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** An intermediate key of a header: descends, creating implicit tables as needed. */
   private headerParent(node: TableNode, key: string, keyStart: number, keyEnd: number): TableNode {
-    const child = this.childNode(node, key);
+    const child = this.childNode(node, key, keyStart, keyEnd);
     if (child === undefined) {
-      this.checkNotValue(node, key, keyStart, keyEnd);
       return this.newTable(node, key, 0, 'implicit', keyStart, keyEnd, keyStart, keyEnd);
     }
     return child.flags & Flag.ArrayOfTables ? child.last! : child;
@@ -756,9 +755,8 @@ export class Parser extends Scanner implements ScalarContext {
     keyEnd: number,
     headerStart: number,
   ): TableNode {
-    const child = this.childNode(node, key);
+    const child = this.childNode(node, key, keyStart, keyEnd);
     if (child === undefined) {
-      this.checkNotValue(node, key, keyStart, keyEnd);
       const table = this.newTable(
         node,
         key,
@@ -805,9 +803,8 @@ export class Parser extends Scanner implements ScalarContext {
     keyEnd: number,
     headerStart: number,
   ): TableNode {
-    let array = this.childNode(node, key);
+    let array = this.childNode(node, key, keyStart, keyEnd);
     if (array === undefined) {
-      this.checkNotValue(node, key, keyStart, keyEnd);
       this.checkDepth(node.depth + 1, keyStart);
       // Empty until `document()` puts the elements in, at the array's exact length.
       const value: unknown[] = [];
@@ -842,9 +839,8 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** An intermediate key of a dotted key: descends, creating tables as needed. */
   private dottedTable(node: TableNode, key: string, keyStart: number, keyEnd: number): TableNode {
-    let child = this.childNode(node, key);
+    let child = this.childNode(node, key, keyStart, keyEnd);
     if (child === undefined) {
-      this.checkNotValue(node, key, keyStart, keyEnd);
       child = this.newTable(
         node,
         key,
@@ -937,20 +933,32 @@ export class Parser extends Scanner implements ScalarContext {
     this.heldCount = kept;
   }
 
-  /** The node of the table or array of tables under `key`, if it has one. */
-  private childNode(node: TableNode, key: string): TableNode | undefined {
+  /**
+   * The node of the table or array of tables under `key`, or undefined when `key` is
+   * free; errors (at the key, `keyStart` to `keyEnd`) when it holds a value.
+   */
+  private childNode(
+    node: TableNode,
+    key: string,
+    keyStart: number,
+    keyEnd: number,
+  ): TableNode | undefined {
+    const table = node.value as Table;
     if (node.flags & Flag.HoldsNodes) {
-      const value = (node.value as Table)[key];
-      return value instanceof TableNode ? value : undefined;
+      // One lookup: the parser never stores undefined, so undefined is a free key.
+      const value = table[key];
+      if (value instanceof TableNode) return value;
+      if (value === undefined || !Object.hasOwn(table, key)) return undefined;
+    } else {
+      for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.key === key) return c;
+      if (!Object.hasOwn(table, key)) return undefined;
     }
-    for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.key === key) return c;
-    return undefined;
+    this.failOnValue(node, key, keyStart, keyEnd);
   }
 
-  /** Errors when `key` in `node` already holds a value that is not a table node. */
-  private checkNotValue(node: TableNode, key: string, keyStart: number, keyEnd: number): void {
+  /** The error for a table key (`key` in `node`) that already holds a value. */
+  private failOnValue(node: TableNode, key: string, keyStart: number, keyEnd: number): never {
     const table = node.value as Table;
-    if (!Object.hasOwn(table, key)) return;
     const existing = table[key];
     const path = this.childPath(node, key);
     const frozen =
