@@ -121,10 +121,14 @@ const FRAME_LEAD = 60;
 /**
  * Characters a terminal acts on instead of showing: C0 (line breaks, ESC, BEL…), DEL, C1
  * (0x9b is a one-byte CSI on some terminals) and the Unicode line and paragraph separators.
+ * Also the bidirectional formatting characters (marks, embeddings, overrides, isolates):
+ * they reorder how the rest of the line displays, so a quoted key or file name could read
+ * as something else than it is ("Trojan Source").
  */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 /** The same, less the tab, which code frames keep. */
-const CONTROL_IN_FRAME = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_IN_FRAME =
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 const SHORT = new Map([
   ['\b', '\\b'],
   ['\t', '\\t'],

@@ -51,8 +51,12 @@ function workdir(): string {
 
 const GOOD = '[workload]\nname = "web"\nmode = "container"\nimage = "nginx"\n';
 
-/** Characters a terminal acts on (C0 but the line feed, DEL, C1, U+2028, U+2029). */
-const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Characters a terminal acts on (C0 but the line feed, DEL, C1, U+2028, U+2029) and the
+ * bidirectional formatting characters, which reorder how a line displays.
+ */
+const RAW_CONTROL =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 
 /** Fails if `text` could drive a terminal or fake a line (a CI workflow command). */
 function assertTerminalSafe(text: string, what: string) {
@@ -271,6 +275,17 @@ describe('check', () => {
     assert.match(
       frame.stdout,
       /:5:3: error toml-control-character .*\n5 \| # \\u001b\[2J\\rX\n {2}\| {3}\^{6}\n/,
+    );
+
+    // Bidirectional overrides and isolates in a line shown: escaped, the caret moved.
+    const bidi = join(dir, 'bidi.toml');
+    writeFileSync(bidi, `${GOOD}[resources]\ncpu_weight = 0 # \u202e1 = thgiew\u2066\n`);
+    const reordered = run(['check', bidi]);
+    assert.equal(reordered.status, 1);
+    assertTerminalSafe(reordered.stdout, 'bidi code frame');
+    assert.match(
+      reordered.stdout,
+      /:6:14: error cpu-weight-out-of-range .*\n6 \| cpu_weight = 0 # \\u202e1 = thgiew\\u2066\n {2}\| {14}\^\n/,
     );
 
     // A file name is user text too: in the location, in notes, and in fmt's messages.

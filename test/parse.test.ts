@@ -582,6 +582,12 @@ describe('syntax errors', () => {
     assert.match(frame, /^1 \| a = "\\u001b\[2J\tx\\u0007" y\n/);
     const [source, caret] = frame.split('\n');
     assert.equal(source!.slice(caret!.indexOf('^'), caret!.lastIndexOf('^') + 1), '\\u001b');
+
+    // Bidirectional overrides reorder the rest of the line as displayed: escaped too.
+    const reordered = errorOf('a = 1 # \u202e\u2067 x\nb = 2x');
+    assert.equal(reordered.codeFrame(), '2 | b = 2x\n  |      ^');
+    const inLine = errorOf('a = "\u202e" 1x # \u2066');
+    assert.equal(inLine.codeFrame(), '1 | a = "\\u202e" 1x # \\u2066\n  |              ^');
   });
 
   it('show a window of a long line, the caret under the same character', () => {
