@@ -20,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after as cleanup, describe, it } from 'node:test';
+import { writeAtomically } from '../lib/cli/fmt.js';
 import { formatManifest } from '../lib/index.js';
 import { projectRoot } from './helpers.js';
 
@@ -286,6 +287,25 @@ describe('fmt and file metadata', () => {
     assert.equal(readFileSync(path, 'utf8'), UNSORTED);
     assert.equal(statSync(path).ino, statSync(other).ino);
     assert.equal(statSync(path).nlink, 2);
+  });
+
+  it('leaves a file alone that changed after it was read, and its temporary file with it', async () => {
+    const path = file(0o644);
+    const read = readFileSync(path);
+    // Saved by an editor while fmt was formatting what it had read.
+    writeFileSync(path, `${UNSORTED}# an edit\n`);
+    await assert.rejects(writeAtomically(path, 'formatted = true\n', read), {
+      name: 'WriteRefused',
+      message: `${path} changed while it was being formatted`,
+    });
+    assert.equal(readFileSync(path, 'utf8'), `${UNSORTED}# an edit\n`);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
+    // Unchanged since it was read: replaced.
+    await writeAtomically(path, 'formatted = true\n', readFileSync(path));
+    assert.equal(readFileSync(path, 'utf8'), 'formatted = true\n');
   });
 
   it('keeps the owner and group (giving a file to another owner needs root)', (t) => {

@@ -1,6 +1,6 @@
 /** `volt-manifest fmt`: rewrite manifests in canonical form, atomically, losing nothing. */
 import { randomBytes } from 'node:crypto';
-import { access, constants, lstat, open, rename, unlink } from 'node:fs/promises';
+import { access, constants, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { formatManifest } from '../manifest/format.js';
 import { readManifestFile } from '../node/load.js';
@@ -25,7 +25,8 @@ Nothing you wrote is lost:
     interrupted run never leaves a truncated manifest; the new file gets the old
     one's permission bits and, where allowed, its owner and group;
   - a file that needs changes is not written when it is read-only (no write
-    permission) or has more than one hard link (replacing it would split them).
+    permission), has more than one hard link (replacing it would split them), or
+    was changed by someone else while fmt ran.
 
 Options:
   --check      write nothing; list the files that would change and exit 1 if any
@@ -41,12 +42,17 @@ export class WriteRefused extends Error {
 }
 
 /**
- * Replaces `path` with `text` atomically, keeping its permission bits and, where the
- * system allows it, its owner and group. Throws `WriteRefused`, leaving the file as it
- * is, when replacing it would do what writing into it could not: change a read-only
- * file, or split a file with several hard links (the other names would keep the old text).
+ * Replaces `path`, read as `original`, with `text` atomically, keeping its permission bits
+ * and, where the system allows it, its owner and group. Throws `WriteRefused`, leaving the
+ * file as it is, when replacing it would do what writing into it could not: change a
+ * read-only file, or split a file with several hard links (the other names would keep the
+ * old text); or when the file no longer holds `original` (saved by someone else meanwhile).
  */
-export async function writeAtomically(path: string, text: string): Promise<void> {
+export async function writeAtomically(
+  path: string,
+  text: string,
+  original: Uint8Array,
+): Promise<void> {
   const info = await lstat(path);
   if (!info.isFile()) throw new WriteRefused(`${path} is not a regular file`);
   // The mode bits rather than only access(): root may write anything, but a file with no
@@ -84,6 +90,11 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   }
   await handle.close();
   try {
+    // Checked last, after the slow part, so the window for an edit to be lost is as small
+    // as a rename (an editor saving meanwhile would otherwise see its text replaced).
+    if (!(await readFile(path)).equals(original)) {
+      throw new WriteRefused(`${path} changed while it was being formatted`);
+    }
     await rename(temporary, path);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
@@ -125,7 +136,7 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
       continue;
     }
     try {
-      await writeAtomically(file, outcome.text);
+      await writeAtomically(file, outcome.text, bytes);
       io.stdout(`formatted ${escapeControl(file)}\n`);
     } catch (error) {
       if (error instanceof WriteRefused)
