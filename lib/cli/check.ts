@@ -39,7 +39,7 @@ function pathDiagnostics(
   problems: Awaited<ReturnType<typeof expandPaths>>['problems'],
 ): Diagnostic[] {
   return problems
-    .filter((p) => p.reason !== 'symlink')
+    .filter((p) => p.reason !== 'symlink' && p.reason !== 'linked-directory')
     .map((p) =>
       diagnostic(p.reason === 'not-found' ? 'file-not-found' : 'file-unreadable', p.message, '', {
         file: p.path,
@@ -93,7 +93,8 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     linkedDirectories: true,
   });
   for (const p of problems)
-    if (p.reason === 'symlink') io.stderr(`note: ${escapeControl(p.message)}\n`);
+    if (p.reason === 'symlink' || p.reason === 'linked-directory')
+      io.stderr(`note: ${escapeControl(p.message)}\n`);
   const progress = io.stderrIsTTY && files.length > 200;
   const results = await checkManifests(files, {
     ...(workers !== undefined ? { workers } : {}),

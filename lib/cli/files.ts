@@ -6,7 +6,11 @@ export interface Expansion {
   /** Files to process, in order, without duplicates. */
   files: string[];
   /** Paths that could not be used: missing, unreadable, special files, links not followed. */
-  problems: { path: string; reason: 'not-found' | 'unreadable' | 'symlink'; message: string }[];
+  problems: {
+    path: string;
+    reason: 'not-found' | 'unreadable' | 'symlink' | 'linked-directory';
+    message: string;
+  }[];
 }
 
 /** Whether `path` leads to a directory, following links; false when it leads nowhere. */
@@ -64,7 +68,7 @@ export async function expandPaths(
         } else if (linkedDirectories && (await isDirectory(path))) {
           problems.push({
             path,
-            reason: 'symlink',
+            reason: 'linked-directory',
             message: `${path}: a symbolic link to a directory, not followed`,
           });
         }

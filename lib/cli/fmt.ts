@@ -20,7 +20,7 @@ Nothing you wrote is lost:
   - a file is left untouched, with the reason, when it has errors (run 'check'),
     when a comment sits inside a multi-line value, when it has 'extends' and writes
     an empty value (which overrides the base but has no canonical form), or when it
-    is a symbolic link;
+    is a symbolic link (a link to a directory met in a walk gets a note);
   - files are replaced atomically (written to a temporary file, then renamed), so an
     interrupted run never leaves a truncated manifest; the new file gets the old
     one's permission bits and, where allowed, its owner and group;
@@ -110,9 +110,20 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
   }
   if (args.positionals.length === 0) throw new UsageError("'fmt' needs at least one PATH");
   const checkOnly = args.options.has('check');
-  const { files, problems } = await expandPaths(args.positionals, false);
-  let failed = problems.length > 0;
-  for (const problem of problems) io.stderr(`${escapeControl(problem.message)}: left untouched\n`);
+  const { files, problems } = await expandPaths(args.positionals, false, {
+    linkedDirectories: true,
+  });
+  let failed = false;
+  for (const problem of problems) {
+    // Links are not followed (a walk must not leave the tree or go round in a circle),
+    // but the manifests behind one should not be passed over without a word.
+    if (problem.reason === 'linked-directory') {
+      io.stderr(`note: ${escapeControl(problem.message)}\n`);
+      continue;
+    }
+    io.stderr(`${escapeControl(problem.message)}: left untouched\n`);
+    failed = true;
+  }
   let changed = 0;
   for (const file of files) {
     let bytes: Uint8Array;
