@@ -34,6 +34,10 @@ function checkTime(hour: number, minute: number, second: number, fraction: strin
   checkRange('hour', hour, 0, 23);
   checkRange('minute', minute, 0, 59);
   checkRange('second', second, 0, 60);
+  // A number would be written as it prints (`01:02:03.0.5`), which no reader accepts.
+  if (typeof fraction !== 'string') {
+    throw new RangeError(`fraction must be a string of decimal digits, got ${String(fraction)}`);
+  }
   for (let i = 0; i < fraction.length; i++) {
     const c = fraction.charCodeAt(i);
     if (c < 0x30 || c > 0x39)
@@ -49,6 +53,9 @@ function twoDigits(text: string, i: number): number {
 }
 
 function checkOffset(offset: string): void {
+  if (typeof offset !== 'string') {
+    throw new RangeError(`offset must be 'Z' or ±HH:MM, got ${String(offset)}`);
+  }
   const sign = offset[0];
   const hours = twoDigits(offset, 1);
   const minutes = twoDigits(offset, 4);

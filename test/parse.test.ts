@@ -267,6 +267,16 @@ describe('date and time values', () => {
     assert.ok(!new LocalDate(2023, 1, 2).equals('2023-01-02'));
     assert.equal(new LocalTime(1, 2, 3, '45').millisecond, 450);
   });
+  it('constructors take a fraction and an offset only as text (a number wrote 01:02:03.0.5)', () => {
+    const notText = [0.5, -1, 5, null, ['1']] as unknown as string[];
+    for (const fraction of notText) {
+      assert.throws(() => new LocalTime(1, 2, 3, fraction), RangeError);
+      assert.throws(() => new LocalDateTime(2023, 1, 2, 3, 4, 5, fraction), RangeError);
+    }
+    for (const offset of notText) {
+      assert.throws(() => new OffsetDateTime(2023, 1, 1, 0, 0, 0, '', offset), RangeError);
+    }
+  });
 });
 
 describe('tables', () => {
