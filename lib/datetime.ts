@@ -271,3 +271,31 @@ export class OffsetDateTime {
 
 /** Any of the four TOML date/time values. */
 export type TomlDateTime = OffsetDateTime | LocalDateTime | LocalDate | LocalTime;
+
+/**
+ * The canonical text of a date/time for the encoder, from its fields checked as the
+ * constructors check them. `toString()` cannot be taken on trust there: the fields are
+ * writable at run time, an object can be made from a prototype without its constructor,
+ * and a subclass can override `toString`; each wrote text no reader accepts, or a line
+ * of its own. Throws RangeError for a field no constructor accepts.
+ */
+export function checkedText(value: TomlDateTime): string {
+  if (value instanceof OffsetDateTime) {
+    checkDate(value.year, value.month, value.day);
+    checkTime(value.hour, value.minute, value.second, value.fraction);
+    if (value.offset !== 'Z') checkOffset(value.offset);
+    return OffsetDateTime.prototype.toString.call(value);
+  }
+  if (value instanceof LocalDateTime) {
+    checkDate(value.year, value.month, value.day);
+    checkTime(value.hour, value.minute, value.second, value.fraction);
+    return LocalDateTime.prototype.toString.call(value);
+  }
+  if (value instanceof LocalDate) {
+    checkDate(value.year, value.month, value.day);
+    return LocalDate.prototype.toString.call(value);
+  }
+  const time = value as LocalTime;
+  checkTime(time.hour, time.minute, time.second, time.fraction);
+  return LocalTime.prototype.toString.call(time);
+}

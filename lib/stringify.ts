@@ -8,8 +8,15 @@
  * where TOML requires them (inside arrays that are not arrays of tables). Output is valid
  * TOML 1.0 (no 1.1-only syntax), so any conforming reader can read it.
  */
-import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
-import { TomlError, isStackOverflow } from './errors.js';
+import {
+  LocalDate,
+  LocalDateTime,
+  LocalTime,
+  OffsetDateTime,
+  type TomlDateTime,
+  checkedText,
+} from './datetime.js';
+import { TomlError, escapeControl, isStackOverflow } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
 import { Ch } from '../lexer/scanner.js';
 import { DEFAULT_MAX_DEPTH } from './options.js';
@@ -55,9 +62,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function isDateTime(
-  value: unknown,
-): value is OffsetDateTime | LocalDateTime | LocalDate | LocalTime {
+function isDateTime(value: unknown): value is TomlDateTime {
   return (
     value instanceof OffsetDateTime ||
     value instanceof LocalDateTime ||
@@ -478,7 +483,7 @@ class Encoder {
       case 'object':
         if (value === null) break;
         if (Array.isArray(value)) return this.inlineArray(value, container, key);
-        if (isDateTime(value)) return this.text(value.toString());
+        if (isDateTime(value)) return this.dateTime(value, container, key);
         if (isPlainObject(value)) return this.inlineTable(value, container, key);
         throw new EncodeFailure(
           value instanceof Date
@@ -493,6 +498,23 @@ class Encoder {
       container,
       key,
     );
+  }
+
+  /** A date/time, written from its fields once they pass the constructors' checks. */
+  private dateTime(value: TomlDateTime, container: object, key: string | number): void {
+    let text: string;
+    try {
+      text = checkedText(value);
+    } catch (error) {
+      if (!(error instanceof RangeError) || isStackOverflow(error)) throw error;
+      // The message quotes the field, which may hold a line break or a terminal escape.
+      throw new EncodeFailure(
+        `cannot encode an invalid date/time: ${escapeControl(error.message)}`,
+        container,
+        key,
+      );
+    }
+    this.text(text);
   }
 
   private inlineArray(array: unknown[], container: object, key: string | number): void {

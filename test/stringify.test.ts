@@ -324,6 +324,30 @@ describe('stringify errors', () => {
     );
   });
 
+  it('writes a date/time from its fields, checked, not from toString()', () => {
+    // The fields are writable at run time and an object can be made from the prototype
+    // alone: the output was `d = 123456-01-01` or `t = undefined:undefined:undefined…`.
+    const date = new LocalDate(2024, 1, 2);
+    (date as { year: number }).year = 123456;
+    rejects({ d: date }, /year must be an integer from 0 to 9999, got 123456 at d$/);
+    const time = new LocalTime(1, 2, 3);
+    (time as { fraction: string }).fraction = '1\n[x]';
+    rejects({ list: [time] }, /fraction must be decimal digits, got '1\\n\[x\]' at list\[0\]$/);
+    rejects({ t: Object.create(LocalTime.prototype) }, /hour must be an integer/);
+    const offset = new OffsetDateTime(2024, 1, 2, 3, 4, 5, '', '+01:00');
+    (offset as { offset: string }).offset = '+1:00';
+    rejects({ o: offset }, /offset must be 'Z' or ±HH:MM/);
+    // A subclass's toString() cannot write a line of its own (a header, here).
+    class Shifted extends LocalDateTime {
+      override toString(): string {
+        return '2024-01-02T03:04:05\n[injected]';
+      }
+    }
+    const text = stringify({ a: new Shifted(2024, 1, 2, 3, 4, 5, '5') });
+    assert.equal(text, 'a = 2024-01-02T03:04:05.5\n');
+    assert.deepEqual(Object.keys(parse(text)), ['a']);
+  });
+
   it('detects cycles', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['self'] = cyclic;
