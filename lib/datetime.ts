@@ -241,18 +241,11 @@ export class OffsetDateTime {
 
   /** The instant as a JavaScript `Date` (milliseconds; further digits truncated). */
   toDate(): Date {
-    const utc = Date.UTC(
-      this.year,
-      this.month - 1,
-      this.day,
-      this.hour,
-      this.minute,
-      this.second,
-      this.millisecond,
-    );
-    // Date.UTC maps years 0-99 to 1900-1999.
-    const date = new Date(utc);
-    if (this.year < 100) date.setUTCFullYear(this.year);
+    // Not Date.UTC: it reads years 0-99 as 1900-1999, and setting the year afterwards
+    // is too late for February 29 of year 0 (a leap year; 1900 is not one).
+    const date = new Date(0);
+    date.setUTCFullYear(this.year, this.month - 1, this.day);
+    date.setUTCHours(this.hour, this.minute, this.second, this.millisecond);
     return new Date(date.getTime() - this.offsetMinutes * 60_000);
   }
 

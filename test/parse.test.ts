@@ -256,6 +256,15 @@ describe('date and time values', () => {
     assert.equal(value.toDate().toISOString(), '1979-05-27T07:32:00.999Z');
     assert.equal(new OffsetDateTime(50, 1, 1, 0, 0).toDate().getUTCFullYear(), 50);
   });
+  it('convert February 29 of year 0 (a leap year) to a Date on that day', () => {
+    // Date.UTC reads years 0-99 as 1900-1999, and 1900 is not a leap year.
+    const value = parse('a = 0000-02-29T12:00:00.5+01:00')['a'] as OffsetDateTime;
+    assert.equal(value.toDate().toISOString(), '0000-02-29T11:00:00.500Z');
+    assert.equal(
+      new OffsetDateTime(4, 2, 29, 0, 0).toDate().toISOString(),
+      '0004-02-29T00:00:00.000Z',
+    );
+  });
   it('constructors validate', () => {
     assert.throws(() => new LocalDate(2023, 2, 29), RangeError);
     assert.throws(() => new LocalTime(24, 0), RangeError);
