@@ -236,7 +236,9 @@ export class OffsetDateTime {
   get offsetMinutes(): number {
     if (this.offset === 'Z') return 0;
     const minutes = Number(this.offset.slice(1, 3)) * 60 + Number(this.offset.slice(4, 6));
-    return this.offset[0] === '-' ? -minutes : minutes;
+    // 0 - minutes, not -minutes: -00:00 is documented to give 0, and -0 is not 0 to
+    // Object.is and to strict deep equality.
+    return this.offset[0] === '-' ? 0 - minutes : minutes;
   }
 
   /** The instant as a JavaScript `Date` (milliseconds; further digits truncated). */

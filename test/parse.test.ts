@@ -265,6 +265,11 @@ describe('date and time values', () => {
       '0004-02-29T00:00:00.000Z',
     );
   });
+  it('give offsetMinutes 0, not -0, for -00:00', () => {
+    const value = parse('a = 2000-01-01T00:00:00-00:00')['a'] as OffsetDateTime;
+    assert.ok(Object.is(value.offsetMinutes, 0));
+    assert.equal(new OffsetDateTime(2000, 1, 1, 0, 0, 0, '', '-01:30').offsetMinutes, -90);
+  });
   it('constructors validate', () => {
     assert.throws(() => new LocalDate(2023, 2, 29), RangeError);
     assert.throws(() => new LocalTime(24, 0), RangeError);
