@@ -63,12 +63,20 @@ function run<T>(
   }
 }
 
-/** Text of a source; bytes are decoded as strict UTF-8. */
-function sourceText(source: string | Uint8Array, options: ParseOptions | undefined): string {
-  if (typeof source === 'string') return source;
-  if (!(source instanceof Uint8Array)) {
+/**
+ * Rejects a source that is neither text nor bytes: the platform decoder would take an
+ * ArrayBuffer or a DataView, and a number would read as an empty document.
+ */
+function checkSource(source: unknown): asserts source is string | Uint8Array {
+  if (typeof source !== 'string' && !(source instanceof Uint8Array)) {
     throw new TypeError('source must be a string or a Uint8Array');
   }
+}
+
+/** Text of a source; bytes are decoded as strict UTF-8. */
+function sourceText(source: string | Uint8Array, options: ParseOptions | undefined): string {
+  checkSource(source);
+  if (typeof source === 'string') return source;
   const { text, error } = decodeStrictUtf8(source);
   if (error !== null) failUtf8(text, 0, 1, error, options, bodyStart(text), null);
   return text;
@@ -221,6 +229,7 @@ export function parseLocatedRecovering(
   options?: ParseOptions,
   maxErrors = 100,
 ): RecoveringParse {
+  checkSource(source);
   let text: string;
   let utf8Error: TomlError | null = null;
   if (typeof source === 'string') text = source;

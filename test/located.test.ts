@@ -226,6 +226,17 @@ describe('parseLocatedRecovering', () => {
     );
   });
 
+  it('takes the sources parse takes, and rejects others with a TypeError', () => {
+    // A number read as an empty document; an ArrayBuffer or DataView was decoded though
+    // parse rejects it; null crashed reading its length.
+    const bytes = new TextEncoder().encode('a = 1');
+    for (const source of [42, null, undefined, {}, bytes.buffer, new DataView(bytes.buffer)]) {
+      assert.throws(() => parse(source as unknown as string), TypeError);
+      assert.throws(() => parseLocatedRecovering(source as unknown as string), TypeError);
+    }
+    assert.deepEqual(parseLocatedRecovering(bytes).document.value, { a: 1 });
+  });
+
   it('completes arrays of tables when an array value was left unfinished', () => {
     const { document, errors } = parseLocatedRecovering(
       '[[x]]\nk = 1\nbad = [1, 2, @]\n[[x]]\nk = 2',
