@@ -230,6 +230,10 @@ export function parseLocatedRecovering(
   maxErrors = 100,
 ): RecoveringParse {
   checkSource(source);
+  // Infinity is a count here: no limit.
+  if (!(maxErrors >= 1 && (Number.isInteger(maxErrors) || maxErrors === Infinity))) {
+    throw new TypeError(`maxErrors must be a positive integer, got ${String(maxErrors)}`);
+  }
   let text: string;
   let utf8Error: TomlError | null = null;
   if (typeof source === 'string') text = source;

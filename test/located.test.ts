@@ -237,6 +237,16 @@ describe('parseLocatedRecovering', () => {
     assert.deepEqual(parseLocatedRecovering(bytes).document.value, { a: 1 });
   });
 
+  it('reports at most maxErrors errors, and rejects a maxErrors that is no count', () => {
+    const text = 'a = \nb = \nc = \n';
+    assert.equal(parseLocatedRecovering(text, undefined, 2).errors.length, 2);
+    assert.equal(parseLocatedRecovering(text, undefined, Infinity).errors.length, 3);
+    // 0 and -1 gave one error; NaN every one; '1' one.
+    for (const maxErrors of [0, -1, 1.5, NaN, '1'] as unknown as number[]) {
+      assert.throws(() => parseLocatedRecovering(text, undefined, maxErrors), TypeError);
+    }
+  });
+
   it('completes arrays of tables when an array value was left unfinished', () => {
     const { document, errors } = parseLocatedRecovering(
       '[[x]]\nk = 1\nbad = [1, 2, @]\n[[x]]\nk = 2',
