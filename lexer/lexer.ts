@@ -9,6 +9,7 @@
  * skipped (tokens start at offset 1).
  */
 import { TomlError } from '../lib/errors.js';
+import { isVersion11 } from '../lib/options.js';
 import { Scanner } from './scanner.js';
 import { StatementSplitter } from './splitter.js';
 import { Mode, Token } from './tokens.js';
@@ -75,7 +76,7 @@ export class Lexer {
   private readonly containers: Container[] = [];
 
   constructor(options?: LexerOptions) {
-    this.scanner.v11 = (options?.version ?? '1.1') === '1.1';
+    this.scanner.v11 = isVersion11(options?.version ?? '1.1');
   }
 
   /** Adds input. */

@@ -28,12 +28,17 @@ const DEFAULTS: ResolvedOptions = {
   maxDepth: DEFAULT_MAX_DEPTH,
 };
 
-export function resolveOptions(options: ParseOptions | undefined): ResolvedOptions {
-  if (options === undefined) return DEFAULTS;
-  const version = options?.version ?? '1.1';
+/** True for TOML 1.1 (the default), false for 1.0; a TypeError for any other version. */
+export function isVersion11(version: unknown): boolean {
   if (version !== '1.0' && version !== '1.1') {
     throw new TypeError(`version must be '1.0' or '1.1', got ${String(version)}`);
   }
+  return version === '1.1';
+}
+
+export function resolveOptions(options: ParseOptions | undefined): ResolvedOptions {
+  if (options === undefined) return DEFAULTS;
+  const v11 = isVersion11(options?.version ?? '1.1');
   const integers = options?.integers ?? 'number';
   const integerMode =
     integers === 'number'
@@ -50,5 +55,5 @@ export function resolveOptions(options: ParseOptions | undefined): ResolvedOptio
   if (!Number.isInteger(maxDepth) || maxDepth < 1) {
     throw new TypeError(`maxDepth must be a positive integer, got ${String(maxDepth)}`);
   }
-  return { v11: version === '1.1', integerMode: integerMode as IntegerMode, maxDepth };
+  return { v11, integerMode: integerMode as IntegerMode, maxDepth };
 }

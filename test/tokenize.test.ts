@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { TokenKind, tokenKindName, tokenize } from '../lib/toml.js';
+import { Lexer, TokenKind, parse, tokenKindName, tokenize } from '../lib/toml.js';
 import { tomlTestCases } from './helpers.js';
 
 function kinds(source: string): string[] {
@@ -130,6 +130,15 @@ describe('tokenize', () => {
   it('lexes 1.0 escapes as errors in 1.0 mode', () => {
     const tokens = [...tokenize('a = "\\e"', { version: '1.0' })];
     assert.equal(tokens.at(-1)!.error?.code, 'version-1.1-only');
+  });
+
+  it('rejects a version other than 1.0 and 1.1 with a TypeError, as parse does', () => {
+    // 1.1 as a number, or '2', lexed silently as 1.0.
+    for (const version of [1.1, '2', ''] as unknown as '1.1'[]) {
+      assert.throws(() => parse('', { version }), TypeError);
+      assert.throws(() => [...tokenize('a = "\\e"', { version })], TypeError);
+      assert.throws(() => new Lexer({ version }), TypeError);
+    }
   });
 
   it('names token kinds', () => {
