@@ -85,7 +85,14 @@ export class Lexer {
       if (this.decoder.error !== null) return;
       throw new Error('Lexer.write() after end()');
     }
-    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, false);
+    let text: string;
+    if (typeof chunk === 'string') {
+      text = chunk;
+    } else if (chunk instanceof Uint8Array) {
+      text = this.decoder.decode(chunk, false);
+    } else {
+      throw new TypeError('Lexer input must be a string or a Uint8Array');
+    }
     if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) {

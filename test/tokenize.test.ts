@@ -141,6 +141,14 @@ describe('tokenize', () => {
     }
   });
 
+  it('rejects input that is neither a string nor bytes with a TypeError', () => {
+    // A number or an ArrayBuffer gave no tokens at all; null crashed reading its length.
+    for (const source of [42, null, {}, new ArrayBuffer(4)]) {
+      assert.throws(() => [...tokenize(source as unknown as string)], TypeError);
+      assert.throws(() => new Lexer().write(source as unknown as string), TypeError);
+    }
+  });
+
   it('names token kinds', () => {
     assert.equal(tokenKindName(TokenKind.Scalar), 'Scalar');
     assert.equal(tokenKindName(999), 'Unknown');
