@@ -87,7 +87,10 @@ export class Lexer {
     }
     let text: string;
     if (typeof chunk === 'string') {
-      text = chunk;
+      // A string ends a character the bytes before it left unfinished (as in parseStream):
+      // it cannot complete one, and lexed first it would come before those bytes.
+      text = this.decoder.finish();
+      if (this.decoder.error === null) text += chunk;
     } else if (chunk instanceof Uint8Array) {
       text = this.decoder.decode(chunk, false);
     } else {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { Lexer, TokenKind, parse, tokenKindName, tokenize } from '../lib/toml.js';
+import { Lexer, type LexToken, TokenKind, parse, tokenKindName, tokenize } from '../lib/toml.js';
 import { tomlTestCases } from './helpers.js';
 
 function kinds(source: string): string[] {
@@ -147,6 +147,19 @@ describe('tokenize', () => {
       assert.throws(() => [...tokenize(source as unknown as string)], TypeError);
       assert.throws(() => new Lexer().write(source as unknown as string), TypeError);
     }
+  });
+
+  it('ends a character left unfinished by bytes when a string chunk comes next', () => {
+    // The string was lexed as if it came before the unfinished bytes: `a = ""`, then an
+    // error at the end of the input. The input ends at the bad byte, as in parseStream.
+    const bytes = Uint8Array.of(0x61, 0x3d, 0x22, 0xc3);
+    const lexer = new Lexer();
+    lexer.write(bytes);
+    lexer.write('"\n');
+    lexer.end();
+    const describe = (t: LexToken) =>
+      `${tokenKindName(t.kind)} ${t.text} ${t.start} ${t.error?.message}`;
+    assert.deepEqual([...lexer.drain()].map(describe), [...tokenize(bytes)].map(describe));
   });
 
   it('names token kinds', () => {
