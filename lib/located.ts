@@ -228,7 +228,9 @@ export function entryAt(
   let found: LocatedEntry | undefined;
   for (const step of path) {
     if (typeof step === 'number') {
-      if (node.type !== 'array' || step < 0 || step >= node.items.length) return undefined;
+      // Not a whole number (0.5, NaN): no item, as out of range.
+      if (node.type !== 'array' || !Number.isInteger(step)) return undefined;
+      if (step < 0 || step >= node.items.length) return undefined;
       const item: LocatedValue = node.items[step]!;
       found = { key: String(step), start: item.start, end: item.end, node: item, next: null };
       node = item;

@@ -149,6 +149,13 @@ describe('parseLocated', () => {
     assert.equal(empty.firstEntry, null);
     assert.equal(empty.entries.size, 0);
   });
+  it('gives no entry for an index that is not a whole number', () => {
+    // 0.5 and NaN passed the range check and crashed reading the missing item's span.
+    const doc = parseLocated('a = [1, 2]\n');
+    assert.equal(doc.entry(['a', 1])?.node.value, 2);
+    for (const index of [0.5, NaN, Infinity, -1, 2])
+      assert.equal(doc.entry(['a', index]), undefined);
+  });
 });
 
 describe('LocatedTableNode', () => {
