@@ -402,7 +402,12 @@ export class LineIndex {
 
   /** The text of 1-based line `line`, without its line ending. */
   lineText(line: number): string {
-    const start = this.starts[line - 1] ?? this.text.length;
+    // A line that does not exist has no text (its start used to default to the end of the
+    // text, which gave the last line's).
+    const start = this.starts[line - 1];
+    if (start === undefined || !Number.isInteger(line)) {
+      throw new RangeError(`line must be an integer from 1 to ${this.lineCount}, got ${line}`);
+    }
     return lineAt(this.text, start);
   }
 }

@@ -270,6 +270,17 @@ describe('parseLocatedRecovering', () => {
 });
 
 describe('LineIndex', () => {
+  it('gives the text of lines that exist, and a RangeError for others', () => {
+    // Line 0, 99 or 1.5 gave the text of the last line.
+    const index = new LineIndex('a\r\nb\n\nc');
+    assert.deepEqual(
+      [1, 2, 3, 4].map((line) => index.lineText(line)),
+      ['a', 'b', '', 'c'],
+    );
+    for (const line of [0, -1, 5, 1.5, NaN]) assert.throws(() => index.lineText(line), RangeError);
+    assert.throws(() => parseLocated('a = 1').lineText(2), RangeError);
+  });
+
   it('gives the position positionIn counts, far into long lines too', () => {
     const random = new Random(7);
     const pieces = ['x', '\n', '\r\n', '\u{1F600}', '\uD800', '\uDC00', '\uFEFF', 'é', '\t'];
