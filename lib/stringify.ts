@@ -198,7 +198,11 @@ class Encoder {
     this.length = 0;
     if (this.bytes.length > KEPT_BYTES) this.bytes = new Uint8Array(INITIAL_BYTES);
     this.depth = 0;
-    this.sortKeys = options?.sortKeys ?? false;
+    const sortKeys = options?.sortKeys ?? false;
+    if (typeof sortKeys !== 'boolean') {
+      throw new TypeError(`sortKeys must be a boolean, got ${String(sortKeys)}`);
+    }
+    this.sortKeys = sortKeys;
     const numbers = options?.numbers ?? 'auto';
     if (numbers !== 'auto' && numbers !== 'float') {
       throw new TypeError(`numbers must be 'auto' or 'float', got ${String(numbers)}`);

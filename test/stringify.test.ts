@@ -364,6 +364,14 @@ describe('stringify errors', () => {
     assert.throws(() => stringify({}, { maxDepth: -1 }), TypeError);
   });
 
+  it('rejects a sortKeys that is not a boolean with a TypeError', () => {
+    // 'no' sorted the keys, being truthy.
+    for (const sortKeys of ['no', 'false', 0, 1] as unknown as boolean[]) {
+      assert.throws(() => stringify({ b: 1, a: 2 }, { sortKeys }), TypeError);
+    }
+    assert.equal(stringify({ b: 1, a: 2 }, { sortKeys: true }), 'a = 2\nb = 1\n');
+  });
+
   it('starts every call afresh after a failed one (the encoder is reused)', () => {
     const value = { a: 1, t: { b: [1, 2] } };
     const expected = 'a = 1\n\n[t]\nb = [1, 2]\n';
