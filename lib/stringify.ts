@@ -498,7 +498,7 @@ class Encoder {
         );
     }
     throw new EncodeFailure(
-      `cannot encode ${value === null ? 'null' : `a ${typeof value}`}`,
+      `cannot encode ${value === null || value === undefined ? String(value) : `a ${typeof value}`}`,
       container,
       key,
     );

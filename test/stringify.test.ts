@@ -288,6 +288,8 @@ describe('stringify errors', () => {
     rejects({ s: Symbol('x') }, /a symbol at s/);
     rejects({ list: [1, null] }, /cannot encode null at list\[1\]/);
     rejects({ list: [undefined] }, /undefined at list\[0\]/);
+    // A hole reads as undefined; the message said 'a undefined'.
+    rejects({ list: [1, , 3] }, /^cannot encode undefined at list\[1\]$/);
     rejects({ when: new Date(0) }, /Date \(use OffsetDateTime/);
     rejects({ m: new Map() }, /class Map at m/);
     rejects({ s: 'lone \uD800' }, /lone surrogate U\+D800 at s/);
