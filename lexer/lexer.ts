@@ -87,10 +87,7 @@ export class Lexer {
     }
     let text: string;
     if (typeof chunk === 'string') {
-      // A string ends a character the bytes before it left unfinished (as in parseStream):
-      // it cannot complete one, and lexed first it would come before those bytes.
-      text = this.decoder.finish();
-      if (this.decoder.error === null) text += chunk;
+      text = this.decoder.takeText(chunk);
     } else if (chunk instanceof Uint8Array) {
       text = this.decoder.decode(chunk, false);
     } else {

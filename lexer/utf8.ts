@@ -138,6 +138,19 @@ export class Utf8Decoder {
     return this.decode(new Uint8Array(0), true);
   }
 
+  /**
+   * A chunk that is text already. It ends a character the bytes before it left unfinished
+   * (it cannot complete one), and its UTF-8 length counts in the byte offsets of later
+   * errors, as if it had come as bytes. Returns the text to take (without the chunk once
+   * an error is found).
+   */
+  takeText(chunk: string): string {
+    const before = this.finish();
+    if (this.error !== null) return before;
+    this.consumed += utf8Length(chunk);
+    return before + chunk;
+  }
+
   /** Checks the continuation bytes of the sequence at `i` that lie before `end`. */
   private prefixValid(input: Uint8Array, i: number, end: number, base: number): boolean {
     const lead = input[i]!;

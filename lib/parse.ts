@@ -192,9 +192,8 @@ export async function parseStream(
   };
   for await (const chunk of source) {
     if (typeof chunk === 'string') {
-      add(decoder.finish());
+      add(decoder.takeText(chunk));
       if (decoder.error !== null) break;
-      add(chunk);
     } else if (chunk instanceof Uint8Array) {
       add(decoder.decode(chunk, false));
       if (decoder.error !== null) break;

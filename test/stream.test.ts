@@ -91,6 +91,41 @@ for (const version of ['1.0', '1.1'] as const) {
       }
       assert.ok(comparisons > 50_000, `only ${comparisons} comparisons`);
     });
+
+    it('counts text chunks by their UTF-8 bytes in the byte offset of invalid UTF-8', async () => {
+      // Text up to a split point, bytes after it: the error's byteOffset is the whole
+      // input's (it counted the bytes of byte chunks only).
+      const strict = new TextDecoder('utf-8', { fatal: true });
+      let comparisons = 0;
+      for (const testCase of cases) {
+        const bytes = new Uint8Array(readFileSync(testCase.tomlPath));
+        const expected = whole(bytes, version);
+        if (!('error' in expected) || expected.error['code'] !== 'invalid-utf8') continue;
+        const bad = expected.error['byteOffset'] as number;
+        for (const at of splitPoints(bad)) {
+          let head: string;
+          try {
+            head = strict.decode(bytes.subarray(0, at));
+          } catch {
+            continue; // The split falls inside a character: no text for the head.
+          }
+          const chunks = [head, bytes.subarray(at)];
+          assert.deepStrictEqual(
+            await streamed(chunks, version),
+            expected,
+            `${testCase.name} at ${at}`,
+          );
+          const lexer = new Lexer({ version });
+          for (const chunk of chunks) lexer.write(chunk);
+          lexer.end();
+          const withBytes = (tokens: Iterable<LexToken>) =>
+            [...tokens].map((t) => [t.kind, t.start, t.error?.message, t.error?.byteOffset]);
+          assert.deepStrictEqual(withBytes(lexer.drain()), withBytes(tokenize(bytes, { version })));
+          comparisons++;
+        }
+      }
+      assert.ok(comparisons > 100, `only ${comparisons} comparisons`);
+    });
   });
 }
 
