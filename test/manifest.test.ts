@@ -396,3 +396,18 @@ describe('SHA-256', () => {
     }
   });
 });
+
+describe('validateManifest on a manifest built in code', () => {
+  // The docs give it as validateManifest(manifest, sources?, options?): code that builds
+  // a manifest has no source text to pass.
+  it('needs no sources, and reports problems without a position', () => {
+    const m = emptyManifest();
+    m.workload.name = 'vm';
+    m.workload.mode = 'hybrid-kvm';
+    m.workload.image = 'registry.example.com/vm:1';
+    const codes = validateManifest(m).map((d) => [d.code, d.file, d.line, d.column]);
+    assert.deepEqual(codes, [['kernel-path-required', '', 0, 0]]);
+    m.kernel.path = '/boot/vmlinuz';
+    assert.deepEqual(validateManifest(m), []);
+  });
+});

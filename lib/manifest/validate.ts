@@ -53,9 +53,13 @@ class Places {
 
 const KERNEL_KEYS = ['version', 'path', 'modules', 'cmdline'];
 
+/**
+ * The cross-field rules. `sources` (child first) place each problem where its value was
+ * written; a manifest built in code has none, and its problems come without a position.
+ */
 export function validateRules(
   m: Manifest,
-  sources: readonly ManifestSource[],
+  sources: readonly ManifestSource[] = [],
   options: ValidateOptions = {},
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
