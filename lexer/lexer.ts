@@ -9,7 +9,7 @@
  * skipped (tokens start at offset 1).
  */
 import { TomlError } from '../lib/errors.js';
-import { isVersion11 } from '../lib/options.js';
+import { checkOptionsObject, isVersion11 } from '../lib/options.js';
 import { Scanner } from './scanner.js';
 import { StatementSplitter } from './splitter.js';
 import { Mode, Token } from './tokens.js';
@@ -76,6 +76,7 @@ export class Lexer {
   private readonly containers: Container[] = [];
 
   constructor(options?: LexerOptions) {
+    checkOptionsObject(options);
     this.scanner.v11 = isVersion11(options?.version ?? '1.1');
   }
 

@@ -28,6 +28,16 @@ const DEFAULTS: ResolvedOptions = {
   maxDepth: DEFAULT_MAX_DEPTH,
 };
 
+/**
+ * A TypeError for an options argument that is not an object (`parse(text, '1.0')` would
+ * otherwise parse as 1.1 without a word); undefined and null mean none.
+ */
+export function checkOptionsObject(options: unknown): void {
+  if (options !== undefined && options !== null && typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${typeof options} ${String(options)}`);
+  }
+}
+
 /** True for TOML 1.1 (the default), false for 1.0; a TypeError for any other version. */
 export function isVersion11(version: unknown): boolean {
   if (version !== '1.0' && version !== '1.1') {
@@ -38,6 +48,7 @@ export function isVersion11(version: unknown): boolean {
 
 export function resolveOptions(options: ParseOptions | undefined): ResolvedOptions {
   if (options === undefined) return DEFAULTS;
+  checkOptionsObject(options);
   const v11 = isVersion11(options?.version ?? '1.1');
   const integers = options?.integers ?? 'number';
   const integerMode =

@@ -19,7 +19,7 @@ import {
 import { TomlError, escapeControl, isStackOverflow } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
 import { Ch } from '../lexer/scanner.js';
-import { DEFAULT_MAX_DEPTH } from './options.js';
+import { DEFAULT_MAX_DEPTH, checkOptionsObject } from './options.js';
 import { writeCodePoint, writeUtf8 } from '../lexer/utf8.js';
 import { bytesToString } from './utf8-text.js';
 
@@ -198,6 +198,7 @@ class Encoder {
     this.length = 0;
     if (this.bytes.length > KEPT_BYTES) this.bytes = new Uint8Array(INITIAL_BYTES);
     this.depth = 0;
+    checkOptionsObject(options);
     const sortKeys = options?.sortKeys ?? false;
     if (typeof sortKeys !== 'boolean') {
       throw new TypeError(`sortKeys must be a boolean, got ${String(sortKeys)}`);

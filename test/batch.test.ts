@@ -20,6 +20,13 @@ describe('checkManifests', () => {
   }
   paths.splice(100, 0, join(dir, 'missing.toml'));
 
+  it('takes options only as an object (a worker count given in their place is a TypeError)', async () => {
+    await assert.rejects(checkManifests(paths, 2 as unknown as { workers: number }), {
+      name: 'TypeError',
+      message: /options must be an object/,
+    });
+  });
+
   it('gives the same results, in input order, with a worker pool and on one thread', async () => {
     const progress: number[] = [];
     const pooled = await checkManifests(paths, {

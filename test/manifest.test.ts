@@ -6,6 +6,7 @@ import {
   casDigest,
   emptyManifest,
   encodeManifest,
+  formatManifest,
   hasCasRootfs,
   isHybrid,
   manifestDigest,
@@ -409,5 +410,18 @@ describe('validateManifest on a manifest built in code', () => {
     assert.deepEqual(codes, [['kernel-path-required', '', 0, 0]]);
     m.kernel.path = '/boot/vmlinuz';
     assert.deepEqual(validateManifest(m), []);
+  });
+});
+
+describe('manifest options', () => {
+  it('must be an object: a file name given in their place is a TypeError, not a lost path', () => {
+    const path = 'web.toml' as unknown as { path: string };
+    assert.throws(() => parseManifest('[workload]\n', path), /options must be an object/);
+    assert.throws(() => manifestFromJSON('{}', path), /options must be an object/);
+    assert.throws(() => formatManifest('[workload]\n', path), /options must be an object/);
+    assert.throws(
+      () => validateManifest(emptyManifest(), [], 'x' as unknown as object),
+      /options must be an object/,
+    );
   });
 });

@@ -11,6 +11,8 @@ import {
   parseLocated,
   parseLocatedRecovering,
   parseStream,
+  tokenize,
+  type ParseOptions,
   type TomlErrorCode,
 } from '../lib/toml.js';
 
@@ -223,6 +225,16 @@ describe('integers option', () => {
     assert.throws(() => parse('', { version: '2.0' as '1.0' }), TypeError);
     assert.throws(() => parse('', { maxDepth: 0 }), TypeError);
     assert.throws(() => parse(42 as unknown as string), TypeError);
+  });
+  it('rejects options that are not an object with a TypeError (a string parsed as 1.1)', () => {
+    for (const options of ['1.0', 5, true] as unknown as ParseOptions[]) {
+      assert.throws(() => parse('a = 1', options), /options must be an object/);
+      assert.throws(() => parseLocated('a = 1', options), TypeError);
+      assert.throws(() => parseLocatedRecovering('a = 1', options), TypeError);
+      assert.throws(() => [...tokenize('a = 1', options)], TypeError);
+    }
+    // null means none, as before.
+    assert.deepEqual(parse('a = 1', null as unknown as ParseOptions), { a: 1 });
   });
 });
 

@@ -217,6 +217,14 @@ describe('Node loader', () => {
   const digest = sha256Hex(BASE);
   writeFileSync(join(dir, 'cas', 'sha256', digest), BASE);
 
+  it('takes options only as an object (a CAS root given in their place is a TypeError)', async () => {
+    const casRoot = join(dir, 'cas') as unknown as { casRoot: string };
+    await assert.rejects(loadManifest(join(dir, 'base', 'web.toml'), casRoot), {
+      name: 'TypeError',
+      message: /options must be an object/,
+    });
+  });
+
   it('loads a file and resolves a relative extends from its directory', async () => {
     writeFileSync(
       join(dir, 'apps', 'a.toml'),

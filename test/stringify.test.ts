@@ -10,6 +10,7 @@ import {
   TomlError,
   parse,
   stringify,
+  type StringifyOptions,
 } from '../lib/toml.js';
 import { bytesToString, stringToUtf8, utf8Decoder, utf8Encoder } from '../lib/utf8-text.js';
 import { fromTagged, toTagged } from '../lib/tagged.js';
@@ -364,6 +365,11 @@ describe('stringify errors', () => {
   it('rejects bad options with a TypeError', () => {
     assert.throws(() => stringify({}, { numbers: 'int' as 'auto' }), TypeError);
     assert.throws(() => stringify({}, { maxDepth: -1 }), TypeError);
+    // Not an object: `true` meant as sortKeys was ignored without a word.
+    assert.throws(
+      () => stringify({ b: 1, a: 2 }, true as unknown as StringifyOptions),
+      /options must be an object, got boolean true/,
+    );
   });
 
   it('rejects a sortKeys that is not a boolean with a TypeError', () => {

@@ -7,6 +7,7 @@ import { LineIndex } from '../errors.js';
 import type { LocatedValue } from '../located.js';
 import { jsonErrorOffset } from '../json-syntax.js';
 import { decodeStrictUtf8 } from '../utf8-text.js';
+import { checkOptionsObject } from '../options.js';
 import { buildManifest, locateTable } from './build.js';
 import {
   type Diagnostic,
@@ -118,6 +119,7 @@ function jsonSyntaxLocation(text: string, file: string): Location {
  * members count as absent.
  */
 export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}): ManifestResult {
+  checkOptionsObject(options);
   const file = options.path ?? '';
   let value = input;
   if (input instanceof Uint8Array) {

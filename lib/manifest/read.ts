@@ -3,6 +3,7 @@
  * typed manifest, then the rules — returning the manifest and every diagnostic.
  */
 import { parseLocatedRecovering } from '../parse.js';
+import { checkOptionsObject } from '../options.js';
 import { buildManifest } from './build.js';
 import { type Diagnostic, sortDiagnostics, syntaxDiagnostic } from './diagnostics.js';
 import { type Manifest, emptyManifest } from './model.js';
@@ -37,6 +38,7 @@ export function readManifest(
   source: string | Uint8Array,
   options: ParseManifestOptions = {},
 ): ReadManifest {
+  checkOptionsObject(options);
   const file = options.path ?? '';
   const { document, errors } = parseLocatedRecovering(
     source,

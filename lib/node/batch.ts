@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Diagnostic, diagnostic } from '../manifest/diagnostics.js';
 import { type LoadManifestOptions, loadManifest } from './load.js';
+import { checkOptionsObject } from '../options.js';
 
 export interface CheckResult {
   path: string;
@@ -32,6 +33,7 @@ const BATCHES_IN_FLIGHT = 2;
 
 /** Checks one file; an unexpected failure becomes an `internal-error` diagnostic. */
 export async function checkOne(path: string, options: CheckOptions = {}): Promise<CheckResult> {
+  checkOptionsObject(options);
   try {
     const loadOptions: LoadManifestOptions = {};
     if (options.casRoot !== undefined) loadOptions.casRoot = options.casRoot;
@@ -78,6 +80,7 @@ export async function checkManifests(
   paths: readonly string[],
   options: CheckOptions = {},
 ): Promise<CheckResult[]> {
+  checkOptionsObject(options);
   const workers = Math.max(
     1,
     Math.min(options.workers ?? availableParallelism(), Math.ceil(paths.length / BATCH)),

@@ -5,6 +5,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ManifestResult } from '../manifest/read.js';
+import { checkOptionsObject } from '../options.js';
 import {
   type CasStore,
   type LoadFailure,
@@ -108,6 +109,7 @@ export interface NodeHostOptions {
 
 /** A host that reads bases from the file system. */
 export function nodeHost(options: NodeHostOptions = {}): ManifestHost {
+  checkOptionsObject(options);
   const host: ManifestHost = { readFile: (path) => readManifestFile(path, options.maxBytes) };
   if (options.cas !== undefined) host.cas = options.cas;
   return host;
@@ -133,6 +135,7 @@ export async function loadManifest(
   path: string,
   options: LoadManifestOptions = {},
 ): Promise<ManifestResult> {
+  checkOptionsObject(options);
   const cas =
     options.cas ??
     (options.casRoot !== undefined ? new DirectoryCasStore(options.casRoot) : undefined);
