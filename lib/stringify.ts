@@ -59,7 +59,24 @@ export function unencodable(message: string, path: string): TomlError {
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === Object.prototype || proto === null || isForeignObjectPrototype(proto);
+}
+
+/**
+ * Is `proto` the `Object.prototype` of another realm (an iframe, a `vm` context)? Plain
+ * objects made there are plain data too, as `JSON.stringify` takes them; a class
+ * instance's prototype has a prototype of its own, so it does not pass.
+ */
+function isForeignObjectPrototype(proto: unknown): boolean {
+  if (typeof proto !== 'object' || proto === null || Object.getPrototypeOf(proto) !== null) {
+    return false;
+  }
+  const constructor: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  return (
+    typeof constructor === 'function' &&
+    constructor.name === 'Object' &&
+    constructor.prototype === proto
+  );
 }
 
 function isDateTime(value: unknown): value is TomlDateTime {

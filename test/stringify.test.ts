@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { runInNewContext } from 'node:vm';
 import {
   LocalDate,
   LocalDateTime,
@@ -360,6 +361,28 @@ describe('stringify errors', () => {
     rejects({ arr }, /cycle at arr\[0\]/);
     const shared = { x: 1 };
     assert.equal(stringify({ a: shared, b: shared }), '[a]\nx = 1\n\n[b]\nx = 1\n');
+  });
+
+  it('encodes plain objects and arrays made in another realm, as JSON.stringify does', () => {
+    // A vm context (or an iframe) has an Object.prototype of its own; its plain objects
+    // were rejected as "class Object".
+    const foreign = runInNewContext(
+      '({ name: "web", ports: [80, 443], tls: { on: true }, servers: [{ a: 1 }, { a: 2 }] })',
+    ) as Record<string, unknown>;
+    const local = {
+      name: 'web',
+      ports: [80, 443],
+      tls: { on: true },
+      servers: [{ a: 1 }, { a: 2 }],
+    };
+    assert.equal(stringify(foreign), stringify(local));
+    // Its class instances are still not plain data.
+    assert.throws(
+      () => stringify({ m: runInNewContext('new Map()') }),
+      /cannot encode an object of class Map at m/,
+    );
+    const underNullPrototype = Object.create(Object.create(null) as object) as object;
+    assert.throws(() => stringify({ odd: underNullPrototype }), /at odd$/);
   });
 
   it('rejects bad options with a TypeError', () => {
