@@ -23,7 +23,7 @@ Commands:
 
 Options:
   -h, --help          Show help (also after a command: 'volt-manifest toml --help')
-  --version           Print the version
+  -v, --version       Print the version
 
 Exit status: 0 success, 1 errors found or invalid input, 2 usage error.
 `;
