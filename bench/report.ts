@@ -429,6 +429,13 @@ below come from this run. What they showed over the speed work, and what was don
   or two scavenges copy all of it, about 100 ms. \`JSON.parse\` building the same arrays
   shows the same jump (7 to 9 times for that doubling), so this shape cannot show a
   ratio under 2.3 at these sizes on V8 with its default heap, whatever the parser does.
+  \"Dotted keys\" is the same cliff, reached sooner: it makes 128,000 tables of one key at
+  N, and each costs our parser 160 bytes while it reads (a 104-byte bookkeeping node,
+  see below, and a 56-byte object, since \`{}\` reserves four property slots) against 32
+  bytes for \`JSON.parse\`'s object; so we collect at every size (67 of 90 ms at 500
+  lines, timed alone) and \`JSON.parse\` from 2,000 lines on (11, 21, 112, 171 ms at 500
+  to 4,000 lines). With the nodes reused (the experiment below) our times were 33, 48,
+  146 and 381 ms: the cliff moves, it does not go away.
 - **Parse against \`JSON.parse\` on the mixed document**: the runs recorded before the
   harness let go of each run's result before the next run's collection gave about
   0.54×; the previous contender's output, still alive, had doubled \`JSON.parse\`'s
@@ -460,6 +467,21 @@ below come from this run. What they showed over the speed work, and what was don
   strings cut from the text before V8 interns them, and escaped strings assembled
   from pieces. Reaching 0.5× means no scavenge at all (under about 16 MB allocated)
   and about a third less work: not done.
+  Two experiments on the nodes, neither kept. Reusing every node across documents (the
+  node pool made unbounded), so that a repeated parse allocates none: 108–111 ms against
+  163–170 ms (one scavenge of 15 ms instead of two of 63–65 ms), 0.39–0.40× \`JSON.parse\`
+  against 0.31–0.33× (three alternating processes each way). Not kept: it holds the
+  nodes of the largest document parsed for good (6 MB per parser after this one, too
+  much to keep unasked in an edge runtime), a document parsed once gains nothing, and it
+  is still short of 0.5×. Keeping the nodes' fields in columns instead (typed arrays for
+  flags, depth and links, plain arrays for tables and keys), so that a table costs no
+  object: the columns, grown anew for each large document, allocated more than the
+  nodes (32.2 MB against 29.8 MB, heap used after one parse with a young generation too
+  large to collect): dropped. The result itself also outweighs \`JSON.parse\`'s (15.9
+  against 12.6 MB after a full collection): half of the document's 83,529 tables have
+  one key, and \`{}\` reserves four property slots (56 bytes against \`JSON.parse\`'s
+  32, which sizes each object for its keys), and its 20,884 date/times are objects
+  rather than strings.
   Then the sub-table index. A table with more than eight sub-tables kept them in a
   \`Map\` beside the table: for the root of the mixed document (21,000 sub-tables) and
   \`events\` (5,000), a hash lookup and an insertion per header, slow once the map is
