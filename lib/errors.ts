@@ -303,9 +303,14 @@ export function codePointCount(text: string, start: number, end: number): number
   return count;
 }
 
-/** The line of `text` containing `offset`, without its line ending. */
-export function lineAt(text: string, offset: number): string {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
+/**
+ * The line of `text` containing `offset`, without its line ending, nor the byte-order
+ * mark that starts the document (`documentStart`, as for `columnOf`): columns do not
+ * count it, so a code frame showing it would put the caret off by one where it is drawn.
+ */
+export function lineAt(text: string, offset: number, documentStart = true): string {
+  let start = text.lastIndexOf('\n', offset - 1) + 1;
+  if (documentStart && start === 0 && offset > 0 && text.charCodeAt(0) === 0xfeff) start = 1;
   let end = text.indexOf('\n', offset);
   if (end === -1) end = text.length;
   if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
@@ -341,7 +346,7 @@ export function errorAt(
     message,
     start: from,
     end: to,
-    lineText: lineAt(text, clampedStart),
+    lineText: lineAt(text, clampedStart, baseOffset === 0),
     byteOffset,
   });
 }
@@ -408,7 +413,9 @@ export class LineIndex {
     if (start === undefined || !Number.isInteger(line)) {
       throw new RangeError(`line must be an integer from 1 to ${this.lineCount}, got ${line}`);
     }
-    return lineAt(this.text, start);
+    // Asked at the first character, so the first line leaves out a byte-order mark.
+    const bom = start === 0 && this.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    return lineAt(this.text, start + bom);
   }
 }
 

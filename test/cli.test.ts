@@ -326,6 +326,17 @@ describe('check', () => {
     assertTerminalSafe(usage.stderr, 'usage');
   });
 
+  it('leaves the byte-order mark out of the code frame of a first line', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'bom.toml'), `\uFEFFname = 1\n${GOOD}`);
+    const result = run(['check', join(dir, 'bom.toml')]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stdout,
+      /bom\.toml:1:1: error unknown-key .*\n1 \| name = 1\n {2}\| \^{4}\n/,
+    );
+  });
+
   it('prints a note for a linked directory instead of following it', () => {
     const dir = workdir();
     mkdirSync(join(dir, 'real'));

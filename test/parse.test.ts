@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Mulberry32 } from '../bench/random.js';
 import {
+  LineIndex,
   LocalDate,
   LocalDateTime,
   LocalTime,
@@ -624,6 +625,18 @@ describe('syntax errors', () => {
     assert.equal(reordered.codeFrame(), '2 | b = 2x\n  |      ^');
     const inLine = errorOf('a = "\u202e" 1x # \u2066');
     assert.equal(inLine.codeFrame(), '1 | a = "\\u202e" 1x # \\u2066\n  |              ^');
+  });
+
+  it('leave the byte-order mark out of the first line, as its columns do', () => {
+    // Shown, the mark took a column on some terminals and put the caret off by one.
+    for (const source of ['\uFEFFabc = 1x\n', new TextEncoder().encode('\uFEFFabc = 1x\n')]) {
+      const error = errorOf(source);
+      assert.deepEqual([error.line, error.column], [1, 8]);
+      assert.equal(error.codeFrame(), '1 | abc = 1x\n  |        ^');
+    }
+    assert.equal(new LineIndex('\uFEFFa = 1\nb').lineText(1), 'a = 1');
+    assert.equal(new LineIndex('\uFEFF\nb').lineText(1), '');
+    assert.equal(parseLocated('\uFEFFa = 1\n').lineText(1), 'a = 1');
   });
 
   it('show a window of a long line, the caret under the same character', () => {

@@ -20,7 +20,10 @@ export class SourceCache {
       let lines: string[] | null = null;
       try {
         if (!file.startsWith('cas://') && file !== '')
-          lines = readFileSync(file, 'utf8').split(/\r?\n/);
+          // Without a byte-order mark, which columns do not count (see lineAt).
+          lines = readFileSync(file, 'utf8')
+            .replace(/^\uFEFF/, '')
+            .split(/\r?\n/);
       } catch {
         lines = null;
       }
