@@ -20,7 +20,7 @@ import {
   type Manifest,
 } from '../lib/index.js';
 import { canonicalData } from '../lib/manifest/encode.js';
-import { stringify } from '../lib/toml.js';
+import { type TomlError, stringify } from '../lib/toml.js';
 import { randomManifest } from './manifest-gen.js';
 
 function manifests(count: number, seed: number): Manifest[] {
@@ -68,7 +68,8 @@ describe('manifest round trips over generated manifests', () => {
   it('the direct encoder writes exactly stringify of the canonical data', () => {
     for (const m of all) assert.equal(encodeManifest(m), stringify(canonicalData(m)));
     const odd = emptyManifest();
-    odd.resources.cpuWeight = 1.5;
+    // A whole number beyond 2^53 is still a TOML integer (1.5 is refused, see below).
+    odd.resources.cpuWeight = -(2 ** 63);
     odd.storage.volumes.push({ host: '', container: '/c', readOnly: true });
     odd.extends = 'a "quoted"\tbase';
     assert.equal(encodeManifest(odd), stringify(canonicalData(odd)));
@@ -410,6 +411,94 @@ describe('validateManifest on a manifest built in code', () => {
     assert.deepEqual(codes, [['kernel-path-required', '', 0, 0]]);
     m.kernel.path = '/boot/vmlinuz';
     assert.deepEqual(validateManifest(m), []);
+  });
+});
+
+describe('a manifest built in code holding what its fields cannot', () => {
+  /** A valid manifest with one value changed. */
+  function withValue(change: (m: Record<string, Record<string, unknown>>) => void): Manifest {
+    const m = emptyManifest();
+    Object.assign(m.workload, { name: 'web', mode: 'container', image: 'nginx' });
+    change(m as unknown as Record<string, Record<string, unknown>>);
+    return m;
+  }
+  const writers = [
+    ['encodeManifest', encodeManifest],
+    ['manifestDigest', manifestDigest],
+    ['manifestToJSON', manifestToJSON],
+    ['canonicalData', canonicalData],
+  ] as const;
+  const cases: [string, (m: Record<string, Record<string, unknown>>) => void, RegExp][] = [
+    ['NaN', (m) => (m.resources!.cpuWeight = NaN), /got the number NaN, at resources\.cpu_weight$/],
+    ['Infinity', (m) => (m.resources!.pidsMax = Infinity), /at resources\.pids_max$/],
+    [
+      '1.5',
+      (m) => (m.resources!.ioWeight = 1.5),
+      /expected an integer.*1\.5, at resources\.io_weight$/,
+    ],
+    ['beyond 64 bits', (m) => (m.resources!.cpuWeight = 2 ** 63), /at resources\.cpu_weight$/],
+    ['a numeric string', (m) => (m.resources!.cpuWeight = '100'), /got the string "100"/],
+    [
+      'a number as a string field',
+      (m) => (m.workload!.name = 5),
+      /expected a string, got the number 5, at workload\.name$/,
+    ],
+    ['undefined', (m) => (m.workload!.image = undefined), /got undefined, at workload\.image$/],
+    [
+      'a string as a boolean',
+      (m) => (m.security!.readOnlyRootfs = 'false'),
+      /expected a boolean.*at security\.read_only_rootfs$/,
+    ],
+    [
+      'a string as a list',
+      (m) => (m.kernel!.modules = 'abc'),
+      /expected an array of strings.*at kernel\.modules$/,
+    ],
+    [
+      'a hole in a list',
+      (m) => (m.network!.dns = ['1.1.1.1', , '8.8.8.8']),
+      /got undefined, at network\.dns\[1\]$/,
+    ],
+    [
+      'a volume that is not an object',
+      (m) => (m.storage!.volumes = ['/a:/b']),
+      /at storage\.volumes\[0\]$/,
+    ],
+    [
+      'a volume without host',
+      (m) => (m.storage!.volumes = [{ container: '/b' }]),
+      /got undefined, at storage\.volumes\[0\]\.host$/,
+    ],
+    [
+      'a missing section',
+      (m) => delete m.kernel,
+      /expected an object \(the \[kernel\] section\), got undefined, at kernel$/,
+    ],
+    ['a cycle', (m) => (m.workload!.description = m), /got an object, at workload\.description$/],
+    ['extends', (m) => ((m as Record<string, unknown>).extends = null), /got null, at extends$/],
+  ];
+  for (const [what, change, message] of cases) {
+    it(`throws unencodable-value naming the path: ${what}`, () => {
+      const m = withValue(change);
+      for (const [name, write] of writers) {
+        assert.throws(
+          () => write(m),
+          (error: TomlError) => error.code === 'unencodable-value' && message.test(error.message),
+          name,
+        );
+      }
+    });
+  }
+
+  it('writes an integer beyond 2^53 as a TOML integer that reads back as the same number', () => {
+    for (const big of [2 ** 60, -(2 ** 63), 2 ** 63 - 1024]) {
+      const m = withValue((m) => (m.resources!.pidsMax = big));
+      const text = encodeManifest(m);
+      const back = parseManifest(text).manifest;
+      assert.equal(back.resources.pidsMax, big);
+      assert.equal(encodeManifest(back), text);
+      assert.equal(manifestDigest(back), manifestDigest(m));
+    }
   });
 });
 

@@ -4,8 +4,8 @@
  * `[[storage.volumes]]`. The same manifest always gives the same bytes, and its digest
  * is `sha256:` + the hex SHA-256 of those bytes.
  */
-import { floatText, quoteString, unencodable } from '../stringify.js';
-import { SECTIONS, sectionOf } from './fields.js';
+import { quoteString, unencodable } from '../stringify.js';
+import { type FieldType, SECTIONS, sectionOf } from './fields.js';
 import type { Manifest, VolumeMount } from './model.js';
 import { sha256Hex } from './sha256.js';
 
@@ -23,8 +23,134 @@ export function volumeData(volume: VolumeMount): Record<string, unknown> {
   return table;
 }
 
+/** `section.field`, then an array index and a volume member: built only for an error. */
+function fieldPath(section: string, field: string, index = -1, member = ''): string {
+  let path = section === '' ? field : `${section}.${field}`;
+  if (index >= 0) path += `[${index}]`;
+  if (member !== '') path += `.${member}`;
+  return path;
+}
+
+/** A JS value as errors name it: `the number 1.5`, `the string "5"`, `undefined`, `an object`. */
+function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return `the ${typeof value} ${String(value)}`;
+    case 'undefined':
+      return 'undefined';
+    case 'object':
+      return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+const EXPECTED: Record<FieldType, string> = {
+  string: 'a string',
+  integer: 'an integer (a whole number within 64 bits)',
+  boolean: 'a boolean',
+  strings: 'an array of strings',
+  volumes: 'an array of volumes ({ host, container, readOnly })',
+};
+
+/** TOML integers are 64-bit: a whole number in [-2^63, 2^63) reads back as itself. */
+const INTEGER_LIMIT = 2 ** 63;
+
+function isTomlInteger(value: unknown): boolean {
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= -INTEGER_LIMIT &&
+    value < INTEGER_LIMIT
+  );
+}
+
+function wrongValue(expected: string, value: unknown, path: string): Error {
+  return unencodable(`expected ${expected}, got ${describeValue(value)},`, path);
+}
+
+/**
+ * Throws `unencodable-value` at the path unless the section is an object and the value
+ * is what its field type holds. A manifest built in code can hold anything; written
+ * anyway, `1.5` in an integer field would read back as a float, `5` as the string "5",
+ * `'false'` as `true`, and `undefined` would fail with an unrelated TypeError.
+ */
+function checkSection(values: unknown, section: string): void {
+  if (values === null || typeof values !== 'object' || Array.isArray(values))
+    throw wrongValue(`an object (the [${section}] section)`, values, section);
+}
+
+function checkField(type: FieldType, value: unknown, section: string, field: string): void {
+  switch (type) {
+    case 'string':
+      if (typeof value !== 'string')
+        throw wrongValue(EXPECTED.string, value, fieldPath(section, field));
+      return;
+    case 'integer':
+      if (!isTomlInteger(value))
+        throw wrongValue(EXPECTED.integer, value, fieldPath(section, field));
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean')
+        throw wrongValue(EXPECTED.boolean, value, fieldPath(section, field));
+      return;
+    case 'strings':
+      if (!Array.isArray(value))
+        throw wrongValue(EXPECTED.strings, value, fieldPath(section, field));
+      // A hole reads as undefined here, so it is reported too.
+      for (let i = 0; i < value.length; i++) {
+        if (typeof value[i] !== 'string')
+          throw wrongValue('a string', value[i], fieldPath(section, field, i));
+      }
+      return;
+    case 'volumes':
+      if (!Array.isArray(value))
+        throw wrongValue(EXPECTED.volumes, value, fieldPath(section, field));
+      for (let i = 0; i < value.length; i++) checkVolume(value[i], section, field, i);
+      return;
+  }
+}
+
+function checkVolume(volume: unknown, section: string, field: string, index: number): void {
+  if (volume === null || typeof volume !== 'object' || Array.isArray(volume))
+    throw wrongValue(
+      'an object { host, container, readOnly }',
+      volume,
+      fieldPath(section, field, index),
+    );
+  const { host, container, readOnly } = volume as Record<string, unknown>;
+  if (typeof host !== 'string')
+    throw wrongValue('a string', host, fieldPath(section, field, index, 'host'));
+  if (typeof container !== 'string')
+    throw wrongValue('a string', container, fieldPath(section, field, index, 'container'));
+  if (typeof readOnly !== 'boolean')
+    throw wrongValue('a boolean', readOnly, fieldPath(section, field, index, 'readonly'));
+}
+
+/**
+ * Checks every value the writers of a manifest read (see `checkField`), so none of them
+ * writes what would not read back.
+ */
+export function checkedManifest(m: Manifest): void {
+  if (m === null || typeof m !== 'object') throw wrongValue('a manifest object', m, '');
+  if (typeof m.extends !== 'string') throw wrongValue(EXPECTED.string, m.extends, 'extends');
+  for (const section of SECTIONS) {
+    const values = sectionOf(m, section.key);
+    checkSection(values, section.key);
+    for (const field of section.fields) {
+      const value = values[field.prop];
+      if (!isEmpty(value)) checkField(field.type, value, section.key, field.key);
+    }
+  }
+}
+
 /** The manifest as plain data in canonical order (TOML names, empty values left out). */
 export function canonicalData(m: Manifest): Record<string, unknown> {
+  checkedManifest(m);
   const out: Record<string, unknown> = {};
   if (m.extends !== '') out['extends'] = m.extends;
   for (const section of SECTIONS) {
@@ -35,7 +161,12 @@ export function canonicalData(m: Manifest): Record<string, unknown> {
       const value = values[field.prop];
       if (isEmpty(value)) continue;
       table[field.key] =
-        field.type === 'volumes' ? (value as VolumeMount[]).map(volumeData) : value;
+        field.type === 'volumes'
+          ? (value as VolumeMount[]).map(volumeData)
+          : // `stringify` writes a number beyond 2^53 as a float; a bigint is an integer.
+            field.type === 'integer' && !Number.isSafeInteger(value)
+            ? BigInt(value as number)
+            : value;
       written = true;
     }
     if (written) out[section.key] = table;
@@ -43,17 +174,14 @@ export function canonicalData(m: Manifest): Record<string, unknown> {
   return out;
 }
 
-/**
- * A basic string; its key path (`section.field`, then an array index and a volume
- * member) is put together only for the error, so the usual case builds no paths.
- */
+/** A basic string (its type checked by `checkField` before). */
 function quoted(text: string, section: string, field: string, index = -1, member = ''): string {
   const out = quoteString(text);
   if (out !== null) return out;
-  let path = section === '' ? field : `${section}.${field}`;
-  if (index >= 0) path += `[${index}]`;
-  if (member !== '') path += `.${member}`;
-  throw unencodable('cannot encode a string with a lone surrogate', path);
+  throw unencodable(
+    'cannot encode a string with a lone surrogate',
+    fieldPath(section, field, index, member),
+  );
 }
 
 /**
@@ -61,6 +189,7 @@ function quoted(text: string, section: string, field: string, index = -1, member
  * holds the two together), written directly because the layout is fixed.
  */
 export function encodeManifest(m: Manifest): string {
+  checkedManifest(m);
   let out = m.extends === '' ? '' : `extends = ${quoted(m.extends, '', 'extends')}\n`;
   for (const section of SECTIONS) {
     const values = sectionOf(m, section.key);
@@ -74,7 +203,7 @@ export function encodeManifest(m: Manifest): string {
           body += `${field.key} = ${quoted(value as string, section.key, field.key)}\n`;
           break;
         case 'integer':
-          body += `${field.key} = ${Number.isSafeInteger(value) ? String(value) : floatText(value as number)}\n`;
+          body += `${field.key} = ${Number.isSafeInteger(value) ? String(value) : BigInt(value as number).toString()}\n`;
           break;
         case 'boolean':
           body += `${field.key} = true\n`;

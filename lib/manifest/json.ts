@@ -17,7 +17,7 @@ import {
   sortDiagnostics,
 } from './diagnostics.js';
 import { SECTIONS, sectionOf } from './fields.js';
-import { isEmpty, volumeData } from './encode.js';
+import { checkedManifest, isEmpty, volumeData } from './encode.js';
 import { type Manifest, type VolumeMount, emptyManifest } from './model.js';
 import { type FieldPath, ManifestSource, formatPath } from './source.js';
 import { validateRules } from './validate.js';
@@ -25,8 +25,12 @@ import type { ManifestResult } from './read.js';
 
 const ALWAYS = new Set(['workload.name', 'workload.mode']);
 
-/** The manifest as JSON-ready data with the Go names. */
+/**
+ * The manifest as JSON-ready data with the Go names. A value its field cannot hold (a
+ * manifest built in code) throws as in `encodeManifest`: JSON would write NaN as null.
+ */
 export function manifestToJSON(m: Manifest): Record<string, unknown> {
+  checkedManifest(m);
   const out: Record<string, unknown> = {};
   for (const section of SECTIONS) {
     const values = sectionOf(m, section.key);
