@@ -207,6 +207,55 @@ ports = ["9090:90"]
   });
 });
 
+describe('resolveManifest with a host that gives something else than a manifest', () => {
+  const given = (value: unknown): ManifestHost => ({
+    readFile: async () => value as string,
+    cas: { get: async () => value as string },
+  });
+
+  it('reports what readFile or the store gave at the extends, instead of throwing', async () => {
+    const digest = `sha256:${sha256Hex(BASE)}`;
+    for (const [value, what] of [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      [42, 'the number 42'],
+      [new ArrayBuffer(4), 'an object'],
+    ] as const) {
+      const file = await resolveManifest('extends = "b.toml"\n', {
+        path: 'a.toml',
+        host: given(value),
+      });
+      assert.deepEqual(show(file.diagnostics), ['extends-unreadable a.toml:1:11 extends']);
+      assert.equal(
+        file.diagnostics[0]!.message,
+        `cannot load base manifest 'b.toml': the host's readFile gave ${what}, not the bytes or text of a manifest`,
+      );
+      if (value === null || value === undefined) continue; // the store's "not there"
+      const cas = await resolveManifest(`extends = "cas://${digest}"\n`, {
+        path: 'a.toml',
+        host: given(value),
+      });
+      assert.deepEqual(show(cas.diagnostics), ['extends-unreadable a.toml:1:11 extends']);
+      assert.match(
+        cas.diagnostics[0]!.message,
+        new RegExp(`the store gave ${what}, not the bytes`),
+      );
+    }
+  });
+
+  it('reports a rejection with something other than an Error by what it was', async () => {
+    for (const [reason, why] of [
+      [undefined, 'undefined'],
+      ['disk on fire', 'disk on fire'],
+    ] as const) {
+      const host: ManifestHost = { readFile: () => Promise.reject(reason) };
+      const result = await resolveManifest('extends = "b.toml"\n', { path: 'a.toml', host });
+      assert.deepEqual(show(result.diagnostics), ['extends-unreadable a.toml:1:11 extends']);
+      assert.equal(result.diagnostics[0]!.message, `cannot load base manifest 'b.toml': ${why}`);
+    }
+  });
+});
+
 describe('Node loader', () => {
   const dir = mkdtempSync(join(tmpdir(), 'volt-manifest-'));
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -32,7 +32,7 @@ function fieldPath(section: string, field: string, index = -1, member = ''): str
 }
 
 /** A JS value as errors name it: `the number 1.5`, `the string "5"`, `undefined`, `an object`. */
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;

@@ -13,6 +13,7 @@ import {
   diagnostic,
   sortDiagnostics,
 } from './diagnostics.js';
+import { describeValue } from './encode.js';
 import { SECTIONS, sectionOf } from './fields.js';
 import type { Manifest } from './model.js';
 import { dirname, joinPath } from './paths.js';
@@ -159,18 +160,29 @@ export async function resolveManifest(
           : await options.host.readFile(name);
     } catch (error) {
       const kind = error instanceof ManifestLoadError ? error.kind : 'unreadable';
-      report(
-        EXTENDS_CODES[kind],
-        `cannot load base manifest '${name}': ${(error as Error).message}`,
-      );
+      // A host may reject with anything (`Promise.reject()`, a string), not only an Error.
+      const why = error instanceof Error ? error.message : String(error);
+      report(EXTENDS_CODES[kind], `cannot load base manifest '${name}': ${why}`);
       break;
     }
-    if (bytes === null) {
+    // readFile has no "absent" value (a missing file is a ManifestLoadError): its null is
+    // reported below with any other value that is not a manifest.
+    if (bytes === null && digest !== null) {
       report(
         'extends-not-found',
         options.host.cas === undefined
           ? `cannot load '${ref}': no content-addressed store is configured`
           : `content-addressed object ${digest} is not in the store`,
+      );
+      break;
+    }
+    if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) {
+      // A host written in JavaScript can give anything; parsing it would throw a
+      // TypeError out of resolveManifest instead of a diagnostic at this extends.
+      const from = digest !== null ? 'the store' : "the host's readFile";
+      report(
+        'extends-unreadable',
+        `cannot load base manifest '${name}': ${from} gave ${describeValue(bytes)}, not the bytes or text of a manifest`,
       );
       break;
     }
