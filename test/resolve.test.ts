@@ -134,6 +134,29 @@ ports = ["9090:90"]
     assert.equal(self.diagnostics[0]!.code, 'extends-cycle');
   });
 
+  it('knows the manifest itself however its path is spelled', async () => {
+    // A file that extends itself, given as ./dir/a.toml: read again as dir/a.toml, it
+    // was a base of itself, its problems reported twice under two names.
+    const text = `extends = "a.toml"\n[workload]\nname = "a"\nbogus = 1\n`;
+    for (const path of ['./dir/a.toml', 'dir//a.toml', 'dir/./a.toml', 'x/../dir/a.toml']) {
+      const reads: string[] = [];
+      const host: ManifestHost = {
+        readFile: async (name) => {
+          reads.push(name);
+          return text;
+        },
+      };
+      const result = await resolveManifest(text, { path, host });
+      assert.deepEqual(reads, [], path);
+      assert.deepEqual(show(result.diagnostics), [
+        `extends-cycle ${path}:1:11 extends`,
+        `unknown-key ${path}:4:1 workload.bogus`,
+      ]);
+      assert.equal(result.diagnostics[0]!.message, 'extends cycle: dir/a.toml → dir/a.toml');
+      assert.equal(result.sources.length, 1);
+    }
+  });
+
   it('follows at most 16 links', async () => {
     const files: Record<string, string> = {};
     for (let i = 1; i <= 20; i++) files[`l${i}.toml`] = `extends = "l${i + 1}.toml"\n`;

@@ -121,7 +121,10 @@ export async function resolveManifest(
 ): Promise<ManifestResult> {
   const maxDepth = options.maxDepth ?? MAX_EXTENDS_DEPTH;
   const chain: ReadManifest[] = [readManifest(source, options)];
-  const names = [chain[0]!.source.file];
+  // Names are compared as joinPath writes them: the child given as `./a.toml` or
+  // `dir//a.toml` is the file its own `extends = "a.toml"` names, a cycle, not a base.
+  const first = chain[0]!.source.file;
+  const names = [first === '' ? '' : joinPath('', first)];
   const diagnostics: Diagnostic[] = [...chain[0]!.diagnostics];
   let complete = true;
   for (;;) {
