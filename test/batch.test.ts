@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { checkManifests } from '../lib/node/index.js';
+import { checkManifests, checkOne, loadManifest } from '../lib/node/index.js';
 
 describe('checkManifests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'volt-batch-'));
@@ -25,6 +25,22 @@ describe('checkManifests', () => {
       name: 'TypeError',
       message: /options must be an object/,
     });
+  });
+
+  it('takes paths only as strings: one path given as a string is a TypeError, not 7 files', async () => {
+    // checkManifests('web.toml') checked 'w', 'e', 'b', '.', …; a null path gave a result
+    // whose file was null.
+    await assert.rejects(checkManifests('web.toml' as unknown as string[]), {
+      name: 'TypeError',
+      message: 'paths must be an array of strings, got the string "web.toml"',
+    });
+    for (const bad of [null, 5, undefined]) {
+      const message = /a manifest path must be a string, got (null|the number 5|undefined)$/;
+      const list = [...paths.slice(0, 70), bad as unknown as string];
+      await assert.rejects(checkManifests(list, { workers: 2 }), { name: 'TypeError', message });
+      await assert.rejects(loadManifest(bad as unknown as string), { name: 'TypeError', message });
+      await assert.rejects(checkOne(bad as unknown as string), { name: 'TypeError', message });
+    }
   });
 
   it('gives the same results, in input order, with a worker pool and on one thread', async () => {

@@ -6,7 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Diagnostic, diagnostic } from '../manifest/diagnostics.js';
-import { type LoadManifestOptions, loadManifest } from './load.js';
+import { describeValue } from '../manifest/encode.js';
+import { type LoadManifestOptions, checkPath, loadManifest } from './load.js';
 import { checkOptionsObject } from '../options.js';
 
 export interface CheckResult {
@@ -34,6 +35,7 @@ const BATCHES_IN_FLIGHT = 2;
 /** Checks one file; an unexpected failure becomes an `internal-error` diagnostic. */
 export async function checkOne(path: string, options: CheckOptions = {}): Promise<CheckResult> {
   checkOptionsObject(options);
+  checkPath(path);
   try {
     const loadOptions: LoadManifestOptions = {};
     if (options.casRoot !== undefined) loadOptions.casRoot = options.casRoot;
@@ -81,6 +83,10 @@ export async function checkManifests(
   options: CheckOptions = {},
 ): Promise<CheckResult[]> {
   checkOptionsObject(options);
+  // A single path given as a string would otherwise be checked one character at a time.
+  if (!Array.isArray(paths))
+    throw new TypeError(`paths must be an array of strings, got ${describeValue(paths)}`);
+  for (const path of paths) checkPath(path);
   const workers = Math.max(
     1,
     Math.min(options.workers ?? availableParallelism(), Math.ceil(paths.length / BATCH)),

@@ -15,6 +15,7 @@ import {
 } from '../manifest/resolve.js';
 import { diagnostic, type DiagnosticCode } from '../manifest/diagnostics.js';
 import { emptyManifest } from '../manifest/model.js';
+import { describeValue } from '../manifest/encode.js';
 
 /** Files larger than this are refused (a manifest is a few kilobytes). */
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -115,6 +116,15 @@ export function nodeHost(options: NodeHostOptions = {}): ManifestHost {
   return host;
 }
 
+/**
+ * A TypeError for a path that is not a string: Node's message for it would become a
+ * diagnostic whose `file` is not a string (`null`, a number).
+ */
+export function checkPath(path: unknown): void {
+  if (typeof path !== 'string')
+    throw new TypeError(`a manifest path must be a string, got ${describeValue(path)}`);
+}
+
 const FILE_CODES: Record<LoadFailure, DiagnosticCode> = {
   'not-found': 'file-not-found',
   unreadable: 'file-unreadable',
@@ -136,6 +146,7 @@ export async function loadManifest(
   options: LoadManifestOptions = {},
 ): Promise<ManifestResult> {
   checkOptionsObject(options);
+  checkPath(path);
   const cas =
     options.cas ??
     (options.casRoot !== undefined ? new DirectoryCasStore(options.casRoot) : undefined);
