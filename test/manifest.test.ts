@@ -235,6 +235,23 @@ describe('JSON form', () => {
   });
 });
 
+describe('manifestFromJSON naming a value that has no TOML type', () => {
+  it('says null, undefined or a bigint, not "null null", "null undefined", "null 5"', () => {
+    const workload = { name: 'web', mode: 'container', image: 'nginx' };
+    const messages = (input: unknown) => manifestFromJSON(input).diagnostics.map((d) => d.message);
+    assert.deepEqual(
+      messages(`{"workload": ${JSON.stringify(workload)}, "network": {"dns": ["1.1.1.1", null]}}`),
+      ['network.dns[1]: expected a string, got null'],
+    );
+    assert.deepEqual(messages({ workload, resources: { cpu_weight: 5n } }), [
+      'resources.cpu_weight: expected an integer, got the bigint 5',
+    ]);
+    assert.deepEqual(messages({ workload: { ...workload, image: undefined } }), [
+      'workload.image: expected a string, got undefined',
+    ]);
+  });
+});
+
 describe('manifestFromJSON given bytes', () => {
   const json = '{\n  "workload": {"name": "web", "mode": "container", "image": "nginx"}\n}';
   it('reads UTF-8, with or without a byte-order mark, as the text would be', () => {

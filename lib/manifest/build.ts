@@ -11,6 +11,7 @@ import {
   type ValueType,
 } from '../located.js';
 import { type Diagnostic, type DiagnosticCode, diagnostic } from './diagnostics.js';
+import { describeValue } from './encode.js';
 import {
   ALL_FIELD_PATHS,
   EXTENDS_FIELD,
@@ -23,7 +24,7 @@ import { type Manifest, type VolumeMount, emptyManifest, emptyVolume } from './m
 import { type FieldPath, type ManifestSource, formatPath } from './source.js';
 import { closest } from './suggest.js';
 
-const TYPE_NAMES: Record<ValueType | 'null', string> = {
+const TYPE_NAMES: Record<ValueType, string> = {
   string: 'a string',
   integer: 'an integer',
   float: 'a float',
@@ -34,7 +35,6 @@ const TYPE_NAMES: Record<ValueType | 'null', string> = {
   'local-time': 'a local time',
   array: 'an array',
   table: 'a table',
-  null: 'null',
 };
 
 const EXPECTED: Record<FieldSpec['type'], string> = {
@@ -56,6 +56,16 @@ function show(node: LocatedValue): string {
     default:
       return ` ${String(node.value)}`;
   }
+}
+
+/**
+ * The value a field got, for messages. A value that has no TOML type (`null` in JSON, or
+ * `undefined` or a bigint in data given as a value) is named by what it is: it was
+ * `got null null`, `got null undefined`, `got null 5`.
+ */
+function actual(node: LocatedValue): string {
+  if ((node.type as string) === 'null') return describeValue(node.value);
+  return `${TYPE_NAMES[node.type]}${show(node)}`;
 }
 
 const TOP_LEVEL_KEYS = ['extends', ...SECTIONS.map((s) => s.key)];
@@ -158,7 +168,7 @@ class Builder {
   private wrongType(node: LocatedValue, path: FieldPath, expected: string): void {
     this.add(
       'wrong-type',
-      `${formatPath(path)}: expected ${expected}, got ${TYPE_NAMES[node.type]}${show(node)}`,
+      `${formatPath(path)}: expected ${expected}, got ${actual(node)}`,
       path,
       node.start,
       node.end,
@@ -307,7 +317,7 @@ export function locateValue(value: unknown, depth = 0): LocatedValue {
   if (value !== null && typeof value === 'object')
     return locateTable(value as Record<string, unknown>, depth);
   // `null` in an array (or anything else JSON cannot hold) has no TOML type: the builder
-  // reports it as a wrong type, named by TYPE_NAMES.null.
+  // reports it as a wrong type, named by what it is (see `actual`).
   return { type: 'null' as ValueType as 'string', value, start: 0, end: 0 };
 }
 
