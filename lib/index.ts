@@ -34,7 +34,7 @@ export {
   hasErrors,
 } from './manifest/diagnostics.js';
 export { parseManifest, type ManifestResult, type ParseManifestOptions } from './manifest/read.js';
-export { validateRules as validateManifest, type ValidateOptions } from './manifest/validate.js';
+export { type ValidateOptions } from './manifest/validate.js';
 export {
   resolveManifest,
   mergeManifests,
@@ -46,7 +46,12 @@ export {
   type ResolveOptions,
 } from './manifest/resolve.js';
 export { encodeManifest, manifestDigest } from './manifest/encode.js';
-export { manifestToJSON, manifestFromJSON, type FromJSONOptions } from './manifest/json.js';
+export {
+  manifestToJSON,
+  manifestFromJSON,
+  validateManifest,
+  type FromJSONOptions,
+} from './manifest/json.js';
 export { sha256, sha256Hex } from './manifest/sha256.js';
 export { ManifestSource, formatPath, type FieldPath } from './manifest/source.js';
 export {

@@ -429,6 +429,58 @@ describe('validateManifest on a manifest built in code', () => {
     m.kernel.path = '/boot/vmlinuz';
     assert.deepEqual(validateManifest(m), []);
   });
+
+  it('checks every field as reading does: types, ranges and choices, at their paths', () => {
+    // It ran only the cross-field rules: all of these gave [], and a missing section
+    // threw "Cannot read properties of undefined".
+    const cases: [(m: Record<string, Record<string, unknown>>) => void, string[][]][] = [
+      [
+        (m) => (m['resources']!['cpuWeight'] = 99_999),
+        [['cpu-weight-out-of-range', 'resources.cpu_weight']],
+      ],
+      [(m) => (m['resources']!['cpuWeight'] = 1.5), [['wrong-type', 'resources.cpu_weight']]],
+      [(m) => (m['workload']!['mode'] = 'vm'), [['workload-mode-invalid', 'workload.mode']]],
+      [(m) => (m['workload']!['name'] = 5), [['wrong-type', 'workload.name']]],
+      [(m) => (m['workload']!['name'] = ''), [['missing-required', 'workload.name']]],
+      [(m) => delete m['kernel'], [['wrong-type', 'kernel']]],
+      [
+        (m) => (m['storage']!['volumes'] = [{ host: '/a', container: '/', readOnly: false }, 7]),
+        [
+          ['volume-container-root', 'storage.volumes[0].container'],
+          ['wrong-type', 'storage.volumes[1]'],
+        ],
+      ],
+      [
+        (m) => (m['network']!['ports'] = ['80:80', '80:80']),
+        [['port-duplicate', 'network.ports[1]']],
+      ],
+    ];
+    for (const [change, expected] of cases) {
+      const m = emptyManifest();
+      Object.assign(m.workload, { name: 'web', mode: 'container', image: 'nginx' });
+      change(m as unknown as Record<string, Record<string, unknown>>);
+      const found = validateManifest(m).map((d) => [d.code, d.path]);
+      assert.deepEqual(found, expected, String(change));
+    }
+    // A base is not merged in: what it may give is not required (by default when the
+    // manifest has extends, or when asked).
+    const child = emptyManifest();
+    assert.deepEqual(validateManifest(child, [], { unresolvedBase: true }), []);
+    child.extends = 'base.toml';
+    assert.deepEqual(validateManifest(child), []);
+  });
+
+  it('runs only the cross-field rules when given the sources a manifest was read from', () => {
+    const read = parseManifest(
+      '[workload]\nname = "web"\nmode = "container"\nimage = "x"\n[resources]\ncpu_weight = 0\n',
+    );
+    assert.deepEqual(
+      read.diagnostics.map((d) => d.code),
+      ['cpu-weight-out-of-range'],
+    );
+    // Reading reported the field; the rules that need the whole manifest find nothing.
+    assert.deepEqual(validateManifest(read.manifest, read.sources), []);
+  });
 });
 
 describe('a manifest built in code holding what its fields cannot', () => {

@@ -20,7 +20,7 @@ import { SECTIONS, sectionOf } from './fields.js';
 import { checkedManifest, isEmpty, volumeData } from './encode.js';
 import { type Manifest, type VolumeMount, emptyManifest } from './model.js';
 import { type FieldPath, ManifestSource, formatPath } from './source.js';
-import { validateRules } from './validate.js';
+import { type ValidateOptions, validateRules } from './validate.js';
 import type { ManifestResult } from './read.js';
 
 const ALWAYS = new Set(['workload.name', 'workload.mode']);
@@ -150,14 +150,90 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
     const message = `a manifest must be a JSON object, got ${got}`;
     return failed(file, diagnostic('wrong-type', message, '', { ...NO_LOCATION, file }));
   }
-  const root = locateTable(withoutUnsetAlways(value as Record<string, unknown>));
+  return fromData(withoutUnsetAlways(value as Record<string, unknown>), file, undefined);
+}
+
+/**
+ * Builds and checks a manifest from plain data in its JSON form, `unresolvedBase` as
+ * given or, when undefined, as its `extends` says.
+ */
+function fromData(
+  data: Record<string, unknown>,
+  file: string,
+  unresolvedBase: boolean | undefined,
+): ManifestResult {
+  const root = locateTable(data);
   const source = new ManifestSource(file, root, null);
   const built = buildManifest(source);
   built.manifest.sourcePath = file;
   const diagnostics: Diagnostic[] = [
     ...built.diagnostics,
     ...loneSurrogates(root, file),
-    ...validateRules(built.manifest, [source], { unresolvedBase: built.manifest.extends !== '' }),
+    ...validateRules(built.manifest, [source], {
+      unresolvedBase: unresolvedBase ?? built.manifest.extends !== '',
+    }),
   ];
   return { manifest: built.manifest, diagnostics: sortDiagnostics(diagnostics), sources: [source] };
+}
+
+/**
+ * A manifest built in code as plain data of its JSON form, its values as they are, wrong
+ * ones too, for the builder to report (a section that is not an object, `1.5` for an
+ * integer, a number for a string). Empty values are unset, as in `emptyManifest`.
+ */
+function dataOf(m: Manifest): Record<string, unknown> {
+  const model = m as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  if (!isEmpty(model['extends']) && model['extends'] !== undefined) out['extends'] = m.extends;
+  for (const section of SECTIONS) {
+    // A missing section is reported as a wrong type, as encodeManifest refuses it.
+    const values = model[section.key];
+    if (
+      values === null ||
+      values === undefined ||
+      typeof values !== 'object' ||
+      Array.isArray(values)
+    ) {
+      out[section.key] = values;
+      continue;
+    }
+    const table: Record<string, unknown> = {};
+    for (const field of section.fields) {
+      const value = (values as Record<string, unknown>)[field.prop];
+      if (value === undefined || isEmpty(value)) continue;
+      table[field.key] =
+        field.type === 'volumes' && Array.isArray(value) ? value.map(volumeOf) : value;
+    }
+    out[section.key] = table;
+  }
+  return out;
+}
+
+/** A volume of a manifest built in code as JSON data (anything else as it is). */
+function volumeOf(volume: unknown): unknown {
+  if (volume === null || typeof volume !== 'object' || Array.isArray(volume)) return volume;
+  const { host, container, readOnly } = volume as Record<string, unknown>;
+  const data: Record<string, unknown> = { host, container };
+  if (readOnly !== false) data['readonly'] = readOnly;
+  return data;
+}
+
+/**
+ * Checks a manifest. Without `sources` (a manifest built in code), every rule: its
+ * values go through the builder as JSON data does, so a wrong type or a value out of
+ * range is reported at its path, then the cross-field rules. With the `sources` it was
+ * read from, the cross-field rules only: the builder checked each field as it read it.
+ */
+export function validateManifest(
+  m: Manifest,
+  sources: readonly ManifestSource[] = [],
+  options: ValidateOptions = {},
+): Diagnostic[] {
+  if (sources.length > 0) return validateRules(m, sources, options);
+  checkOptionsObject(options);
+  if (m === null || typeof m !== 'object') {
+    const got = m === null ? 'null' : `a ${typeof m}`;
+    return [diagnostic('wrong-type', `a manifest must be an object, got ${got}`, '', NO_LOCATION)];
+  }
+  return fromData(dataOf(m), '', options.unresolvedBase ?? m.extends !== '').diagnostics;
 }
