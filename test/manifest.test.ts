@@ -464,6 +464,10 @@ describe('validateManifest on a manifest built in code', () => {
     }
     // A base is not merged in: what it may give is not required (by default when the
     // manifest has extends, or when asked).
+    assert.deepEqual(
+      validateManifest(null as unknown as Manifest).map((d) => [d.code, d.message]),
+      [['wrong-type', 'a manifest must be an object, got null']],
+    );
     const child = emptyManifest();
     assert.deepEqual(validateManifest(child, [], { unresolvedBase: true }), []);
     child.extends = 'base.toml';

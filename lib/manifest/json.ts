@@ -17,7 +17,7 @@ import {
   sortDiagnostics,
 } from './diagnostics.js';
 import { SECTIONS, sectionOf } from './fields.js';
-import { checkedManifest, isEmpty, volumeData } from './encode.js';
+import { checkedManifest, describeValue, isEmpty, volumeData } from './encode.js';
 import { type Manifest, type VolumeMount, emptyManifest } from './model.js';
 import { type FieldPath, ManifestSource, formatPath } from './source.js';
 import { type ValidateOptions, validateRules } from './validate.js';
@@ -146,8 +146,7 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    const message = `a manifest must be a JSON object, got ${got}`;
+    const message = `a manifest must be a JSON object, got ${describeValue(value)}`;
     return failed(file, diagnostic('wrong-type', message, '', { ...NO_LOCATION, file }));
   }
   return fromData(withoutUnsetAlways(value as Record<string, unknown>), file, undefined);
@@ -232,8 +231,8 @@ export function validateManifest(
   if (sources.length > 0) return validateRules(m, sources, options);
   checkOptionsObject(options);
   if (m === null || typeof m !== 'object') {
-    const got = m === null ? 'null' : `a ${typeof m}`;
-    return [diagnostic('wrong-type', `a manifest must be an object, got ${got}`, '', NO_LOCATION)];
+    const message = `a manifest must be an object, got ${describeValue(m)}`;
+    return [diagnostic('wrong-type', message, '', NO_LOCATION)];
   }
   return fromData(dataOf(m), '', options.unresolvedBase ?? m.extends !== '').diagnostics;
 }
