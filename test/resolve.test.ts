@@ -10,6 +10,7 @@ import {
   sha256Hex,
   type Diagnostic,
   type ManifestHost,
+  type ResolveOptions,
 } from '../lib/index.js';
 import { DirectoryCasStore, loadManifest } from '../lib/node/index.js';
 
@@ -47,6 +48,27 @@ container = "/data"
 `;
 
 describe('resolveManifest', () => {
+  it('rejects a host it cannot read through with a TypeError, before reading anything', async () => {
+    // A host without readFile was reported as "options.host.readFile is not a function"
+    // in a diagnostic about the base.
+    const child = 'extends = "base.toml"\n';
+    const readFile = async () => '';
+    const bad: [unknown, RegExp][] = [
+      [{ host: {} }, /options\.host must be an object with a readFile function, got an object/],
+      [{ host: null }, /options\.host must be an object with a readFile function, got null/],
+      [{}, /got undefined/],
+      [{ host: { readFile, cas: {} } }, /options\.host\.cas must be a store with a get function/],
+      [{ host: { readFile }, maxDepth: -1 }, /maxDepth must be a whole number, got -1/],
+      [{ host: { readFile }, maxDepth: 1.5 }, /maxDepth must be a whole number/],
+    ];
+    for (const [options, message] of bad) {
+      await assert.rejects(resolveManifest(child, options as ResolveOptions), {
+        name: 'TypeError',
+        message,
+      });
+    }
+  });
+
   it('merges base first, child keys over it: tables key by key, arrays whole', async () => {
     const child = `extends = "../base/web.toml"
 [workload]

@@ -6,6 +6,7 @@
  * the whole chain. The merged manifest is checked as one, and each problem points at the
  * file that wrote the offending value.
  */
+import { checkOptionsObject } from '../options.js';
 import { parseCasReference } from './checks.js';
 import {
   type Diagnostic,
@@ -61,6 +62,34 @@ export interface ResolveOptions extends ParseManifestOptions {
 }
 
 export const MAX_EXTENDS_DEPTH = 16;
+
+/**
+ * A TypeError for options `resolveManifest` cannot work with, before anything is read: a
+ * host without `readFile` otherwise surfaced as "options.host.readFile is not a function"
+ * in a diagnostic about the base, and a depth that is not a count followed no link or
+ * every one.
+ */
+function checkResolveOptions(options: ResolveOptions): void {
+  checkOptionsObject(options);
+  if (options === null || options === undefined) throw new TypeError('options.host is required');
+  const host: unknown = options.host;
+  if (
+    host === null ||
+    typeof host !== 'object' ||
+    typeof (host as ManifestHost).readFile !== 'function'
+  )
+    throw new TypeError(
+      `options.host must be an object with a readFile function, got ${describeValue(host)}`,
+    );
+  const cas: unknown = (host as ManifestHost).cas;
+  if (cas !== undefined && (cas === null || typeof (cas as CasStore).get !== 'function'))
+    throw new TypeError(
+      `options.host.cas must be a store with a get function, got ${describeValue(cas)}`,
+    );
+  const maxDepth = options.maxDepth;
+  if (maxDepth !== undefined && !(Number.isInteger(maxDepth) && maxDepth >= 0))
+    throw new TypeError(`maxDepth must be a whole number, got ${String(maxDepth)}`);
+}
 
 const EXTENDS_CODES: Record<LoadFailure, DiagnosticCode> = {
   'not-found': 'extends-not-found',
@@ -119,6 +148,7 @@ export async function resolveManifest(
   source: string | Uint8Array,
   options: ResolveOptions,
 ): Promise<ManifestResult> {
+  checkResolveOptions(options);
   const maxDepth = options.maxDepth ?? MAX_EXTENDS_DEPTH;
   const chain: ReadManifest[] = [readManifest(source, options)];
   // Names are compared as joinPath writes them: the child given as `./a.toml` or
