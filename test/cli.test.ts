@@ -337,6 +337,20 @@ describe('check', () => {
     );
   });
 
+  it('says why a path given names no file', () => {
+    const dir = workdir();
+    const file = join(dir, 'web.toml');
+    writeFileSync(file, GOOD);
+    const result = run(['check', '', `${file}/`, file]);
+    assert.equal(result.status, 1);
+    assert.equal(
+      result.stdout,
+      '<input>: error file-not-found an empty path names no file\n\n' +
+        `${file}/: error file-not-found ${file}/ does not exist: a part of the path before its end is a file, not a directory\n\n` +
+        '✖ 2 errors, 0 warnings in 2 files (1 file checked)\n',
+    );
+  });
+
   it('prints a note for a linked directory instead of following it', () => {
     const dir = workdir();
     mkdirSync(join(dir, 'real'));

@@ -319,6 +319,26 @@ describe('Node loader', () => {
     });
   });
 
+  it('says why a path names no file: empty, or going on past a file', async () => {
+    // '' gave " does not exist", and web.toml/ "does not exist" though web.toml does.
+    const file = join(dir, 'base', 'web.toml');
+    const cases: [string, string][] = [
+      ['', 'an empty path names no file'],
+      [
+        `${file}/`,
+        `${file}/ does not exist: a part of the path before its end is a file, not a directory`,
+      ],
+      [join(dir, 'nope.toml'), `${join(dir, 'nope.toml')} does not exist`],
+    ];
+    for (const [path, message] of cases) {
+      const result = await loadManifest(path);
+      assert.deepEqual(
+        result.diagnostics.map((d) => [d.code, d.message]),
+        [['file-not-found', message]],
+      );
+    }
+  });
+
   it('loads a file and resolves a relative extends from its directory', async () => {
     writeFileSync(
       join(dir, 'apps', 'a.toml'),

@@ -1,6 +1,7 @@
 /** Turning command-line paths into the list of manifest files. */
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadError } from '../node/load.js';
 
 export interface Expansion {
   /** Files to process, in order, without duplicates. */
@@ -81,11 +82,11 @@ export async function expandPaths(
     try {
       info = await lstat(path);
     } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      const problem = loadError(error, path);
       problems.push({
         path,
-        reason: missing ? 'not-found' : 'unreadable',
-        message: missing ? `${path} does not exist` : `${path}: ${(error as Error).message}`,
+        reason: problem.kind === 'not-found' ? 'not-found' : 'unreadable',
+        message: problem.message,
       });
       continue;
     }

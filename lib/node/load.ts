@@ -73,10 +73,18 @@ function readOpenFile(fd: number, size: number): Uint8Array {
   return length === size ? bytes : bytes.subarray(0, length);
 }
 
-function loadError(error: unknown, path: string): ManifestLoadError {
+/** What a failed file-system call on `path` means, as the reason a manifest cannot be read. */
+export function loadError(error: unknown, path: string): ManifestLoadError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR')
-    return new ManifestLoadError('not-found', `${path} does not exist`);
+  if (path === '') return new ManifestLoadError('not-found', 'an empty path names no file');
+  if (code === 'ENOENT') return new ManifestLoadError('not-found', `${path} does not exist`);
+  // `web.toml/` or `web.toml/x`: the file exists, the path goes on as if it were a folder.
+  if (code === 'ENOTDIR') {
+    return new ManifestLoadError(
+      'not-found',
+      `${path} does not exist: a part of the path before its end is a file, not a directory`,
+    );
+  }
   if (code === 'EISDIR') return new ManifestLoadError('unreadable', `${path} is a directory`);
   if (code === 'EACCES' || code === 'EPERM')
     return new ManifestLoadError('unreadable', `${path}: permission denied`);
