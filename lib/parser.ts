@@ -805,7 +805,10 @@ export class Parser extends Scanner implements ScalarContext {
   ): TableNode {
     let array = this.childNode(node, key, keyStart, keyEnd);
     if (array === undefined) {
-      this.checkDepth(node.depth + 1, keyStart);
+      // The depth of its first element, checked before the array is made: made and then
+      // failing, it stayed in a recovering parse with no element (and a later `[a.b]`
+      // under it read the element that is not there).
+      this.checkDepth(node.depth + 2, keyStart);
       // Empty until `document()` puts the elements in, at the array's exact length.
       const value: unknown[] = [];
       array = this.nodes.take(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);

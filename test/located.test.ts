@@ -254,6 +254,35 @@ describe('parseLocatedRecovering', () => {
     }
   });
 
+  it('leaves out an array of tables whose first element is too deep', () => {
+    // Found by the span check of the fuzzer (with a small maxDepth): the array was made
+    // before its element's depth was checked, so it stayed with no element (`{ a: [] }`,
+    // located at the header of no element), and `[a.b]` under it threw a TypeError.
+    for (const [text, errors, value] of [
+      ['[[a]]\n', ['max-depth:1:3'], {}],
+      ['[[a]]\nb = 1\n', ['max-depth:1:3'], {}],
+      ['[[a]]\n[a.b]\n', ['max-depth:1:3', 'max-depth:2:4'], { a: {} }],
+      ['[[a]]\n[[a.b]]\n', ['max-depth:1:3', 'max-depth:2:5'], { a: {} }],
+    ] as const) {
+      const result = parseLocatedRecovering(text, { maxDepth: 1 });
+      assert.deepEqual(
+        result.errors.map((e) => `${e.code}:${e.line}:${e.column}`),
+        errors,
+        text,
+      );
+      assert.deepEqual(result.document.value, value, text);
+      // The tree holds what the value holds: no array of tables without an element.
+      assert.deepEqual([...result.document.root.entries.keys()], Object.keys(value), text);
+    }
+    // The same at the default depth, 256 tables down.
+    const path = Array(256).fill('a').join('.');
+    const deep = parseLocatedRecovering(`[[${path}]]\n[${path}.b]\n`);
+    assert.deepEqual(
+      deep.errors.map((e) => `${e.code}:${e.line}:${e.column}`),
+      ['max-depth:1:513', 'max-depth:2:514'],
+    );
+  });
+
   it('completes arrays of tables when an array value was left unfinished', () => {
     const { document, errors } = parseLocatedRecovering(
       '[[x]]\nk = 1\nbad = [1, 2, @]\n[[x]]\nk = 2',
