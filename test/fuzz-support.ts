@@ -11,7 +11,16 @@ import {
   LocalDate,
   LocalDateTime,
   LocalTime,
+  type LocatedArray,
+  type LocatedDocument,
+  type LocatedEntry,
+  type LocatedScalar,
+  type LocatedTable,
+  type LocatedValue,
   OffsetDateTime,
+  type Span,
+  type TableOrigin,
+  TokenKind,
   TomlError,
   parse,
   parseLocated,
@@ -22,6 +31,7 @@ import {
 } from '../lib/toml.js';
 import type { ParseOptions } from '../lib/toml.js';
 import { Mulberry32 } from '../bench/random.js';
+import { positionIn } from '../lib/errors.js';
 import { errorFields } from './helpers.js';
 
 // ---- PRNG --------------------------------------------------------------------------------
@@ -1245,7 +1255,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * round-trips through stringify; parseLocated, parseStream (random chunks) and, for
  * bytes, parse of the decoded text agree with parse exactly (value or error);
  * parseLocatedRecovering never throws and agrees with parse on the value or the first
- * error; tokenize never throws and its tokens cover the input. Returns the 1.1 outcome.
+ * error; tokenize never throws and its tokens cover the input. The spans of
+ * parseLocated's tree (text and bytes) and of the recovering parse's (on errors, and
+ * with a small maxDepth) are exact (`checkSpans`). Returns the 1.1 outcome.
  */
 export async function checkInput(ctx: CheckContext, input: string | Uint8Array): Promise<Outcome> {
   const bigint = { integers: 'bigint' } as const;
@@ -1277,11 +1289,15 @@ export async function checkInput(ctx: CheckContext, input: string | Uint8Array):
       );
     }
   }
-  const located = timed(ctx, 'parseLocated', input.length, () =>
-    outcomeOf(() => parseLocated(input, bigint).value),
+  const source = decodedText(input);
+  const boundaries = timed(ctx, 'tokenize', input.length, () =>
+    checkTokens(ctx, input, source.length),
   );
-  sameOutcome(ctx, 'parseLocated', o11, located);
-  checkRecovering(ctx, input, o11);
+  const lexed: LexedText = { text: source, boundaries };
+  const located = timed(ctx, 'parseLocated', input.length, () => locatedOutcome(input, bigint));
+  sameOutcome(ctx, 'parseLocated', o11, located.outcome);
+  if (located.doc !== null) checkLocatedSpans(ctx, input, located.doc, lexed, bigint);
+  checkRecovering(ctx, input, o11, lexed);
   if (o11.ok) {
     let text: string | null = null;
     try {
@@ -1329,7 +1345,6 @@ export async function checkInput(ctx: CheckContext, input: string | Uint8Array):
       }
     }
   }
-  timed(ctx, 'tokenize', input.length, () => checkTokens(ctx, input));
   if (ctx.stream) {
     const max = input.length > 20_000 ? 4096 : ctx.rng.pick([1, 3, 7, 64]);
     const chunks: (string | Uint8Array)[] = chunksOf(ctx.rng, input, max);
@@ -1338,12 +1353,95 @@ export async function checkInput(ctx: CheckContext, input: string | Uint8Array):
   return o11;
 }
 
+/** The text of an input: bytes decoded, up to the first invalid byte. */
+function decodedText(input: string | Uint8Array): string {
+  if (typeof input === 'string') return input;
+  const bad = firstInvalidUtf8(input);
+  return strictUtf8.decode(bad < 0 ? input : input.subarray(0, bad));
+}
+
+/** parseLocated's outcome, and the document when it parsed (for the span checks). */
+function locatedOutcome(
+  input: string | Uint8Array,
+  options: ParseOptions,
+): { outcome: Outcome; doc: LocatedDocument | null } {
+  let doc: LocatedDocument | null = null;
+  const outcome = outcomeOf(() => {
+    doc = parseLocated(input, options);
+    return doc.value;
+  });
+  return { outcome, doc };
+}
+
+/**
+ * The spans of a located parse; the same document in its other form, its UTF-8 bytes
+ * (unless the text has a lone surrogate, which has none) or its decoded text, has the
+ * same spans (compared, not checked again).
+ */
+function checkLocatedSpans(
+  ctx: CheckContext,
+  input: string | Uint8Array,
+  doc: LocatedDocument,
+  lexed: LexedText,
+  options: ParseOptions,
+): void {
+  checkSpans(ctx, 'parseLocated', doc, lexed, options);
+  const text = lexed.text;
+  const other = typeof input === 'string' ? utf8.encode(input) : text;
+  if (typeof other !== 'string' && strictUtf8.decode(other) !== text) return;
+  const what = `parseLocated of the ${typeof input === 'string' ? 'UTF-8 bytes' : 'decoded text'}`;
+  const again = locatedOutcome(other, options);
+  if (again.doc === null) ctx.problems.push(`${what}: rejected what parseLocated accepted`);
+  else {
+    const diff = spanDiff(doc.root, again.doc.root);
+    if (diff !== null) ctx.problems.push(`${what}: spans differ at ${diff}`);
+  }
+}
+
+/**
+ * The first difference between two located trees (spans, keys, origins), or null: the
+ * spans of a tree already checked are then right in the other one too.
+ */
+function spanDiff(a: LocatedValue, b: LocatedValue, path = ''): string | null {
+  if (a.type !== b.type || a.start !== b.start || a.end !== b.end) {
+    return `${path}: ${a.type} [${a.start}, ${a.end}) vs ${b.type} [${b.start}, ${b.end})`;
+  }
+  if (a.type === 'array' && b.type === 'array') {
+    if (a.items.length !== b.items.length)
+      return `${path}: ${a.items.length} vs ${b.items.length} items`;
+    for (let i = 0; i < a.items.length; i++) {
+      const diff = spanDiff(a.items[i]!, b.items[i]!, `${path}[${i}]`);
+      if (diff !== null) return diff;
+    }
+  } else if (a.type === 'table' && b.type === 'table') {
+    if (a.origin !== b.origin) return `${path}: origin ${a.origin} vs ${b.origin}`;
+    let other = b.firstEntry;
+    for (let entry = a.firstEntry; entry !== null; entry = entry.next, other = other.next) {
+      const at = `${path}.${JSON.stringify(entry.key)}`;
+      if (other === null || other.key !== entry.key) return `${at}: key ${other?.key}`;
+      if (other.start !== entry.start || other.end !== entry.end) {
+        return `${at}: key [${entry.start}, ${entry.end}) vs [${other.start}, ${other.end})`;
+      }
+      const diff = spanDiff(entry.node, other.node, at);
+      if (diff !== null) return diff;
+    }
+    if (other !== null) return `${path}: an extra key ${other.key}`;
+  }
+  return null;
+}
+
 /**
  * The recovering parse (what the manifest reader uses) never throws: on a document parse
  * accepts it reports nothing and gives the same value; on one parse rejects, its first
  * error is parse's (code and position).
  */
-function checkRecovering(ctx: CheckContext, input: string | Uint8Array, o11: Outcome): void {
+function checkRecovering(
+  ctx: CheckContext,
+  input: string | Uint8Array,
+  o11: Outcome,
+  lexed: LexedText,
+): void {
+  checkShallowRecovering(ctx, input, lexed);
   let result;
   try {
     result = timed(ctx, 'parseLocatedRecovering', input.length, () =>
@@ -1362,6 +1460,14 @@ function checkRecovering(ctx: CheckContext, input: string | Uint8Array, o11: Out
       if (diff !== null) ctx.problems.push(`parseLocatedRecovering: different value at ${diff}`);
     }
   } else if ('error' in o11) {
+    checkSpans(
+      ctx,
+      'parseLocatedRecovering',
+      result.document,
+      lexed,
+      { integers: 'bigint' },
+      first,
+    );
     const expected = [o11.error.code, o11.error.line, o11.error.column].join(':');
     const actual =
       first === undefined ? 'no error' : [first.code, first.line, first.column].join(':');
@@ -1369,6 +1475,32 @@ function checkRecovering(ctx: CheckContext, input: string | Uint8Array, o11: Out
       ctx.problems.push(`parseLocatedRecovering: first error ${actual}, parse gave ${expected}`);
     }
   }
+}
+
+/**
+ * The recovering parse with a maxDepth of 1 to 3 never throws either, and locates
+ * exactly what it keeps: depth errors then stop statements half way (a header with
+ * tables made before its last key), which the default depth reaches only in documents
+ * nested hundreds deep. The depth is chosen by the input's length, and one input in two
+ * is skipped (for the fuzzer's speed).
+ */
+function checkShallowRecovering(
+  ctx: CheckContext,
+  input: string | Uint8Array,
+  lexed: LexedText,
+): void {
+  const maxDepth = 1 + (input.length % 6);
+  if (maxDepth > 3) return;
+  const options = { integers: 'bigint', maxDepth } as const;
+  const what = `parseLocatedRecovering (maxDepth ${maxDepth})`;
+  let result;
+  try {
+    result = timed(ctx, what, input.length, () => parseLocatedRecovering(input, options));
+  } catch (error) {
+    ctx.problems.push(`${what} threw: ${crashText(error)}`);
+    return;
+  }
+  checkSpans(ctx, what, result.document, lexed, options, result.errors[0]);
 }
 
 /**
@@ -1405,29 +1537,40 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-/** tokenize never throws, and its tokens cover the input without gaps or overlaps. */
-function checkTokens(ctx: CheckContext, input: string | Uint8Array): void {
+/**
+ * tokenize never throws, and its tokens cover the input without gaps or overlaps.
+ * Returns where tokens start and end in the `length` units of the decoded text (for the
+ * span checks), or null.
+ */
+function checkTokens(
+  ctx: CheckContext,
+  input: string | Uint8Array,
+  length: number,
+): TokenBoundaries | null {
   let text = '';
   let expectedStart = -1;
+  const boundaries = new Uint8Array(length + 1);
   try {
     for (const token of tokenize(input)) {
       if (expectedStart !== -1 && token.start !== expectedStart) {
         ctx.problems.push(
           `tokenize: token at ${token.start} does not start where the previous ended (${expectedStart})`,
         );
-        return;
+        return null;
       }
       expectedStart = token.end;
       text += token.text;
+      boundaries[token.start] = boundaries[token.end] = 1;
     }
   } catch (error) {
     ctx.problems.push(`tokenize threw ${crashText(error)}`);
-    return;
+    return null;
   }
   if (typeof input === 'string') {
     const body = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     if (text !== body) ctx.problems.push('tokenize: the token texts do not rebuild the input');
   }
+  return boundaries;
 }
 
 /**
@@ -1468,4 +1611,366 @@ export async function checkGenerated(ctx: CheckContext, doc: GeneratedDocument):
     o11,
     await streamOutcome(chunks, { integers: 'bigint' }),
   );
+}
+
+// ---- spans of the located tree -------------------------------------------------------------
+
+type SpanPath = readonly (string | number)[];
+
+const KEY_TOKENS: ReadonlySet<number> = new Set([
+  TokenKind.BareKey,
+  TokenKind.BasicString,
+  TokenKind.LiteralString,
+]);
+const OPENING_TOKENS: ReadonlySet<number> = new Set([TokenKind.LeftBracket, TokenKind.LeftBrace]);
+const CLOSING_TOKENS: ReadonlySet<number> = new Set([TokenKind.RightBracket, TokenKind.RightBrace]);
+/** What a value slice is put after, so that it lexes and parses as a value on its own. */
+const VALUE_PREFIX = 'x = ';
+/** Offsets whose position is compared with `positionIn` (it counts from the start). */
+const CHECKED_POSITIONS = 4;
+/** Problems reported per tree: the first ones say it, the rest repeat it. */
+const REPORTED_SPAN_PROBLEMS = 3;
+
+/**
+ * Checks every span of a located tree against the (decoded) text it was parsed from,
+ * with the lexer as the independent reader. Every span starts and ends where tokens of
+ * the whole text do (for a recovering parse, up to its first error: after it the two
+ * resume differently). A key's slice is one key token that decodes to the key; a
+ * scalar's slice, after `x = `, parses alone to the same type and value, spanning all of
+ * it; an array's and an inline table's slice lexes as one bracketed value; a `[header]`,
+ * `[[header]]` or array of tables spans a header naming its path, and its entry is the
+ * header's last key (or, for a table that was implicit first, a key before it); a dotted
+ * or implicit table spans its entry's key. Spans nest as the grammar does: inside the
+ * brackets or braces of their array or inline table, a value right after its key and
+ * `=`, the keys of a table after the text that defined it (for a header table, those of
+ * its section), entries in definition order, which is text order; none is empty or
+ * crosses the end of the text. The tree holds the document's own values and every key,
+ * and `position` agrees with `positionIn` (on the first few offsets: it counts from the
+ * start). `firstError` is the recovering parse's.
+ */
+export function checkSpans(
+  ctx: CheckContext,
+  what: string,
+  doc: LocatedDocument,
+  lexed: LexedText,
+  options: ParseOptions,
+  firstError?: TomlError,
+): void {
+  const problems = new SpanChecker(doc, lexed, options, firstError?.offset ?? Infinity).run();
+  for (const problem of problems.slice(0, REPORTED_SPAN_PROBLEMS)) {
+    ctx.problems.push(`${what} spans: ${problem}`);
+  }
+}
+
+class SpanChecker {
+  private readonly problems: string[] = [];
+  private positionsLeft = CHECKED_POSITIONS;
+
+  private readonly text: string;
+  private readonly boundaries: TokenBoundaries | null;
+
+  constructor(
+    private readonly doc: LocatedDocument,
+    lexed: LexedText,
+    private readonly options: ParseOptions,
+    /** Where the first error is: after it, the lexer and the parser go on differently. */
+    private readonly synced: number,
+  ) {
+    this.text = lexed.text;
+    this.boundaries = lexed.boundaries;
+  }
+
+  run(): string[] {
+    const { doc, text } = this;
+    if (doc.source !== text) this.problems.push('the source is not the decoded text');
+    const root = doc.root;
+    if (root.origin !== 'root' || root.start !== 0 || root.end !== text.length) {
+      this.fail([], root, `the root is ${root.origin} [${root.start}, ${root.end})`);
+    }
+    this.table(root, [], root);
+    this.position(text.length);
+    return this.problems;
+  }
+
+  private fail(path: SpanPath, span: Span, why: string): void {
+    const slice = this.slice(span);
+    const shown = slice.length > 60 ? `${slice.slice(0, 60)}…` : slice;
+    this.problems.push(
+      `${JSON.stringify(path)} [${span.start}, ${span.end}) ${JSON.stringify(shown)}: ${why}`,
+    );
+  }
+
+  private slice(span: Span): string {
+    return this.text.slice(span.start, span.end);
+  }
+
+  /**
+   * A span is not empty, lies within `bounds`, and starts and ends where the lexer's
+   * tokens of the whole text do (a slice can be a token of its own and the same value
+   * while it is only part of one: `0b000` of `0b0000`); its start's position is right.
+   */
+  private within(path: SpanPath, span: Span, bounds: Span, what: string): boolean {
+    if (span.start >= span.end || span.start < bounds.start || span.end > bounds.end) {
+      this.fail(path, span, `${what} is empty or outside [${bounds.start}, ${bounds.end})`);
+      return false;
+    }
+    const boundaries = span.end <= this.synced ? this.boundaries : null;
+    if (boundaries !== null && !(boundaries[span.start] && boundaries[span.end])) {
+      this.fail(path, span, `${what} starts or ends inside a token`);
+      return false;
+    }
+    this.position(span.start);
+    return true;
+  }
+
+  private position(offset: number): void {
+    if (this.positionsLeft-- <= 0) return;
+    const expected = positionIn(this.text, offset);
+    const actual = this.doc.position(offset);
+    if (valueDiff(expected, actual) !== null) {
+      this.fail([], { start: offset, end: offset }, `position ${JSON.stringify(actual)}`);
+    }
+  }
+
+  /** The entries of a table: keys, then what each holds. */
+  private table(table: LocatedTable, path: SpanPath, bounds: Span): void {
+    let count = 0;
+    let previous = -1;
+    for (let entry = table.firstEntry; entry !== null; entry = entry.next) {
+      count++;
+      const at = [...path, entry.key];
+      if (!this.within(at, entry, bounds, 'the key')) continue;
+      if (entry.start <= previous) this.fail(at, entry, 'an entry out of text order');
+      previous = entry.start;
+      this.key(at, entry, entry.key);
+      if (!Object.is(table.value[entry.key], entry.node.value)) {
+        this.fail(at, entry, "the entry's value is not the table's");
+      }
+      if (entry.start < table.end && definedAfter(table, entry.node)) {
+        this.fail(at, entry, `a key before its ${table.origin} table's span ends`);
+      }
+      this.entry(at, entry, bounds);
+    }
+    if (count !== Object.keys(table.value).length) {
+      this.fail(path, table, `${count} entries for ${Object.keys(table.value).length} keys`);
+    }
+  }
+
+  /** The node of an entry: how it is defined decides where its span must be. */
+  private entry(path: SpanPath, entry: LocatedEntry, bounds: Span): void {
+    const node = entry.node;
+    if (node.type === 'table' && node.origin === 'header') {
+      this.headerEntry(path, entry, node, 'header');
+      this.table(node, path, bounds);
+    } else if (node.type === 'table' && (node.origin === 'dotted' || node.origin === 'implicit')) {
+      if (node.start !== entry.start || node.end !== entry.end) {
+        this.fail(path, node, `a ${node.origin} table not at its key`);
+      }
+      this.table(node, path, bounds);
+    } else if (node.type === 'array' && node.ofTables) {
+      this.headerEntry(path, entry, node, 'array-element');
+      this.tableArray(path, node, bounds);
+    } else {
+      if (!/^[ \t]*=[ \t]*$/.test(this.text.slice(entry.end, node.start))) {
+        this.fail(path, node, 'a value not right after its key and =');
+      }
+      this.value(path, node, bounds);
+    }
+  }
+
+  /** A value written after `=` or in an array. */
+  private value(path: SpanPath, node: LocatedValue, bounds: Span): void {
+    if (!this.within(path, node, bounds, `the ${node.type}`)) return;
+    if (node.type === 'array' && !node.ofTables) this.array(path, node);
+    else if (node.type === 'table' && node.origin === 'inline') {
+      if (this.bracketed(path, node, TokenKind.LeftBrace)) this.table(node, path, inside(node));
+    } else if (node.type !== 'array' && node.type !== 'table') this.scalar(path, node);
+    else this.fail(path, node, `a ${node.type} that is not a value`);
+  }
+
+  private array(path: SpanPath, node: LocatedArray): void {
+    if (!this.bracketed(path, node, TokenKind.LeftBracket)) return;
+    if (node.items.length !== node.value.length) {
+      this.fail(path, node, `${node.items.length} items for ${node.value.length} elements`);
+    }
+    let previous = node.start;
+    node.items.forEach((item, i) => {
+      const at = [...path, i];
+      if (!Object.is(node.value[i], item.value)) this.fail(at, item, 'not the array element');
+      if (item.start < previous) this.fail(at, item, 'an item before the previous one ends');
+      previous = item.end;
+      this.value(at, item, inside(node));
+    });
+  }
+
+  /** The slice, after `x = `, lexes as one value from `opening` to its matching closer. */
+  private bracketed(path: SpanPath, node: Span, opening: number): boolean {
+    const tokens = [...tokenize(VALUE_PREFIX + this.slice(node), this.options)].slice(4);
+    let depth = 0;
+    let closed = -1;
+    for (let i = 0; i < tokens.length && closed < 0; i++) {
+      if (OPENING_TOKENS.has(tokens[i]!.kind)) depth++;
+      else if (CLOSING_TOKENS.has(tokens[i]!.kind) && --depth === 0) closed = i;
+    }
+    const first = tokens[0];
+    if (
+      first?.kind !== opening ||
+      first.start !== VALUE_PREFIX.length ||
+      closed !== tokens.length - 1
+    ) {
+      this.fail(path, node, 'not one bracketed value');
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The slice, after `x = `, parses to a value of the same type and value that spans all
+   * of it (so no whitespace or comment around it). Parsing, not lexing, as scalars are
+   * most spans: the parser's span in that simplest place is the reference.
+   */
+  private scalar(path: SpanPath, node: LocatedScalar): void {
+    let again: LocatedValue | undefined;
+    try {
+      again = parseLocated(VALUE_PREFIX + this.slice(node), this.options).root.firstEntry?.node;
+    } catch (error) {
+      this.fail(path, node, `does not parse alone: ${crashText(error)}`);
+      return;
+    }
+    const end = node.end - node.start + VALUE_PREFIX.length;
+    if (again?.start !== VALUE_PREFIX.length || again.end !== end) {
+      this.fail(path, node, `not one value: alone it spans [${again?.start}, ${again?.end})`);
+    } else if (again.type !== node.type || valueDiff(again.value, node.value) !== null) {
+      this.fail(path, node, `parses alone to ${again.type} ${String(again.value)}`);
+    }
+  }
+
+  /** The slice is one key token that decodes to `key`. */
+  private key(path: SpanPath, span: Span, key: string): void {
+    const slice = this.slice(span);
+    // A bare key is its own text (most keys: lexing each would slow the fuzzer down).
+    if (isBareKey(slice) && slice === key) return;
+    const tokens = [...tokenize(slice, this.options)];
+    if (tokens.length !== 1 || !KEY_TOKENS.has(tokens[0]!.kind) || tokens[0]!.value !== key) {
+      this.fail(path, span, `not the key ${JSON.stringify(key)}`);
+    }
+  }
+
+  /**
+   * The entry of a table or array of tables defined by a header: the header's last key,
+   * or a key before the header (a table named by an earlier header or dotted key first).
+   */
+  private headerEntry(
+    path: SpanPath,
+    entry: LocatedEntry,
+    node: LocatedTable | LocatedArray,
+    origin: TableOrigin,
+  ): void {
+    const lastKey = this.header(path, node, origin);
+    if (lastKey === null) return;
+    const atLastKey = entry.start === lastKey.start && entry.end === lastKey.end;
+    const before = node.type === 'table' && entry.end <= node.start;
+    if (!atLastKey && !before) {
+      this.fail(path, entry, "neither the header's last key nor before it");
+    }
+  }
+
+  /**
+   * The span is a `[header]` (`[[header]]` for an array of tables and its elements) that
+   * names `path` (without array indexes); gives the span of its last key.
+   */
+  private header(path: SpanPath, span: Span, origin: TableOrigin): Span | null {
+    if (!this.within(path, span, { start: 0, end: this.text.length }, `the ${origin}`)) {
+      return null;
+    }
+    const double = origin === 'array-element';
+    const tokens = [...tokenize(this.slice(span), this.options)].filter(
+      (t) => t.kind !== TokenKind.Whitespace,
+    );
+    const open = tokens.shift();
+    const close = tokens.pop();
+    const keys = tokens.filter((_, i) => i % 2 === 0);
+    const named =
+      open?.kind === (double ? TokenKind.DoubleLeftBracket : TokenKind.LeftBracket) &&
+      open.start === 0 &&
+      close?.kind === (double ? TokenKind.DoubleRightBracket : TokenKind.RightBracket) &&
+      close.end === span.end - span.start &&
+      tokens.length % 2 === 1 &&
+      tokens.every((t, i) => (i % 2 === 0 ? KEY_TOKENS.has(t.kind) : t.kind === TokenKind.Dot)) &&
+      valueDiff(
+        keys.map((t) => t.value),
+        path.filter((p) => typeof p === 'string'),
+      ) === null;
+    if (!named) {
+      this.fail(path, span, `not a ${double ? '[[header]]' : '[header]'} naming the path`);
+      return null;
+    }
+    const last = keys[keys.length - 1]!;
+    return { start: span.start + last.start, end: span.start + last.end };
+  }
+
+  /** An array of tables: its span is its first element's `[[header]]`. */
+  private tableArray(path: SpanPath, node: LocatedArray, bounds: Span): void {
+    const first = node.items[0];
+    if (first === undefined || first.start !== node.start || first.end !== node.end) {
+      this.fail(path, node, "an array of tables not at its first element's header");
+    }
+    if (node.items.length !== node.value.length) {
+      this.fail(path, node, `${node.items.length} items for ${node.value.length} elements`);
+    }
+    let previous = -1;
+    node.items.forEach((item, i) => {
+      const at = [...path, i];
+      if (item.type !== 'table' || item.origin !== 'array-element') {
+        this.fail(at, item, `a ${item.type} in an array of tables`);
+        return;
+      }
+      if (!Object.is(node.value[i], item.value)) this.fail(at, item, 'not the array element');
+      if (item.start <= previous) this.fail(at, item, 'an element before the previous one');
+      previous = item.start;
+      this.header(path, item, 'array-element');
+      this.table(item, at, bounds);
+    });
+  }
+}
+
+/** 1 at each offset where a token starts or ends (a set, without a set's cost per token). */
+type TokenBoundaries = Uint8Array;
+
+/** A text and where its tokens start and end (null when it could not be lexed). */
+export interface LexedText {
+  text: string;
+  boundaries: TokenBoundaries | null;
+}
+
+/** `text` lexed for `checkSpans`. */
+export function lexedText(text: string): LexedText {
+  const boundaries = new Uint8Array(text.length + 1);
+  for (const token of tokenize(text)) boundaries[token.start] = boundaries[token.end] = 1;
+  return { text, boundaries };
+}
+
+/** The text between a container's brackets or braces. */
+function inside(span: Span): Span {
+  return { start: span.start + 1, end: span.end - 1 };
+}
+
+/**
+ * Whether `node`, in `table`, is defined after the text that defined the table: every
+ * key of a table from a dotted key, an implicit one or an array element comes after it;
+ * of a header table, the keys of its section (a sub-table may have come first).
+ */
+function definedAfter(table: LocatedTable, node: LocatedValue): boolean {
+  switch (table.origin) {
+    case 'dotted':
+    case 'implicit':
+    case 'array-element':
+      return true;
+    case 'header':
+      return node.type !== 'table'
+        ? !(node.type === 'array' && node.ofTables)
+        : node.origin === 'inline';
+    default:
+      return false;
+  }
 }

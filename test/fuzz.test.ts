@@ -8,7 +8,8 @@
  * benchmark's business) and none hangs (a watchdog stops the worker); whatever 1.0
  * accepts, 1.1 accepts alike; accepted values round-trip through `stringify`;
  * `parseLocated`, `parseStream` in random chunks and parsing the UTF-8 bytes agree with
- * `parse` exactly, errors included; `tokenize` never throws and covers the input. A
+ * `parse` exactly, errors included; the located trees span exactly the text of every
+ * key, header and value (`checkSpans`); `tokenize` never throws and covers the input. A
  * generated document parses to exactly the value it was generated from.
  *
  * CI runs a fixed, seeded number of iterations. More:

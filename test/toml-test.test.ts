@@ -1,14 +1,18 @@
 /**
  * Every case the official toml-test suite lists for TOML 1.0 and 1.1, in process:
  * valid documents must give exactly the expected tagged JSON, invalid ones must be
- * rejected with a TomlError. No case is skipped.
+ * rejected with a TomlError. No case is skipped. The located parse of each case spans
+ * exactly the text of every key and value (see `checkSpans`).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { TomlError, parse } from '../lib/toml.js';
+import { TomlError, parse, parseLocated, parseLocatedRecovering } from '../lib/toml.js';
 import { toTagged } from '../lib/tagged.js';
+import { type CheckContext, Rng, checkSpans, lexedText } from './fuzz-support.js';
 import { taggedEqual, tomlTestCases } from './helpers.js';
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 for (const version of ['1.0', '1.1'] as const) {
   describe(`toml-test ${version}`, () => {
@@ -31,6 +35,27 @@ for (const version of ['1.0', '1.1'] as const) {
         }
       }
       assert.deepEqual(failures, []);
+    });
+    it('locates every key, header and value of every valid case exactly', () => {
+      const options = { version, integers: 'bigint' } as const;
+      const ctx: CheckContext = { rng: new Rng(0), problems: [], stream: false };
+      for (const testCase of cases.filter((c) => c.valid)) {
+        const bytes = new Uint8Array(readFileSync(testCase.tomlPath));
+        const text = lexedText(utf8.decode(bytes));
+        checkSpans(ctx, `${testCase.name} (bytes)`, parseLocated(bytes, options), text, options);
+        checkSpans(ctx, `${testCase.name} (text)`, parseLocated(text.text, options), text, options);
+      }
+      assert.deepEqual(ctx.problems, []);
+    });
+    it('locates exactly what the recovering parse keeps of every invalid case', () => {
+      const options = { version, integers: 'bigint' } as const;
+      const ctx: CheckContext = { rng: new Rng(0), problems: [], stream: false };
+      for (const testCase of cases.filter((c) => !c.valid)) {
+        const text = lexedText(utf8.decode(readFileSync(testCase.tomlPath)));
+        const { document, errors } = parseLocatedRecovering(text.text, options);
+        checkSpans(ctx, testCase.name, document, text, options, errors[0]);
+      }
+      assert.deepEqual(ctx.problems, []);
     });
     it('rejects every invalid case with a TomlError', () => {
       const failures: string[] = [];
