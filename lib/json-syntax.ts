@@ -3,8 +3,8 @@
  * engine and the mistake, not always where (V8: "Unexpected token '}', …" has no
  * position), so after it fails this scanner finds the offset of the first error
  * (RFC 8259 syntax, the one `JSON.parse` accepts; the offset V8 names when it names one).
- * It only runs on text `JSON.parse` refused, and keeps its own stack, so no nesting
- * depth can overflow it.
+ * It runs on text `JSON.parse` refused (and, for member names given twice, on text it
+ * accepted), and keeps its own stack, so no nesting depth can overflow it.
  */
 import { Ch } from '../lexer/scanner.js';
 
@@ -111,7 +111,42 @@ function scanMemberName(text: string, p: number): number {
 
 /** The offset of the first syntax error in `text` as JSON, or -1 when it is valid JSON. */
 export function jsonErrorOffset(text: string): number {
+  return scanJson(text, false);
+}
+
+/**
+ * The first member name in `text` (valid JSON) that its object already has, and where
+ * it is; null when there is none. `JSON.parse` keeps only the last value of a name given twice; a manifest
+ * must not lose the other without a word, as a TOML file cannot.
+ */
+export function jsonDuplicateName(text: string): { offset: number; name: string } | null {
+  const offset = scanJson(text, true);
+  if (offset < 0) return null;
+  return { offset, name: JSON.parse(text.slice(offset, scanString(text, offset))) as string };
+}
+
+/**
+ * The offset of the first syntax error, or with `duplicates` of the first member name its
+ * object already has (-1 when there is none). Containers are kept on a stack of our own.
+ */
+function scanJson(text: string, duplicates: boolean): number {
   const open: Container[] = [];
+  // With `duplicates`: the names of each open object so far (null for arrays).
+  const names: (Set<string> | null)[] = [];
+  const firstName = (at: number): number => {
+    names[names.length - 1] = new Set();
+    return nextName(at);
+  };
+  // The name at `at`, recorded; `~at` when its object already has it.
+  const nextName = (at: number): number => {
+    const end = scanMemberName(text, at);
+    if (!duplicates || end < 0) return end;
+    const set = names[names.length - 1]!;
+    const name = JSON.parse(text.slice(at, scanString(text, at))) as string;
+    if (set.has(name)) return ~at;
+    set.add(name);
+    return end;
+  };
   let p = skipSpace(text, 0);
   for (;;) {
     // A value at `p`.
@@ -121,8 +156,9 @@ export function jsonErrorOffset(text: string): number {
       p = skipSpace(text, p + 1);
       if (text.charCodeAt(p) !== (isObject ? Ch.RightBrace : Ch.RightBracket)) {
         open.push(isObject ? Container.Object : Container.Array);
+        names.push(null);
         if (isObject) {
-          p = scanMemberName(text, p);
+          p = firstName(p);
           if (p < 0) return ~p;
         }
         continue;
@@ -140,13 +176,14 @@ export function jsonErrorOffset(text: string): number {
       const c = text.charCodeAt(p);
       if (c === (inObject ? Ch.RightBrace : Ch.RightBracket)) {
         open.pop();
+        names.pop();
         p++;
         continue;
       }
       if (c !== Ch.Comma) return p;
       p = skipSpace(text, p + 1);
       if (inObject) {
-        p = scanMemberName(text, p);
+        p = nextName(p);
         if (p < 0) return ~p;
       }
       break;

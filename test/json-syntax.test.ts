@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Random } from '../bench/random.js';
-import { jsonErrorOffset } from '../lib/json-syntax.js';
+import { jsonDuplicateName, jsonErrorOffset } from '../lib/json-syntax.js';
 
 /** A random JSON text: every value kind, escapes, spacing. */
 function randomJson(random: Random, depth = 0): string {
@@ -128,5 +128,29 @@ describe('jsonErrorOffset', () => {
     assert.equal(jsonErrorOffset('['.repeat(depth)), depth);
     assert.equal(jsonErrorOffset(`${'[{"a":'.repeat(depth / 2)}1${'}]'.repeat(depth / 2)}`), -1);
     assert.equal(jsonErrorOffset(`${'['.repeat(depth)}}`), depth);
+  });
+});
+
+describe('jsonDuplicateName', () => {
+  it('finds the first member name its object already has, escapes decoded', () => {
+    const cases: [string, { offset: number; name: string } | null][] = [
+      ['{"a": 1, "b": 2}', null],
+      ['{"a": 1, "a": 2}', { offset: 9, name: 'a' }],
+      ['{"a": {"a": 1}, "b": {"a": 2}}', null],
+      ['[{"a": 1}, {"a": 2}]', null],
+      ['{"x": [{"k": 1, "k": 2}]}', { offset: 16, name: 'k' }],
+      ['{"name": 1, "n\\u0061me": 2}', { offset: 12, name: 'name' }],
+      ['{"a:b": 1, "a:b": 2}', { offset: 11, name: 'a:b' }],
+      ['{"a": {}, "b": [], "a": null}', { offset: 19, name: 'a' }],
+      ['"a"', null],
+    ];
+    for (const [text, expected] of cases) assert.deepEqual(jsonDuplicateName(text), expected, text);
+  });
+
+  it('keeps its own stack: no nesting overflows it', () => {
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    assert.equal(jsonDuplicateName(deep), null);
+    const twice = `${'{"a":'.repeat(100_000)}{"b": 1, "b": 2}${'}'.repeat(100_000)}`;
+    assert.deepEqual(jsonDuplicateName(twice), { offset: 500_009, name: 'b' });
   });
 });

@@ -206,6 +206,29 @@ describe('JSON form', () => {
     assert.match(result.diagnostics[3]!.message, /got null/);
   });
 
+  it('reports a member name given twice in one object, where the second one is', () => {
+    // JSON.parse keeps only the last value: the first was lost without a word.
+    const text =
+      '{"workload": {"name": "web", "mode": "container",\n  "image": "a", "image": "b"}}';
+    const result = manifestFromJSON(text, { path: 'x.json' });
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.code, d.file, d.line, d.column, d.message]),
+      [
+        [
+          'json-syntax',
+          'x.json',
+          2,
+          17,
+          'member name "image" appears twice in one object; only the last value would be kept',
+        ],
+      ],
+    );
+    // The same names in different objects are no repetition.
+    const volumes = '[{"host": "/a", "container": "/b"}, {"host": "/c", "container": "/d"}]';
+    const ok = `{"workload": {"name": "web", "mode": "container", "image": "a"}, "storage": {"volumes": ${volumes}}}`;
+    assert.deepEqual(manifestFromJSON(ok).diagnostics, []);
+  });
+
   it('treats null members as absent and rejects non-objects and bad JSON text', () => {
     const result = manifestFromJSON({
       workload: { name: 'web', mode: 'container', image: null },

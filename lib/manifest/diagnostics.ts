@@ -309,7 +309,7 @@ export const DIAGNOSTIC_CODES = {
   'json-syntax': {
     severity: 'error',
     summary:
-      'The JSON given to `manifestFromJSON` is not valid JSON, its bytes are not UTF-8 (both reported where it goes wrong), or a string in it has a lone surrogate, which no TOML can hold.',
+      'The JSON given to `manifestFromJSON` is not valid JSON, its bytes are not UTF-8 (both reported where it goes wrong), an object in it has a member name twice (JSON would keep only the last value), or a string in it has a lone surrogate, which no TOML can hold.',
     example: '{"workload": ',
   },
 } as const satisfies Record<string, CodeInfo>;

@@ -5,7 +5,7 @@
  */
 import { LineIndex } from '../errors.js';
 import type { LocatedValue } from '../located.js';
-import { jsonErrorOffset } from '../json-syntax.js';
+import { jsonDuplicateName, jsonErrorOffset } from '../json-syntax.js';
 import { decodeStrictUtf8 } from '../utf8-text.js';
 import { checkOptionsObject } from '../options.js';
 import { buildManifest, locateTable } from './build.js';
@@ -136,6 +136,7 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
     // A byte-order mark is allowed before JSON bytes (RFC 8259 lets a parser ignore it).
     value = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
+  let repeated: Diagnostic | null = null;
   if (typeof value === 'string') {
     const text = value;
     try {
@@ -144,12 +145,28 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
       const message = `invalid JSON: ${(error as Error).message}`;
       return failed(file, diagnostic('json-syntax', message, '', jsonSyntaxLocation(text, file)));
     }
+    repeated = repeatedName(text, file);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const message = `a manifest must be a JSON object, got ${describeValue(value)}`;
     return failed(file, diagnostic('wrong-type', message, '', { ...NO_LOCATION, file }));
   }
-  return fromData(withoutUnsetAlways(value as Record<string, unknown>), file, undefined);
+  const result = fromData(withoutUnsetAlways(value as Record<string, unknown>), file, undefined);
+  if (repeated !== null) result.diagnostics = sortDiagnostics([repeated, ...result.diagnostics]);
+  return result;
+}
+
+/**
+ * A member name given twice in one object of `text`, at the second: `JSON.parse` keeps
+ * only the last value, and the first would be lost without a word (TOML rejects a key
+ * written twice).
+ */
+function repeatedName(text: string, file: string): Diagnostic | null {
+  const repeated = jsonDuplicateName(text);
+  if (repeated === null) return null;
+  const { offset, name } = repeated;
+  const message = `member name ${JSON.stringify(name)} appears twice in one object; only the last value would be kept`;
+  return diagnostic('json-syntax', message, '', characterAt(text, offset, file));
 }
 
 /**
