@@ -134,7 +134,7 @@ function scanJson(text: string, duplicates: boolean): number {
   // With `duplicates`: the names of each open object so far (null for arrays).
   const names: (Set<string> | null)[] = [];
   const firstName = (at: number): number => {
-    names[names.length - 1] = new Set();
+    if (duplicates) names[names.length - 1] = new Set();
     return nextName(at);
   };
   // The name at `at`, recorded; `~at` when its object already has it.
