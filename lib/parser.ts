@@ -805,7 +805,7 @@ export class Parser extends Scanner implements ScalarContext {
   ): TableNode {
     let array = this.childNode(node, key, keyStart, keyEnd);
     if (array === undefined) {
-      // The depth of its first element, checked before the array is made: made and then
+      // The depth of its elements, checked once, before the array is made: made and then
       // failing, it stayed in a recovering parse with no element (and a later `[a.b]`
       // under it read the element that is not there).
       this.checkDepth(node.depth + 2, keyStart);
@@ -827,7 +827,6 @@ export class Parser extends Scanner implements ScalarContext {
         this.pos,
       );
     }
-    this.checkDepth(array.depth + 1, keyStart);
     const table: Table = {};
     const element = this.nodes.take(table, Flag.Explicit, array.depth + 1, array, key);
     if (this.track) element.defs = new Map();

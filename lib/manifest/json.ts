@@ -228,9 +228,10 @@ function dataOf(m: Manifest): Record<string, unknown> {
 /** A volume of a manifest built in code as JSON data (anything else as it is). */
 function volumeOf(volume: unknown): unknown {
   if (volume === null || typeof volume !== 'object' || Array.isArray(volume)) return volume;
-  const { host, container, readOnly } = volume as Record<string, unknown>;
-  const data: Record<string, unknown> = { host, container };
-  if (readOnly !== false) data['readonly'] = readOnly;
+  const data = volumeData(volume as VolumeMount);
+  // Anything but a boolean is kept, for the builder to report (volumeData writes `true`).
+  const readOnly: unknown = (volume as VolumeMount).readOnly;
+  if (typeof readOnly !== 'boolean') data['readonly'] = readOnly;
   return data;
 }
 
@@ -245,8 +246,8 @@ export function validateManifest(
   sources: readonly ManifestSource[] = [],
   options: ValidateOptions = {},
 ): Diagnostic[] {
-  if (sources.length > 0) return validateRules(m, sources, options);
   checkOptionsObject(options);
+  if (sources.length > 0) return validateRules(m, sources, options);
   if (m === null || typeof m !== 'object') {
     const message = `a manifest must be an object, got ${describeValue(m)}`;
     return [diagnostic('wrong-type', message, '', NO_LOCATION)];

@@ -3,7 +3,6 @@
  * allows, limits that must agree. They run on the final manifest (after `extends` is
  * merged) and place each problem in whichever source wrote the value, base or child.
  */
-import { checkOptionsObject } from '../options.js';
 import { parseSize } from './checks.js';
 import {
   type Diagnostic,
@@ -63,7 +62,6 @@ export function validateRules(
   sources: readonly ManifestSource[] = [],
   options: ValidateOptions = {},
 ): Diagnostic[] {
-  checkOptionsObject(options);
   const out: Diagnostic[] = [];
   const places = new Places(sources);
   const add = (
