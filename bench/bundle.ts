@@ -33,11 +33,11 @@ export function bundleEntries(): BundleEntry[] {
   return [
     {
       name: 'volt-manifest/toml: parse',
-      source: "export { parse } from './dist/lib/toml.js';",
+      source: "export { parse } from './dist/lib/toml/index.js';",
     },
     {
       name: 'volt-manifest/toml: parse + stringify',
-      source: "export { parse, stringify } from './dist/lib/toml.js';",
+      source: "export { parse, stringify } from './dist/lib/toml/index.js';",
     },
     {
       name: 'volt-manifest (manifest core, all exports)',

@@ -8,8 +8,8 @@ import iarnaToml from '@iarna/toml';
 import * as smol from 'smol-toml';
 import toml5 from 'toml';
 import { parseTOML } from 'toml-eslint-parser';
-import { parse, parseLocated, stringify } from '../lib/toml.js';
-import { VERSION } from '../lib/version.js';
+import { parse, parseLocated, stringify } from '../lib/toml/index.js';
+import { VERSION } from '../lib/cli/version.js';
 import { packageVersion } from './inputs.js';
 
 export interface Peer {

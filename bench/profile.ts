@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, parseLocated, stringify } from '../lib/toml.js';
+import { parse, parseLocated, stringify } from '../lib/toml/index.js';
 import { manifestSet, mixedDocument } from './generate.js';
 import { cacheDir, flat, projectRoot } from './inputs.js';
 

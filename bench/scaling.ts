@@ -2,7 +2,7 @@
  * Scaling mode: for each pathological shape, inputs of size N, 2N and 4N; the time ratio
  * per doubling must stay at or under 2.3 (linear, with room for noise and cache effects).
  */
-import { DEFAULT_MAX_DEPTH, parse, parseStream } from '../lib/toml.js';
+import { DEFAULT_MAX_DEPTH, parse, parseStream } from '../lib/toml/index.js';
 import { flat } from './inputs.js';
 import { type RunFn, interleaved } from './measure.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as smol from 'smol-toml';
 import { encodeManifest, parseManifest, sha256Hex } from '../lib/index.js';
 import { checkManifests } from '../lib/node/index.js';
-import { parse } from '../lib/toml.js';
+import { parse } from '../lib/toml/index.js';
 import { eventsOf, replay } from './floor.js';
 import { manifestSet, mixedDocument } from './generate.js';
 import { flat, readSpecExample, specExamplePath } from './inputs.js';

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { parse } from '../lib/toml.js';
+import { parse } from '../lib/toml/index.js';
 import { firstDifference } from './compare.js';
 import { cacheDir, reason, utf8Bytes } from './inputs.js';
 import { type RunFn, interleaved } from './measure.js';

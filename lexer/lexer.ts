@@ -8,8 +8,8 @@
  * highlighter or formatter can rebuild the text from them. A leading byte-order mark is
  * skipped (tokens start at offset 1).
  */
-import { TomlError } from '../lib/errors.js';
-import { checkOptionsObject, isVersion11 } from '../lib/options.js';
+import { TomlError } from '../lib/toml/errors.js';
+import { checkOptionsObject, isVersion11 } from '../lib/toml/options.js';
 import { Scanner } from './scanner.js';
 import { StatementSplitter } from './splitter.js';
 import { Mode, Token } from './tokens.js';

@@ -5,7 +5,7 @@
  * finds their end, so a string without escapes costs one `slice`. Everything that is
  * not a string, a bare key or punctuation is a `Scalar` whose text the parser decodes.
  */
-import { describeChar, errorAt, type TomlErrorCode } from '../lib/errors.js';
+import { describeChar, errorAt, type TomlErrorCode } from '../lib/toml/errors.js';
 import { Mode, Token } from './tokens.js';
 
 /** Character codes the scanner (and the encoder) name. */

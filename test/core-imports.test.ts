@@ -29,13 +29,13 @@ const FORBIDDEN_GLOBALS = new Set([
 
 /**
  * Globals that a core module (by path without extension) may look up on `globalThis`,
- * because it works without them: `lib/utf8-text` uses the platform's `TextDecoder` and
+ * because it works without them: `lib/toml/utf8-text` uses the platform's `TextDecoder` and
  * `TextEncoder` where there are some and converts the text itself elsewhere (the QuickJS
  * test runs that path, where neither exists, and unit tests compare the two). A bare name,
  * or a lookup in any other module, is still reported.
  */
 const OPTIONAL_LOOKUPS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['lib/utf8-text', ['TextDecoder', 'TextEncoder']],
+  ['lib/toml/utf8-text', ['TextDecoder', 'TextEncoder']],
 ]);
 
 /** The names `path` (a core source or built file) may look up on `globalThis`. */
@@ -178,11 +178,14 @@ describe('the checkers themselves', () => {
       'process@3',
       'TextDecoder@4',
     ]);
-    assert.deepEqual(optionalLookups(projectRoot, join(projectRoot, 'lib', 'utf8-text.ts')), [
-      'TextDecoder',
-      'TextEncoder',
-    ]);
-    assert.deepEqual(optionalLookups(projectRoot, join(projectRoot, 'lib', 'parse.ts')), []);
+    assert.deepEqual(
+      optionalLookups(projectRoot, join(projectRoot, 'lib', 'toml', 'utf8-text.ts')),
+      ['TextDecoder', 'TextEncoder'],
+    );
+    assert.deepEqual(
+      optionalLookups(projectRoot, join(projectRoot, 'lib', 'toml', 'parse.ts')),
+      [],
+    );
   });
 });
 
@@ -198,10 +201,10 @@ describe('the core uses no Node', () => {
   it('covers the whole built core', () => {
     const names = built.map((path) => relative(dist, path).split(sep).join('/'));
     for (const name of [
-      'lib/toml.js',
-      'lib/parse.js',
-      'lib/parser.js',
-      'lib/stringify.js',
+      'lib/toml/index.js',
+      'lib/toml/parse.js',
+      'lib/toml/parser.js',
+      'lib/toml/stringify.js',
       'lexer/scanner.js',
       'lexer/utf8.js',
     ]) {

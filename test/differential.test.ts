@@ -44,7 +44,7 @@ import {
   OffsetDateTime,
   TomlError,
   parse,
-} from '../lib/toml.js';
+} from '../lib/toml/index.js';
 import { Rng, generateDocument, mutateBytes, mutateText, seedFor } from './fuzz-support.js';
 import { tomlTestCases } from './helpers.js';
 

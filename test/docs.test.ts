@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import { Random } from '../bench/random.js';
 import { encodeManifest, hasErrors, manifestJsonSchema, parseManifest } from '../lib/index.js';
 import { errorCodesMarkdown, manifestReferenceMarkdown } from '../lib/manifest/reference.js';
-import { parse } from '../lib/toml.js';
+import { parse } from '../lib/toml/index.js';
 import { manifestFiles, projectRoot } from './helpers.js';
 import { randomManifest } from './manifest-gen.js';
 

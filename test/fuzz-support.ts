@@ -6,7 +6,7 @@
  * Everything is deterministic: the input of iteration `i` depends only on the seed and
  * `i`, so any failure can be reproduced alone (`inputFor` rebuilds it).
  */
-import { isBareKey } from '../lib/keys.js';
+import { isBareKey } from '../lib/toml/keys.js';
 import {
   LocalDate,
   LocalDateTime,
@@ -28,10 +28,10 @@ import {
   parseStream,
   stringify,
   tokenize,
-} from '../lib/toml.js';
-import type { ParseOptions } from '../lib/toml.js';
+} from '../lib/toml/index.js';
+import type { ParseOptions } from '../lib/toml/index.js';
 import { Mulberry32 } from '../bench/random.js';
-import { positionIn } from '../lib/errors.js';
+import { positionIn } from '../lib/toml/errors.js';
 import { errorFields } from './helpers.js';
 
 // ---- PRNG --------------------------------------------------------------------------------

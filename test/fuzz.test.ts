@@ -19,7 +19,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { TomlError, parse, parseStream, tokenize } from '../lib/toml.js';
+import { TomlError, parse, parseStream, tokenize } from '../lib/toml/index.js';
 import { type CheckContext, Rng, checkInput, describeInput } from './fuzz-support.js';
 import {
   type FuzzJob,
@@ -128,7 +128,7 @@ describe('fuzz regressions', () => {
     assert.deepEqual(ctx.problems, [], describeInput(input));
   }
 
-  it('a float whose exponent sign is the fifth character is a float, not a date (lib/scalars.ts)', async () => {
+  it('a float whose exponent sign is the fifth character is a float, not a date (lib/toml/scalars.ts)', async () => {
     // Found by the generator: `true =1.0E-1` was rejected with "year must be four digits".
     const cases: [string, number][] = [
       ['1.0E-1', 0.1],
@@ -155,7 +155,7 @@ describe('fuzz regressions', () => {
     );
   });
 
-  it('a byte-order mark starting a streamed piece is not the document start (lib/errors.ts)', async () => {
+  it('a byte-order mark starting a streamed piece is not the document start (lib/toml/errors.ts)', async () => {
     // Found by the mutation fuzzer: parseStream in 1-character chunks gave endColumn 1
     // for a U+FEFF at the start of line 6 where parse gave 2.
     const source = 'a = 1\n\uFEFFb = 2\n';

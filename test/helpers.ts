@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TomlError } from '../lib/toml.js';
+import type { TomlError } from '../lib/toml/index.js';
 import { fileURLToPath } from 'node:url';
 
 /** The project root (tests run from `dist/test`). */

@@ -16,10 +16,10 @@ import {
   parseStream,
   stringify,
   tokenize,
-} from '../lib/toml.js';
+} from '../lib/toml/index.js';
 import { Random } from '../bench/random.js';
-import { fromTagged, toTagged } from '../lib/tagged.js';
-import { decodeStrictUtf8 } from '../lib/utf8-text.js';
+import { fromTagged, toTagged } from '../lib/toml/tagged.js';
+import { decodeStrictUtf8 } from '../lib/toml/utf8-text.js';
 import { blowUpMs } from './fuzz-support.js';
 
 const encoder = new TextEncoder();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Random } from '../bench/random.js';
-import { jsonDuplicateName, jsonErrorOffset } from '../lib/json-syntax.js';
+import { jsonDuplicateName, jsonErrorOffset } from '../lib/manifest/json-syntax.js';
 
 /** A random JSON text: every value kind, escapes, spacing. */
 function randomJson(random: Random, depth = 0): string {

@@ -9,9 +9,9 @@ import {
   type LocatedTable,
   type LocatedValue,
   type Span,
-} from '../lib/toml.js';
-import { LocatedTableNode } from '../lib/located.js';
-import { LineIndex, positionIn } from '../lib/errors.js';
+} from '../lib/toml/index.js';
+import { LocatedTableNode } from '../lib/toml/located.js';
+import { LineIndex, positionIn } from '../lib/toml/errors.js';
 import { Random } from '../bench/random.js';
 
 const source = [

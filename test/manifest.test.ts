@@ -20,7 +20,7 @@ import {
   type Manifest,
 } from '../lib/index.js';
 import { canonicalData } from '../lib/manifest/encode.js';
-import { type TomlError, stringify } from '../lib/toml.js';
+import { type TomlError, stringify } from '../lib/toml/index.js';
 import { randomManifest } from './manifest-gen.js';
 
 function manifests(count: number, seed: number): Manifest[] {

@@ -15,7 +15,7 @@ import {
   tokenize,
   type ParseOptions,
   type TomlErrorCode,
-} from '../lib/toml.js';
+} from '../lib/toml/index.js';
 
 /** Parses and returns the TomlError thrown (fails if none, or if another error). */
 function errorOf(source: string | Uint8Array, options?: Parameters<typeof parse>[1]): TomlError {

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { type QuickJSContext, type QuickJSRuntime, getQuickJS } from 'quickjs-emscripten';
 
 /**
- * Bundles the built module at `entryPath` (e.g. `dist/lib/toml.js`) into a single
+ * Bundles the built module at `entryPath` (e.g. `dist/lib/toml/index.js`) into a single
  * script that assigns the module's exports to `globalThis[globalName]`. The platform
  * is neutral: an import of a Node builtin or of any package fails the build.
  */

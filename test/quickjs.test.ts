@@ -14,14 +14,14 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as manifestCore from '../lib/index.js';
-import * as toml from '../lib/toml.js';
-import { toTagged } from '../lib/tagged.js';
+import * as toml from '../lib/toml/index.js';
+import { toTagged } from '../lib/toml/tagged.js';
 import { generatedInput, loadCorpus, mutatedInput } from './fuzz-worker.js';
 import { QuickJS, bundleForQuickJS } from './quickjs-support.js';
 import { manifestFiles, projectRoot, tomlTestCases } from './helpers.js';
 
 const SEED = Number(process.env['VOLT_FUZZ_SEED'] ?? 1);
-const TOML_ENTRY = fileURLToPath(new URL('dist/lib/toml.js', `file://${projectRoot}`));
+const TOML_ENTRY = fileURLToPath(new URL('dist/lib/toml/index.js', `file://${projectRoot}`));
 
 const MANIFEST_ENTRY = fileURLToPath(new URL('dist/lib/index.js', `file://${projectRoot}`));
 

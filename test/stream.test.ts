@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { Lexer, NEED_MORE, TomlError, parse, parseStream, tokenize } from '../lib/toml.js';
-import type { LexToken } from '../lib/toml.js';
+import { Lexer, NEED_MORE, TomlError, parse, parseStream, tokenize } from '../lib/toml/index.js';
+import type { LexToken } from '../lib/toml/index.js';
 import { errorFields, tomlTestCases } from './helpers.js';
 
 type Outcome = { value: unknown } | { error: Record<string, unknown> };

@@ -12,9 +12,9 @@ import {
   parse,
   stringify,
   type StringifyOptions,
-} from '../lib/toml.js';
-import { bytesToString, stringToUtf8, utf8Decoder, utf8Encoder } from '../lib/utf8-text.js';
-import { fromTagged, toTagged } from '../lib/tagged.js';
+} from '../lib/toml/index.js';
+import { bytesToString, stringToUtf8, utf8Decoder, utf8Encoder } from '../lib/toml/utf8-text.js';
+import { fromTagged, toTagged } from '../lib/toml/tagged.js';
 import { projectRoot, taggedEqual, tomlTestCases } from './helpers.js';
 
 const bigint = { integers: 'bigint' } as const;

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { Lexer, type LexToken, TokenKind, parse, tokenKindName, tokenize } from '../lib/toml.js';
+import {
+  Lexer,
+  type LexToken,
+  TokenKind,
+  parse,
+  tokenKindName,
+  tokenize,
+} from '../lib/toml/index.js';
 import { tomlTestCases } from './helpers.js';
 
 function kinds(source: string): string[] {

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { TomlError, parse, parseLocated, parseLocatedRecovering } from '../lib/toml.js';
-import { toTagged } from '../lib/tagged.js';
+import { TomlError, parse, parseLocated, parseLocatedRecovering } from '../lib/toml/index.js';
+import { toTagged } from '../lib/toml/tagged.js';
 import { type CheckContext, Rng, checkSpans, lexedText } from './fuzz-support.js';
 import { taggedEqual, tomlTestCases } from './helpers.js';
 

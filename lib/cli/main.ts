@@ -8,7 +8,7 @@ import { fmtCommand } from './fmt.js';
 import { manifestCommand } from './manifest-commands.js';
 import { escapeControl } from './report.js';
 import { tomlCommand } from './toml-commands.js';
-import { VERSION } from '../version.js';
+import { VERSION } from './version.js';
 
 const help = `Usage: volt-manifest <command> [options]
 

@@ -1,6 +1,6 @@
 /** Printing diagnostics: for people (with code frames), as JSON, or as GitHub annotations. */
 import { readFileSync } from 'node:fs';
-import { escapeControl, renderCodeFrame } from '../errors.js';
+import { escapeControl, renderCodeFrame } from '../toml/errors.js';
 import type { Diagnostic } from '../manifest/diagnostics.js';
 
 /** Messages on the terminal are escaped as code frames are (see `escapeControl`). */

@@ -1,9 +1,9 @@
 /** `volt-manifest toml decode|encode`: the toml-test decoder and encoder interfaces. */
-import { LineIndex } from '../errors.js';
-import { jsonErrorOffset } from '../json-syntax.js';
-import { TomlError, parse, stringify } from '../toml.js';
-import { decodeStrictUtf8 } from '../utf8-text.js';
-import { fromTagged, toTagged } from '../tagged.js';
+import { LineIndex } from '../toml/errors.js';
+import { jsonErrorOffset } from '../manifest/json-syntax.js';
+import { TomlError, parse, stringify } from '../toml/index.js';
+import { decodeStrictUtf8 } from '../toml/utf8-text.js';
+import { fromTagged, toTagged } from '../toml/tagged.js';
 import { parseArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
 import { escapeControl } from './report.js';

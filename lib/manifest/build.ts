@@ -9,7 +9,7 @@ import {
   LocatedTableNode,
   type LocatedValue,
   type ValueType,
-} from '../located.js';
+} from '../toml/located.js';
 import { type Diagnostic, type DiagnosticCode, diagnostic } from './diagnostics.js';
 import { describeValue } from './encode.js';
 import {

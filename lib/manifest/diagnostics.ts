@@ -3,7 +3,7 @@
  * message, the key path and the exact position. The catalogue below is the single list
  * of codes (the docs and the error-code reference are generated from it).
  */
-import type { TomlError, TomlErrorCode } from '../errors.js';
+import type { TomlError, TomlErrorCode } from '../toml/errors.js';
 
 export type Severity = 'error' | 'warning';
 

@@ -4,7 +4,7 @@
  * `[[storage.volumes]]`. The same manifest always gives the same bytes, and its digest
  * is `sha256:` + the hex SHA-256 of those bytes.
  */
-import { quoteString, unencodable } from '../stringify.js';
+import { quoteString, unencodable } from '../toml/stringify.js';
 import { type FieldType, SECTIONS, sectionOf } from './fields.js';
 import type { Manifest, VolumeMount } from './model.js';
 import { sha256Hex } from './sha256.js';

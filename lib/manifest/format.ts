@@ -10,8 +10,8 @@
  */
 import { tokenize } from '../../lexer/lexer.js';
 import { Token } from '../../lexer/tokens.js';
-import type { LocatedTable } from '../located.js';
-import { decodeStrictUtf8 } from '../utf8-text.js';
+import type { LocatedTable } from '../toml/located.js';
+import { decodeStrictUtf8 } from '../toml/utf8-text.js';
 import { type Diagnostic, hasErrors } from './diagnostics.js';
 import { encodeManifest, isEmpty } from './encode.js';
 import { type FieldType, SECTIONS, sectionOf } from './fields.js';

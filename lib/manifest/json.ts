@@ -3,11 +3,11 @@
  * left out when empty, except `workload.name`, `workload.mode` and each volume's `host`
  * and `container`); sections always present, `extends` only when set.
  */
-import { LineIndex } from '../errors.js';
-import type { LocatedValue } from '../located.js';
-import { jsonDuplicateName, jsonErrorOffset } from '../json-syntax.js';
-import { decodeStrictUtf8 } from '../utf8-text.js';
-import { checkOptionsObject } from '../options.js';
+import { LineIndex } from '../toml/errors.js';
+import type { LocatedValue } from '../toml/located.js';
+import { jsonDuplicateName, jsonErrorOffset } from './json-syntax.js';
+import { decodeStrictUtf8 } from '../toml/utf8-text.js';
+import { checkOptionsObject } from '../toml/options.js';
 import { buildManifest, locateTable } from './build.js';
 import {
   type Diagnostic,

@@ -2,8 +2,8 @@
  * `parseManifest`: one located parse of the text, one walk of the tree to build the
  * typed manifest, then the rules — returning the manifest and every diagnostic.
  */
-import { parseLocatedRecovering } from '../parse.js';
-import { checkOptionsObject } from '../options.js';
+import { parseLocatedRecovering } from '../toml/parse.js';
+import { checkOptionsObject } from '../toml/options.js';
 import { buildManifest } from './build.js';
 import { type Diagnostic, sortDiagnostics, syntaxDiagnostic } from './diagnostics.js';
 import { type Manifest, emptyManifest } from './model.js';

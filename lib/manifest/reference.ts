@@ -2,7 +2,7 @@
  * The manifest reference and the error-code catalogue as Markdown, generated from the
  * fields table and the diagnostic catalogue (a test keeps the files in docs/ current).
  */
-import type { TomlErrorCode } from '../errors.js';
+import type { TomlErrorCode } from '../toml/errors.js';
 import { DIAGNOSTIC_CODES } from './diagnostics.js';
 import { EXTENDS_FIELD, SECTIONS, VOLUME_FIELDS, type FieldSpec } from './fields.js';
 

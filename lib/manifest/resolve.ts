@@ -6,7 +6,7 @@
  * the whole chain. The merged manifest is checked as one, and each problem points at the
  * file that wrote the offending value.
  */
-import { checkOptionsObject } from '../options.js';
+import { checkOptionsObject } from '../toml/options.js';
 import { parseCasReference } from './checks.js';
 import {
   type Diagnostic,

@@ -2,7 +2,7 @@
  * SHA-256 (FIPS 180-4) in plain JavaScript, so the core needs no `crypto` module.
  */
 import { utf8Length } from '../../lexer/utf8.js';
-import { stringToUtf8 } from '../utf8-text.js';
+import { stringToUtf8 } from '../toml/utf8-text.js';
 
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

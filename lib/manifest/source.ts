@@ -3,8 +3,8 @@
  * value), the file it came from, and how to turn its spans into line/column locations.
  * Diagnostics look positions up here only when they are reported.
  */
-import type { Position } from '../errors.js';
-import { type LocatedEntry, type LocatedTable, entryAt } from '../located.js';
+import type { Position } from '../toml/errors.js';
+import { type LocatedEntry, type LocatedTable, entryAt } from '../toml/located.js';
 import type { Location } from './diagnostics.js';
 
 /** A path into a manifest: keys and array indexes (`['storage', 'volumes', 1, 'host']`). */

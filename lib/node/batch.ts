@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { type Diagnostic, diagnostic } from '../manifest/diagnostics.js';
 import { describeValue } from '../manifest/encode.js';
 import { type LoadManifestOptions, checkPath, loadManifest } from './load.js';
-import { checkOptionsObject } from '../options.js';
+import { checkOptionsObject } from '../toml/options.js';
 
 export interface CheckResult {
   path: string;

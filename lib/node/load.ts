@@ -5,7 +5,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ManifestResult } from '../manifest/read.js';
-import { checkOptionsObject } from '../options.js';
+import { checkOptionsObject } from '../toml/options.js';
 import {
   type CasStore,
   type LoadFailure,

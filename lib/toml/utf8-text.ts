@@ -8,7 +8,7 @@
  * UTF-8 decoder does: slower, but the same text. The same goes for `TextEncoder` the
  * other way.
  */
-import { type Utf8Problem, decodeUtf8, utf8Length, writeUtf8 } from '../lexer/utf8.js';
+import { type Utf8Problem, decodeUtf8, utf8Length, writeUtf8 } from '../../lexer/utf8.js';
 
 export interface Utf8TextDecoder {
   decode(input: Uint8Array): string;

@@ -1,5 +1,5 @@
 /** Which keys can be written bare, and how keys appear in messages. */
-import { isBareKeyChar } from '../lexer/scanner.js';
+import { isBareKeyChar } from '../../lexer/scanner.js';
 
 /** True when `key` can be written without quotes (`A-Za-z0-9_-`, at least one). */
 export function isBareKey(key: string): boolean {

@@ -18,9 +18,9 @@ import {
 } from './datetime.js';
 import { TomlError, escapeControl, isStackOverflow } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
-import { Ch } from '../lexer/scanner.js';
+import { Ch } from '../../lexer/scanner.js';
 import { DEFAULT_MAX_DEPTH, checkOptionsObject } from './options.js';
-import { writeCodePoint, writeUtf8 } from '../lexer/utf8.js';
+import { writeCodePoint, writeUtf8 } from '../../lexer/utf8.js';
 import { bytesToString } from './utf8-text.js';
 
 export interface StringifyOptions {

@@ -2,8 +2,8 @@
  * The entry points of the TOML reader: `parse` (plain values), `parseLocated` (plain
  * values plus spans for everything) and `parseStream` (chunks in, the same result out).
  */
-import { StatementSplitter } from '../lexer/splitter.js';
-import { Utf8Decoder, type Utf8Problem } from '../lexer/utf8.js';
+import { StatementSplitter } from '../../lexer/splitter.js';
+import { Utf8Decoder, type Utf8Problem } from '../../lexer/utf8.js';
 import { type TomlError, errorAt } from './errors.js';
 import { LocatedDocument } from './located.js';
 import type { ParseOptions } from './options.js';

@@ -3,7 +3,7 @@
  * kinds. Each takes the scalar's span in the source, validates it character by
  * character (so an error points at the exact offending character) and converts once.
  */
-import { isDigit } from '../lexer/scanner.js';
+import { isDigit } from '../../lexer/scanner.js';
 import { errorAt, type TomlErrorCode } from './errors.js';
 import {
   LocalDate,

@@ -31,5 +31,5 @@ export {
   OffsetDateTime,
   type TomlDateTime,
 } from './datetime.js';
-export { Lexer, NEED_MORE, tokenize, type LexToken, type LexerOptions } from '../lexer/lexer.js';
-export { TokenKind, tokenKindName } from '../lexer/tokens.js';
+export { Lexer, NEED_MORE, tokenize, type LexToken, type LexerOptions } from '../../lexer/lexer.js';
+export { TokenKind, tokenKindName } from '../../lexer/tokens.js';

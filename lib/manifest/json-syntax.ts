@@ -6,7 +6,7 @@
  * It runs on text `JSON.parse` refused (and, for member names given twice, on text it
  * accepted), and keeps its own stack, so no nesting depth can overflow it.
  */
-import { Ch } from '../lexer/scanner.js';
+import { Ch } from '../../lexer/scanner.js';
 
 const enum Container {
   Array,

@@ -4,9 +4,9 @@
  * located tree beside them. The table rules of TOML (what may be defined, extended or
  * reopened) live in a parallel tree of `TableNode`s; results are plain objects.
  */
-import { Scanner } from '../lexer/scanner.js';
-import { StatementSplitter } from '../lexer/splitter.js';
-import { Mode, Token } from '../lexer/tokens.js';
+import { Scanner } from '../../lexer/scanner.js';
+import { StatementSplitter } from '../../lexer/splitter.js';
+import { Mode, Token } from '../../lexer/tokens.js';
 import {
   LineIndex,
   type Position,
