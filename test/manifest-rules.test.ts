@@ -439,6 +439,65 @@ describe('field rules', () => {
     32,
     /already mapped by '8080:80'/,
   );
+  it('tells host addresses apart for duplicates; no address conflicts with every address', () => {
+    const ports = (list: string[]) =>
+      diagnosticsOf(`${GOOD}[network]\nports = [${list.map((p) => `"${p}"`).join(', ')}]\n`)
+        .filter((d) => d.code === 'port-duplicate')
+        .map((d) => [d.path, d.message]);
+    assert.deepEqual(ports(['127.0.0.1:8080:80', '10.0.0.1:8080:80']), []);
+    assert.deepEqual(ports(['[::1]:8080:80', '127.0.0.1:8080:80', '[fe80::1]:8080:81']), []);
+    assert.deepEqual(ports(['127.0.0.1:8080:80', '127.0.0.1:8080:81']), [
+      [
+        'network.ports[1]',
+        "host port 8080/tcp on 127.0.0.1 is already mapped by '127.0.0.1:8080:80'",
+      ],
+    ]);
+    // Two spellings of one IPv6 address, and the unspecified addresses of both families.
+    assert.deepEqual(ports(['[::1]:53:53/udp', '[0:0:0::0:1]:53:54/udp']), [
+      ['network.ports[1]', "host port 53/udp on 0:0:0::0:1 is already mapped by '[::1]:53:53/udp'"],
+    ]);
+    for (const everywhere of ['8080:90', '0.0.0.0:8080:90', '[::]:8080:90']) {
+      assert.deepEqual(ports(['10.0.0.1:8080:80', everywhere]).length, 1, everywhere);
+      assert.deepEqual(ports([everywhere, '10.0.0.1:8080:80']).length, 1, everywhere);
+      assert.deepEqual(ports([everywhere, '10.0.0.1:8081:80', '10.0.0.1:8080:80/udp']), []);
+    }
+  });
+
+  it('suggests by prefix, part and case before edit distance', () => {
+    const messageOf = (source: string, code: string) =>
+      diagnosticsOf(source).find((d) => d.code === code)?.message ?? '';
+    assert.match(
+      messageOf(`${GOOD}[security]\ncapabilities = ["CAP_NET_BIND"]\n`, 'capability-unknown'),
+      /did you mean 'CAP_NET_BIND_SERVICE'/,
+    );
+    for (const [mode, meant] of [
+      ['kvm', 'hybrid-kvm'],
+      ['native', 'hybrid-native'],
+      ['EMULATED', 'hybrid-emulated'],
+    ] as const) {
+      assert.match(
+        messageOf(
+          `[workload]\nname = "web"\nmode = "${mode}"\nimage = "x"\n`,
+          'workload-mode-invalid',
+        ),
+        new RegExp(`did you mean '${meant}'`),
+      );
+    }
+    assert.match(
+      messageOf(`${GOOD}[network]\nports = ["80:80/TCP"]\n`, 'port-mapping-invalid'),
+      /protocol 'TCP' must be tcp or udp \(did you mean 'tcp'\?\)/,
+    );
+    assert.match(
+      messageOf(`${GOOD}[resources]\nmemory_limit = "MAX"\n`, 'memory-size-invalid'),
+      /or be 'max' \(did you mean 'max'\?\)/,
+    );
+    // A prefix of several candidates is no suggestion by itself.
+    assert.doesNotMatch(
+      messageOf(`${GOOD}[security]\ncapabilities = ["CAP_NET"]\n`, 'capability-unknown'),
+      /did you mean/,
+    );
+  });
+
   it('tells udp from tcp for duplicates', () => {
     assert.deepEqual(diagnosticsOf(`${GOOD}[network]\nports = ["53:53/udp", "53:53"]\n`), []);
   });

@@ -4,6 +4,7 @@
  * content-addressed references. Each returns a result or an explanation, never throws.
  */
 import { isDigit } from '../../lexer/scanner.js';
+import { didYouMean } from './suggest.js';
 
 function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
@@ -245,7 +246,9 @@ export function parseSize(text: string): number | string {
   if (text === 'max') return Infinity;
   let end = 0;
   while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-  if (end === 0) return "must start with a number (e.g. 512M, 1.5G, 2GiB) or be 'max'";
+  if (end === 0) {
+    return `must start with a number (e.g. 512M, 1.5G, 2GiB) or be 'max'${didYouMean(text, ['max'])}`;
+  }
   if (text.charCodeAt(end) === 0x2e) {
     const fraction = end + 1;
     end = fraction;
@@ -370,6 +373,36 @@ export function isIPv6(text: string, start = 0, end = text.length): boolean {
   return compressed ? groups < 8 : groups === 8;
 }
 
+/**
+ * A valid IPv4 or IPv6 address (as `isIPv4`/`isIPv6` accept them) in one spelling per
+ * address: IPv4 numbers without leading zeros, IPv6 as eight hexadecimal groups without
+ * leading zeros (an IPv4 tail as its two groups). An unspecified address (`''`,
+ * `0.0.0.0`, `::`) is `''`: it stands for every address of the host.
+ */
+export function canonicalHostAddress(address: string): string {
+  if (address === '') return '';
+  if (!address.includes(':')) {
+    const numbers = address.split('.').map(Number);
+    return numbers.every((n) => n === 0) ? '' : numbers.join('.');
+  }
+  const groupsOf = (part: string): number[] => {
+    const groups: number[] = [];
+    for (const group of part.split(':')) {
+      if (group === '') continue;
+      if (group.includes('.')) {
+        const [a, b, c, d] = group.split('.').map(Number) as [number, number, number, number];
+        groups.push(a * 256 + b, c * 256 + d);
+      } else groups.push(parseInt(group, 16));
+    }
+    return groups;
+  };
+  const gap = address.indexOf('::');
+  const head = groupsOf(gap === -1 ? address : address.slice(0, gap));
+  const tail = gap === -1 ? [] : groupsOf(address.slice(gap + 2));
+  const groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+  return groups.every((n) => n === 0) ? '' : groups.map((n) => n.toString(16)).join(':');
+}
+
 /** An IPv4 or IPv6 address with an optional `/prefix`. */
 export function checkAddress(text: string, allowPrefix: boolean): string | null {
   const slash = text.indexOf('/');
@@ -415,7 +448,8 @@ export function parsePortMapping(text: string): PortMapping | string {
   if (slash !== -1) {
     if (text.startsWith('udp', slash + 1) && slash + 4 === end) protocol = 'udp';
     else if (!(text.startsWith('tcp', slash + 1) && slash + 4 === end)) {
-      return `protocol '${text.slice(slash + 1)}' must be tcp or udp`;
+      const protocolText = text.slice(slash + 1);
+      return `protocol '${protocolText}' must be tcp or udp${didYouMean(protocolText, ['tcp', 'udp'])}`;
     }
     end = slash;
   }

@@ -197,7 +197,8 @@ export const DIAGNOSTIC_CODES = {
   },
   'port-duplicate': {
     severity: 'error',
-    summary: 'The same host port and protocol are mapped twice.',
+    summary:
+      'The same host port and protocol are mapped twice on the same host address. A mapping without an address (or with `0.0.0.0` or `[::]`) takes the port on every address, so it conflicts with any mapping of that port and protocol; `127.0.0.1:8080:80` and `10.0.0.1:8080:80` do not conflict.',
     example: '[network]\nports = ["8080:80", "8080:81"]',
   },
   'rootfs-invalid': {

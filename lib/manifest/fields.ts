@@ -18,6 +18,7 @@ import {
   normalizePath,
   parseCasReference,
   parsePortMapping,
+  canonicalHostAddress,
   parseSize,
 } from './checks.js';
 import type { DiagnosticCode } from './diagnostics.js';
@@ -191,26 +192,55 @@ function checkVolumes(volumes: VolumeMount[], report: Report): void {
   );
 }
 
+/**
+ * Two mappings conflict when they bind the same host port and protocol on the same host
+ * address; an unspecified address (`8080:80`, `0.0.0.0:…`, `[::]:…`) binds every address,
+ * so it conflicts with any address on that port. Each later mapping is reported against
+ * the first one it conflicts with; one pass, a map per port and protocol.
+ */
 function checkPorts(ports: string[], report: Report): void {
-  const keys: number[] = [];
+  interface Bound {
+    /** The first mapping of this port and protocol on an unspecified address. */
+    everyAddress: number;
+    /** The first mapping of this port and protocol (any address). */
+    first: number;
+    /** The first mapping per specific address. */
+    byAddress: Map<string, number>;
+  }
+  const bound = new Map<number, Bound>();
   for (let i = 0; i < ports.length; i++) {
     const mapping = parsePortMapping(ports[i]!);
     if (typeof mapping === 'string') {
       report('port-mapping-invalid', `port mapping '${ports[i]}': ${mapping}`, [i]);
-      keys.push(-1 - i);
-    } else {
-      keys.push(mapping.hostPort * 2 + (mapping.protocol === 'udp' ? 1 : 0));
+      continue;
     }
+    const key = mapping.hostPort * 2 + (mapping.protocol === 'udp' ? 1 : 0);
+    const address = canonicalHostAddress(mapping.hostIp);
+    let entry = bound.get(key);
+    if (entry === undefined) {
+      entry = { everyAddress: -1, first: i, byAddress: new Map() };
+      bound.set(key, entry);
+    }
+    const conflict =
+      address === ''
+        ? entry.first !== i
+          ? entry.first
+          : -1
+        : entry.everyAddress !== -1
+          ? entry.everyAddress
+          : (entry.byAddress.get(address) ?? -1);
+    if (conflict !== -1) {
+      const on = mapping.hostIp === '' ? '' : ` on ${mapping.hostIp}`;
+      report(
+        'port-duplicate',
+        `host port ${mapping.hostPort}/${mapping.protocol}${on} is already mapped by '${ports[conflict]}'`,
+        [i],
+      );
+      continue;
+    }
+    if (address === '') entry.everyAddress = i;
+    else entry.byAddress.set(address, i);
   }
-  eachDuplicate(keys, (i, first) => {
-    const port = keys[i]! >> 1;
-    const protocol = keys[i]! & 1 ? 'udp' : 'tcp';
-    report(
-      'port-duplicate',
-      `host port ${port}/${protocol} is already mapped by '${ports[first]}'`,
-      [i],
-    );
-  });
 }
 
 export const EXTENDS_FIELD: FieldSpec = {

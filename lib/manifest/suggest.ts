@@ -29,23 +29,58 @@ function fold(text: string): string {
   return text.toLowerCase().replace(/[-_\s]/g, '');
 }
 
+/** Inputs shorter than this (folded) are too short to be taken as a prefix or a part. */
+const MIN_PART = 3;
+
+/** The one candidate whose folded form passes `test`, or undefined (none, or several). */
+function single(
+  folded: readonly string[],
+  candidates: readonly string[],
+  test: (candidate: string) => boolean,
+): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    if (!test(folded[i]!)) continue;
+    if (found !== undefined) return undefined;
+    found = candidates[i];
+  }
+  return found;
+}
+
 /**
- * The candidate closest to `input`, if close enough to be a likely typo: the same word up
- * to case and separators, or within an edit distance of about a third of its length.
+ * The candidate closest to `input`, if close enough to be a likely typo, tried in this
+ * order: the same word up to case and separators (`TCP` for `tcp`); the start of exactly
+ * one candidate (`CAP_NET_BIND` for `CAP_NET_BIND_SERVICE`); a part of exactly one
+ * candidate (`kvm` for `hybrid-kvm`); within an edit distance of about a third of its
+ * length. Prefixes and parts come first because edit distance ranks a short word by its
+ * letters alone (`CAP_NET_BIND` is nearer `CAP_SETGID` than its own full name).
  */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
-  const folded = fold(input);
+  const list = [...candidates];
+  const folded = list.map(fold);
+  const foldedInput = fold(input);
+  const same = folded.indexOf(foldedInput);
+  if (same !== -1) return list[same];
+  if (foldedInput.length >= MIN_PART) {
+    const match =
+      single(folded, list, (c) => c.startsWith(foldedInput)) ??
+      single(folded, list, (c) => c.includes(foldedInput));
+    if (match !== undefined) return match;
+  }
+  const limit = Math.max(1, Math.floor(Math.max(input.length, 3) / 3));
+  const lower = input.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (fold(candidate) === folded) return candidate;
-    const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
+  for (const candidate of list) {
+    // Lengths further apart than the limit cannot be within it: this also keeps a long
+    // input (a key of a megabyte) from costing its length times each candidate's.
+    if (Math.abs(candidate.length - input.length) > limit) continue;
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const limit = Math.max(1, Math.floor(Math.max(input.length, 3) / 3));
   return bestDistance <= limit ? best : undefined;
 }
 
