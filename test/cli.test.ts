@@ -162,7 +162,7 @@ describe('check', () => {
     mkdirSync(join(dir, 'nested', 'deeper'), { recursive: true });
     writeFileSync(
       join(dir, 'nested', 'deeper', 'bad.toml'),
-      `${GOOD}[resources]\ncpu_weight = 0\n`,
+      `${GOOD}[resources]\ncpu_weight = 20000\n`,
     );
     writeFileSync(join(dir, 'nested', 'notes.txt'), 'not a manifest');
     spawnSync('mkfifo', [join(dir, 'fifo.toml')]);
@@ -199,7 +199,7 @@ describe('check', () => {
       const name = join(dir, `m${String(i).padStart(3, '0')}.toml`);
       writeFileSync(
         name,
-        i % 50 === 7 ? `${GOOD}[resources]\npids_max = 0\n` : GOOD.replace('web', `web-${i}`),
+        i % 50 === 7 ? `${GOOD}[resources]\npids_max = 5000000\n` : GOOD.replace('web', `web-${i}`),
       );
       files.push(name);
     }
@@ -279,18 +279,18 @@ describe('check', () => {
 
     // Bidirectional overrides and isolates in a line shown: escaped, the caret moved.
     const bidi = join(dir, 'bidi.toml');
-    writeFileSync(bidi, `${GOOD}[resources]\ncpu_weight = 0 # \u202e1 = thgiew\u2066\n`);
+    writeFileSync(bidi, `${GOOD}[resources]\ncpu_weight = 20000 # \u202e1 = thgiew\u2066\n`);
     const reordered = run(['check', bidi]);
     assert.equal(reordered.status, 1);
     assertTerminalSafe(reordered.stdout, 'bidi code frame');
     assert.match(
       reordered.stdout,
-      /:6:14: error cpu-weight-out-of-range .*\n6 \| cpu_weight = 0 # \\u202e1 = thgiew\\u2066\n {2}\| {14}\^\n/,
+      /:6:14: error cpu-weight-out-of-range .*\n6 \| cpu_weight = 20000 # \\u202e1 = thgiew\\u2066\n {2}\| {14}\^{5}\n/,
     );
 
     // A file name is user text too: in the location, in notes, and in fmt's messages.
     const named = join(dir, 'a\n::error::b\u001b[2J.toml');
-    writeFileSync(named, `${GOOD}[resources]\ncpu_weight = 0\n`);
+    writeFileSync(named, `${GOOD}[resources]\ncpu_weight = 20000\n`);
     symlinkSync(named, join(dir, 'l\u0007.toml'));
     const names = run(['check', dir]);
     assertTerminalSafe(names.stdout, 'check names');

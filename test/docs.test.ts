@@ -65,7 +65,7 @@ describe('JSON Schema', () => {
       `${good}imag = "y"\n`,
       good.replace('"web"', '"Web"'),
       good.replace('"container"', '"vm"'),
-      `${good}[resources]\ncpu_weight = 0\n`,
+      `${good}[resources]\ncpu_weight = 20000\n`,
       `${good}[resources]\nmemory_limit = "1X"\n`,
       `${good}[resources]\ncpu_set = "1-"\n`,
       `${good}[network]\naddress = "10.0.0.300"\n`,

@@ -111,7 +111,7 @@ describe('structure diagnostics', () => {
   checkedCodes.add('toml-syntax');
   it('reports every syntax error, and still builds what parsed', () => {
     const result = parseManifest(
-      '[workload]\nname = "web\nmode = container\nimage = "x"\n[resources]\ncpu_weight = 0\n',
+      '[workload]\nname = "web\nmode = container\nimage = "x"\n[resources]\ncpu_weight = 20000\n',
     );
     assert.deepEqual(
       result.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`),
@@ -229,7 +229,8 @@ describe('field rules', () => {
       8,
       /64 characters/,
     );
-    expectAt(GOOD.replace('"web"', '""'), 'workload-name-invalid', 2, 8, /empty/);
+    // An empty name is the Go zero value: read as unset, so the name is missing (issue 17).
+    expectAt(GOOD.replace('"web"', '""'), 'missing-required', 1, 1, /needs 'name'/);
     expectAt(GOOD.replace('"web"', '"web_1"'), 'workload-name-invalid', 2, 8, /'_'/);
     expectAt(GOOD.replace('"web"', '"web-"'), 'workload-name-invalid', 2, 8, /end with/);
   });
@@ -350,10 +351,10 @@ describe('field rules', () => {
   });
   rule(
     'cpu-weight-out-of-range',
-    `${GOOD}[resources]\ncpu_weight = 0\n`,
+    `${GOOD}[resources]\ncpu_weight = 20000\n`,
     6,
     14,
-    /0 is outside 1–10000/,
+    /20000 is outside 1–10000/,
   );
   rule('cpuset-invalid', `${GOOD}[resources]\ncpu_set = "0-3,,4"\n`, 6, 11, /empty entry/);
   it('checks cpusets', () => {
@@ -732,13 +733,20 @@ describe('cross-field rules', () => {
   it('does not require what a base may provide', () => {
     assert.deepEqual(diagnosticsOf(`extends = "base.toml"\n[resources]\ncpu_weight = 5\n`), []);
   });
-  it('reports a written zero, which Go would silently ignore', () => {
-    expectAt(`${GOOD}[resources]\npids_max = 0\n`, 'pids-max-out-of-range', 6, 12);
+  it('reads a written Go zero value of cpu_weight, io_weight, pids_max, name and mode as unset', () => {
+    // The Volt runtime writes these when they are unset (issue 17): no diagnostic for the
+    // zero itself; a required key written as "" is missing, reported at its table.
+    assert.deepEqual(
+      diagnosticsOf(`${GOOD}[resources]\ncpu_weight = 0\nio_weight = 0\npids_max = 0\n`),
+      [],
+    );
+    expectAt(`${GOOD}[resources]\npids_max = -1\n`, 'pids-max-out-of-range', 6, 12);
     expectAt(
       `[workload]\nname = ""\nmode = "container"\nimage = "x"\n`,
-      'workload-name-invalid',
-      2,
-      8,
+      'missing-required',
+      1,
+      1,
+      /needs 'name'/,
     );
   });
 });

@@ -189,7 +189,7 @@ describe('JSON form', () => {
     const result = manifestFromJSON(
       {
         workload: { name: 'x', mode: 'container', image: 'i', extra: true },
-        resources: { cpu_weight: 0 },
+        resources: { cpu_weight: 20000 },
         storage: { volumes: [{ host: 'rel', container: '/c' }, null] },
       },
       { path: 'api.json' },
@@ -499,7 +499,7 @@ describe('validateManifest on a manifest built in code', () => {
 
   it('runs only the cross-field rules when given the sources a manifest was read from', () => {
     const read = parseManifest(
-      '[workload]\nname = "web"\nmode = "container"\nimage = "x"\n[resources]\ncpu_weight = 0\n',
+      '[workload]\nname = "web"\nmode = "container"\nimage = "x"\n[resources]\ncpu_weight = 20000\n',
     );
     assert.deepEqual(
       read.diagnostics.map((d) => d.code),

@@ -105,7 +105,7 @@ ports = ["9090:90"]
   });
 
   it('points each diagnostic at the file that wrote the value, base or child', async () => {
-    const base = BASE.replace('cpu_weight = 50', 'cpu_weight = 0').replace(
+    const base = BASE.replace('cpu_weight = 50', 'cpu_weight = 20000').replace(
       'memory_limit = "1G"',
       'memory_limit = "1Q"',
     );
@@ -119,7 +119,7 @@ ports = ["9090:90"]
       'memory-size-invalid base.toml:8:16 resources.memory_limit',
       'ports-not-allowed base.toml:12:9 network.ports',
     ]);
-    // cpu_weight = 0 in the base is overridden by the child, so it is not reported.
+    // cpu_weight = 20000 in the base is overridden by the child, so it is not reported.
   });
 
   it('checks cross-field rules on the merged manifest', async () => {

@@ -19,6 +19,7 @@ import {
   type Report,
   SECTIONS,
   VOLUME_FIELDS,
+  isUnsetValue,
 } from './fields.js';
 import { type Manifest, type VolumeMount, emptyManifest, emptyVolume } from './model.js';
 import { type FieldPath, type ManifestSource, formatPath } from './source.js';
@@ -133,7 +134,8 @@ class Builder {
       for (let field = entry.node.firstEntry; field !== null; field = field.next) {
         const spec = fields.get(field.key);
         if (spec === undefined) this.unknownKey(field, [entry.key, field.key], [...fields.keys()]);
-        else this.field(spec, field, parent, target);
+        else if (!(spec.zeroMeansUnset && isUnsetValue(entry.key, field.key, field.node)))
+          this.field(spec, field, parent, target);
       }
     }
     return { manifest: this.manifest, diagnostics: this.diagnostics };

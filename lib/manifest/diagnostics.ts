@@ -140,7 +140,7 @@ export const DIAGNOSTIC_CODES = {
   'cpu-weight-out-of-range': {
     severity: 'error',
     summary: '`resources.cpu_weight` is outside 1–10000 (cgroup v2 `cpu.weight`).',
-    example: '[resources]\ncpu_weight = 0',
+    example: '[resources]\ncpu_weight = 20000',
   },
   'cpuset-invalid': {
     severity: 'error',
@@ -156,7 +156,7 @@ export const DIAGNOSTIC_CODES = {
   'pids-max-out-of-range': {
     severity: 'error',
     summary: '`resources.pids_max` is outside 1–4194304.',
-    example: '[resources]\npids_max = 0',
+    example: '[resources]\npids_max = 5000000',
   },
   'network-mode-invalid': {
     severity: 'error',

@@ -21,6 +21,7 @@ import {
   canonicalHostAddress,
   parseSize,
 } from './checks.js';
+import type { LocatedValue } from '../toml/located.js';
 import type { DiagnosticCode } from './diagnostics.js';
 import {
   LANDLOCK_PROFILES,
@@ -62,6 +63,12 @@ export interface FieldSpec {
   values?: readonly string[];
   /** Inclusive range, for integers (docs, schema). */
   range?: readonly [number, number];
+  /**
+   * The Go zero value (`0`, `''`) written for this field means "unset": the Volt runtime's
+   * encoder writes it when the field is unset. No valid value is lost (the valid range
+   * starts at 1; an empty name or mode is never valid).
+   */
+  zeroMeansUnset?: true;
 }
 
 export interface SectionSpec {
@@ -288,6 +295,7 @@ export const SECTIONS: readonly SectionSpec[] = [
             report('workload-name-invalid', `workload name '${value}' ${problem}`);
         },
         codes: ['workload-name-invalid'],
+        zeroMeansUnset: true,
         description:
           'Workload name, a DNS label (it becomes a machine/host name): 1–63 of `a-z 0-9 -`.',
       },
@@ -299,6 +307,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         rule: oneOf(MODES, 'workload-mode-invalid', 'mode'),
         values: MODES,
         codes: ['workload-mode-invalid'],
+        zeroMeansUnset: true,
         description: 'Execution mode.',
       },
       {
@@ -461,6 +470,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         rule: inRange(1, 10000, 'cpu-weight-out-of-range', 'cpu_weight'),
         range: [1, 10000],
         codes: ['cpu-weight-out-of-range'],
+        zeroMeansUnset: true,
         description: 'CPU weight (cgroup v2 `cpu.weight`).',
       },
       {
@@ -481,6 +491,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         rule: inRange(1, 10000, 'io-weight-out-of-range', 'io_weight'),
         range: [1, 10000],
         codes: ['io-weight-out-of-range'],
+        zeroMeansUnset: true,
         description: 'IO weight (cgroup v2 `io.weight`).',
       },
       {
@@ -490,6 +501,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         rule: inRange(1, 4194304, 'pids-max-out-of-range', 'pids_max'),
         range: [1, 4194304],
         codes: ['pids-max-out-of-range'],
+        zeroMeansUnset: true,
         description: 'Maximum number of processes.',
       },
     ],
@@ -597,6 +609,22 @@ export const SECTIONS: readonly SectionSpec[] = [
 export const SECTION_BY_KEY: ReadonlyMap<string, SectionSpec> = new Map(
   SECTIONS.map((s) => [s.key, s]),
 );
+
+/** `section.key` of the fields whose Go zero value means unset. */
+const UNSET_WHEN_ZERO: ReadonlySet<string> = new Set(
+  SECTIONS.flatMap((s) => s.fields.filter((f) => f.zeroMeansUnset).map((f) => `${s.key}.${f.key}`)),
+);
+
+/**
+ * True when `node`, written for `section.key`, is the Go zero value of a field where that
+ * means unset (`cpu_weight = 0`, `name = ""`): such a value is read as not written.
+ */
+export function isUnsetValue(section: string, key: string, node: LocatedValue): boolean {
+  if (node.type === 'integer') {
+    return (node.value === 0 || node.value === 0n) && UNSET_WHEN_ZERO.has(`${section}.${key}`);
+  }
+  return node.type === 'string' && node.value === '' && UNSET_WHEN_ZERO.has(`${section}.${key}`);
+}
 
 /** Every key the model knows, as `section.key`, for suggestions across sections. */
 export const ALL_FIELD_PATHS: readonly string[] = SECTIONS.flatMap((s) =>

@@ -21,6 +21,11 @@ function fieldRow(key: string, field: FieldSpec): string {
     notes.push(`One of ${field.values.map((v) => `\`${v}\``).join(', ')}.`);
   }
   if (field.range !== undefined) notes.push(`From ${field.range[0]} to ${field.range[1]}.`);
+  if (field.zeroMeansUnset) {
+    notes.push(
+      `*Zero means unset:* \`${field.type === 'integer' ? '0' : '""'}\` is read as not written.`,
+    );
+  }
   const description = [field.description, ...notes].join(' ');
   return `| \`${key}\` | ${TYPE_TEXT[field.type]} | ${description.replace(/\|/g, '\\|')} |`;
 }
@@ -34,8 +39,10 @@ export function manifestReferenceMarkdown(): string {
     'A manifest is one TOML document: an optional top-level `extends` and six tables. Keys',
     'are exactly the names below; an unknown key is an error (with a "did you mean"). A',
     'value of the wrong TOML type is an error naming the expected and the actual type. A',
-    'value written in the file is always checked: `cpu_weight = 0` is reported, not treated',
-    'as unset. Each rule has its own diagnostic code (see [error codes](error-codes.md)).',
+    'value written in the file is checked, with one exception: the Go zero value of a field',
+    'marked *zero means unset* (`cpu_weight = 0`, `name = ""`) is read as not written, as the',
+    'Volt runtime writes unset fields that way; it is not reported and does not override a',
+    'base. Each rule has its own diagnostic code (see [error codes](error-codes.md)).',
     '',
     '## Top level',
     '',

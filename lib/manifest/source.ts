@@ -6,6 +6,7 @@
 import type { Position } from '../toml/errors.js';
 import { type LocatedEntry, type LocatedTable, entryAt } from '../toml/located.js';
 import type { Location } from './diagnostics.js';
+import { isUnsetValue } from './fields.js';
 
 /** A path into a manifest: keys and array indexes (`['storage', 'volumes', 1, 'host']`). */
 export type FieldPath = readonly (string | number)[];
@@ -28,9 +29,21 @@ export class ManifestSource {
     private readonly position: ((offset: number) => Position) | null,
   ) {}
 
-  /** The entry at `path`, if this source wrote it. */
+  /**
+   * The entry at `path`, if this source wrote it. A field's Go zero value where that means
+   * unset (`cpu_weight = 0`, `name = ""`, as the Volt runtime writes unset fields) counts as
+   * not written: it neither overrides a base nor satisfies a required key.
+   */
   entry(path: FieldPath): LocatedEntry | undefined {
-    return entryAt(this.root, path);
+    const entry = entryAt(this.root, path);
+    if (
+      entry !== undefined &&
+      path.length === 2 &&
+      isUnsetValue(path[0] as string, path[1] as string, entry.node)
+    ) {
+      return undefined;
+    }
+    return entry;
   }
 
   /** True when this source writes `path`. */
