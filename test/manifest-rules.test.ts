@@ -127,6 +127,52 @@ describe('structure diagnostics', () => {
     /unknown key 'imag' in \[workload\] \(did you mean 'image'\?\)/,
     'workload.imag',
   );
+  rule(
+    'key-case',
+    '[Workload]\nname = "web"\nmode = "container"\nimage = "x"\n',
+    1,
+    2,
+    /'Workload' is spelled 'workload'/,
+    'workload',
+  );
+  rule(
+    'key-case-duplicate',
+    `${GOOD}Name = "api"\n`,
+    5,
+    1,
+    /'Name' writes 'name' again in another case/,
+    'workload.name',
+  );
+  it('reads keys written in another case as the model keys they spell, as the runtime does', () => {
+    const text =
+      '[Workload]\nNAME = "web"\nMode = "container"\nimage = "x"\n' +
+      '[Resources]\nCpu_Weight = 300\n[[Storage.Volumes]]\nHost = "/srv"\ncontainer = "/data"\n';
+    const result = parseManifest(text, { path: 'm.toml' });
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.code}@${d.line}:${d.column} ${d.path}`),
+      [
+        'key-case@1:2 workload',
+        'key-case@2:1 workload.name',
+        'key-case@3:1 workload.mode',
+        'key-case@5:2 resources',
+        'key-case@6:1 resources.cpu_weight',
+        'key-case@7:3 storage',
+        'key-case@7:11 storage.volumes',
+        'key-case@8:1 storage.volumes[0].host',
+      ],
+    );
+    assert.ok(result.diagnostics.every((d) => d.severity === 'warning'));
+    assert.equal(result.manifest.workload.name, 'web');
+    assert.equal(result.manifest.workload.mode, 'container');
+    assert.equal(result.manifest.resources.cpuWeight, 300);
+    assert.deepEqual(result.manifest.storage.volumes, [
+      { host: '/srv', container: '/data', readOnly: false },
+    ]);
+    // Rules apply to the value as to any: a bad value in another case is reported at it.
+    expectAt(`${GOOD}[resources]\nCPU_WEIGHT = 20000\n`, 'cpu-weight-out-of-range', 6, 14);
+    // Two spellings of one key other than the lowercase one: the second is the duplicate.
+    expectAt(`${GOOD}[resources]\nCPU_WEIGHT = 5\nCpu_weight = 6\n`, 'key-case-duplicate', 7, 1);
+  });
   it('suggests the right section for a key in the wrong table', () => {
     expectAt(
       `${GOOD}cpu_weight = 5\n`,

@@ -18,6 +18,7 @@ import {
   ManifestLoadError,
   emptyManifest,
   encodeManifest,
+  formatManifest,
   manifestDigest,
   parseManifest,
   resolveManifest,
@@ -222,6 +223,29 @@ describe('manifests as the Go runtime writes them', () => {
         '[workload]\nname = "w"\nmode = "container"\nimage = "x"\n[resources]\ncpu_weight = -1\n',
       ),
       ['cpu-weight-out-of-range@6'],
+    );
+  });
+});
+
+describe('keys in another case', () => {
+  it('override a base as the lowercase keys do, and fmt writes the lowercase keys', async () => {
+    const base =
+      '[workload]\nname = "base"\nmode = "container"\nimage = "x"\n[resources]\ncpu_weight = 50\n';
+    const child = 'extends = "base.toml"\n[Resources]\n# weight for the child\nCPU_Weight = 300\n';
+    const result = await resolveManifest(child, {
+      path: 'child.toml',
+      host: memoryHost({ 'base.toml': base }),
+    });
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`),
+      ['key-case@2:2', 'key-case@4:1'],
+    );
+    assert.equal(result.manifest.resources.cpuWeight, 300);
+    const formatted = formatManifest(child);
+    assert.ok(formatted.ok, JSON.stringify(formatted));
+    assert.equal(
+      formatted.text,
+      'extends = "base.toml"\n\n[resources]\n# weight for the child\ncpu_weight = 300\n',
     );
   });
 });

@@ -70,6 +70,7 @@ function actual(node: LocatedValue): string {
 }
 
 const TOP_LEVEL_KEYS = ['extends', ...SECTIONS.map((s) => s.key)];
+const TOP_LEVEL_KEY_SET: ReadonlySet<string> = new Set(TOP_LEVEL_KEYS);
 
 export interface BuildResult {
   manifest: Manifest;
@@ -115,30 +116,82 @@ class Builder {
 
   build(): BuildResult {
     const manifest = this.manifest as unknown as Record<string, unknown>;
-    for (let entry = this.source.root.firstEntry; entry !== null; entry = entry.next) {
-      if (entry.key === 'extends') {
+    const root = this.source.root;
+    for (let entry = root.firstEntry; entry !== null; entry = entry.next) {
+      const key = this.modelKey(entry, root, TOP_LEVEL_KEY_SET, ROOT_PATH);
+      if (key === undefined) continue;
+      if (key === 'extends') {
         this.field(EXTENDS_FIELD, entry, ROOT_PATH, manifest);
         continue;
       }
-      const fields = FIELDS_BY_SECTION.get(entry.key);
+      const fields = FIELDS_BY_SECTION.get(key);
       if (fields === undefined) {
-        this.unknownKey(entry, [entry.key], TOP_LEVEL_KEYS);
+        this.unknownKey(entry, [key], TOP_LEVEL_KEYS);
         continue;
       }
       if (entry.node.type !== 'table') {
-        this.wrongType(entry.node, [entry.key], `a table ([${entry.key}])`);
+        this.wrongType(entry.node, [key], `a table ([${key}])`);
         continue;
       }
-      const parent = SECTION_PATHS.get(entry.key)!;
-      const target = manifest[entry.key] as Record<string, unknown>;
+      const parent = SECTION_PATHS.get(key)!;
+      const target = manifest[key] as Record<string, unknown>;
       for (let field = entry.node.firstEntry; field !== null; field = field.next) {
-        const spec = fields.get(field.key);
-        if (spec === undefined) this.unknownKey(field, [entry.key, field.key], [...fields.keys()]);
-        else if (!(spec.zeroMeansUnset && isUnsetValue(entry.key, field.key, field.node)))
+        const name = this.modelKey(field, entry.node, fields, parent);
+        if (name === undefined) continue;
+        const spec = fields.get(name);
+        if (spec === undefined) this.unknownKey(field, [key, name], [...fields.keys()]);
+        else if (!(spec.zeroMeansUnset && isUnsetValue(key, name, field.node)))
           this.field(spec, field, parent, target);
       }
     }
     return { manifest: this.manifest, diagnostics: this.diagnostics };
+  }
+
+  /**
+   * The model's key for `entry` of `table`: its own key when the model has it (or does not
+   * know it at all: the caller reports it as unknown); the model's key when `entry` writes
+   * it in another case (`[Workload]`, `Name`), which the Volt runtime accepts (its decoder
+   * matches keys to fields without regard to case), with a `key-case` warning; undefined,
+   * reported as `key-case-duplicate`, when the table already writes that key in some case.
+   */
+  private modelKey(
+    entry: LocatedEntry,
+    table: LocatedTable,
+    known: { has(key: string): boolean },
+    parent: FieldPath,
+  ): string | undefined {
+    const key = entry.key;
+    if (known.has(key)) return key;
+    const lower = key.toLowerCase();
+    if (lower === key || !known.has(lower)) return key;
+    const path = [...parent, lower];
+    let first = table.entry(lower);
+    for (
+      let other = table.firstEntry;
+      first === undefined && other !== entry;
+      other = other!.next
+    ) {
+      if (other!.key.toLowerCase() === lower) first = other!;
+    }
+    if (first !== undefined) {
+      this.add(
+        'key-case-duplicate',
+        `'${key}' writes '${first.key}' again in another case (the Volt runtime would take only one of them)`,
+        path,
+        entry.start,
+        entry.end,
+      );
+      return undefined;
+    }
+    this.source.hasKeyCaseVariants = true;
+    this.add(
+      'key-case',
+      `'${key}' is spelled '${lower}' (the Volt runtime accepts any case; fmt writes '${lower}')`,
+      path,
+      entry.start,
+      entry.end,
+    );
+    return lower;
   }
 
   private unknownKey(entry: LocatedEntry, path: FieldPath, known: readonly string[]): void {
@@ -240,13 +293,15 @@ class Builder {
       const volume = emptyVolume();
       const target = volume as unknown as Record<string, unknown>;
       for (let field = item.firstEntry; field !== null; field = field.next) {
-        const spec = VOLUME_FIELDS_BY_KEY.get(field.key);
+        const name = this.modelKey(field, item, VOLUME_FIELDS_BY_KEY, at);
+        if (name === undefined) continue;
+        const spec = VOLUME_FIELDS_BY_KEY.get(name);
         if (spec === undefined)
-          this.unknownKey(field, [...at, field.key], [...VOLUME_FIELDS_BY_KEY.keys()]);
+          this.unknownKey(field, [...at, name], [...VOLUME_FIELDS_BY_KEY.keys()]);
         else this.field(spec, field, at, target);
       }
       for (const spec of VOLUME_FIELDS) {
-        if (spec.required && item.entry(spec.key) === undefined) {
+        if (spec.required && this.source.entryIn(item, [spec.key]) === undefined) {
           this.add(
             'missing-required',
             `volume ${i} needs '${spec.key}'`,

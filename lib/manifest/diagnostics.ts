@@ -45,6 +45,18 @@ export const DIAGNOSTIC_CODES = {
       'A key the manifest model does not define; the message suggests the closest known key.',
     example: '[resources]\ncpu_weigth = 100',
   },
+  'key-case': {
+    severity: 'warning',
+    summary:
+      'A key of the model written in another case (`[Workload]`, `Name = …`). The Volt runtime matches keys without regard to case, so the value counts; the canonical spelling is lowercase, and `fmt` writes it.',
+    example: '[Workload]\nName = "web"',
+  },
+  'key-case-duplicate': {
+    severity: 'error',
+    summary:
+      'A key written again in another case in the same table (`name` and `Name`): the Volt runtime would take only one of them.',
+    example: '[workload]\nname = "web"\nName = "api"',
+  },
   'wrong-type': {
     severity: 'error',
     summary: 'A value of the wrong TOML type; the message names the expected and the actual type.',

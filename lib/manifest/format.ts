@@ -35,7 +35,10 @@ function statementPaths(source: ManifestSource): Map<number, string> {
   const lineOf = (offset: number) => source.location(offset, offset).line;
   const visit = (table: LocatedTable, prefix: string) => {
     for (let entry = table.firstEntry; entry !== null; entry = entry.next) {
-      const path = prefix === '' ? entry.key : `${prefix}.${entry.key}`;
+      // A key in another case (`[Workload]`) is the model's lowercase key: the file has no
+      // errors when it is formatted, so every key is the model's, in some case.
+      const key = entry.key.toLowerCase();
+      const path = prefix === '' ? key : `${prefix}.${key}`;
       const node = entry.node;
       if (node.type === 'table' && node.origin === 'header') lines.set(lineOf(node.start), path);
       else lines.set(lineOf(entry.start), path);

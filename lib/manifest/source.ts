@@ -4,7 +4,12 @@
  * Diagnostics look positions up here only when they are reported.
  */
 import type { Position } from '../toml/errors.js';
-import { type LocatedEntry, type LocatedTable, entryAt } from '../toml/located.js';
+import {
+  type LocatedEntry,
+  type LocatedTable,
+  type LocatedValue,
+  entryAt,
+} from '../toml/located.js';
 import type { Location } from './diagnostics.js';
 import { isUnsetValue } from './fields.js';
 
@@ -35,7 +40,7 @@ export class ManifestSource {
    * not written: it neither overrides a base nor satisfies a required key.
    */
   entry(path: FieldPath): LocatedEntry | undefined {
-    const entry = entryAt(this.root, path);
+    const entry = this.entryIn(this.root, path);
     if (
       entry !== undefined &&
       path.length === 2 &&
@@ -44,6 +49,37 @@ export class ManifestSource {
       return undefined;
     }
     return entry;
+  }
+
+  /**
+   * Set by the builder when a key of the model is written in another case (`[Workload]`):
+   * then a path not found as written is looked up again without regard to case, as the
+   * Volt runtime reads keys. Other sources pay nothing for it.
+   */
+  hasKeyCaseVariants = false;
+
+  /** The entry at `path` below `table`, the model's keys matched in any case if need be. */
+  entryIn(table: LocatedTable, path: FieldPath): LocatedEntry | undefined {
+    const entry = entryAt(table, path);
+    if (entry !== undefined || !this.hasKeyCaseVariants) return entry;
+    let node: LocatedValue = table;
+    let found: LocatedEntry | undefined;
+    for (const step of path) {
+      if (typeof step === 'number') {
+        // An index step is what entryAt does for one step (it checks the node is an array).
+        found = entryAt(node as LocatedTable, [step]);
+        if (found === undefined) return undefined;
+      } else {
+        if (node.type !== 'table') return undefined;
+        found = node.entry(step);
+        for (let e = node.firstEntry; found === undefined && e !== null; e = e.next) {
+          if (e.key.toLowerCase() === step) found = e;
+        }
+        if (found === undefined) return undefined;
+      }
+      node = found.node;
+    }
+    return found;
   }
 
   /** True when this source writes `path`. */
