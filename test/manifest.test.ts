@@ -99,7 +99,7 @@ describe('manifest round trips over generated manifests', () => {
 });
 
 describe('canonical encoding', () => {
-  it('puts extends first, sections and fields in model order, empty ones left out', () => {
+  it('puts extends first, sections and fields in model order, empty ones left out but for the overrides of a child', () => {
     const source = `[storage]
 writable_layer = "tmpfs"
 [[storage.volumes]]
@@ -125,6 +125,9 @@ read_only_rootfs = false
 name = "web"
 mode = "container"
 image = "x"
+
+[security]
+read_only_rootfs = false
 
 [resources]
 cpu_weight = 5

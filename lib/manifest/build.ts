@@ -11,7 +11,7 @@ import {
   type ValueType,
 } from '../toml/located.js';
 import { type Diagnostic, type DiagnosticCode, diagnostic } from './diagnostics.js';
-import { describeValue } from './encode.js';
+import { describeValue, isEmpty } from './encode.js';
 import {
   ALL_FIELD_PATHS,
   EXTENDS_FIELD,
@@ -144,6 +144,7 @@ class Builder {
           this.field(spec, field, parent, target);
       }
     }
+    if (this.manifest.extends === '') this.manifest.overrides.length = 0;
     return { manifest: this.manifest, diagnostics: this.diagnostics };
   }
 
@@ -263,6 +264,11 @@ class Builder {
         break;
     }
     target[spec.prop] = value;
+    // An empty value written for a section's field: an override of the base, if there is
+    // one (kept only then, at the end of build). Integer zeros never get here (unset).
+    if (parent.length === 1 && isEmpty(value)) {
+      this.manifest.overrides.push(`${parent[0] as string}.${spec.key}`);
+    }
     if (spec.rule !== undefined) {
       this.ruleNode = node;
       this.ruleParent = parent;

@@ -9,6 +9,27 @@ import { type FieldType, SECTIONS, sectionOf } from './fields.js';
 import type { Manifest, VolumeMount } from './model.js';
 import { sha256Hex } from './sha256.js';
 
+/** The empty value of each field type as TOML (integers have none: their zero is unset). */
+const EMPTY_TOML: Record<FieldType, string> = {
+  string: '""',
+  integer: '0',
+  boolean: 'false',
+  strings: '[]',
+  volumes: '[]',
+};
+
+/**
+ * The fields an empty value can override: every section field but those whose zero value
+ * means unset (the integers, `name`, `mode`).
+ */
+const OVERRIDABLE: ReadonlySet<string> = new Set(
+  SECTIONS.flatMap((s) =>
+    s.fields
+      .filter((f) => f.type !== 'integer' && !f.zeroMeansUnset)
+      .map((f) => `${s.key}.${f.key}`),
+  ),
+);
+
 /** Go's omit-empty: the zero value of each field type. */
 export function isEmpty(value: unknown): boolean {
   return (
@@ -138,6 +159,11 @@ function checkVolume(volume: unknown, section: string, field: string, index: num
 export function checkedManifest(m: Manifest): void {
   if (m === null || typeof m !== 'object') throw wrongValue('a manifest object', m, '');
   if (typeof m.extends !== 'string') throw wrongValue(EXPECTED.string, m.extends, 'extends');
+  // A manifest built in code without `overrides` (code older than the field) has none.
+  const overrides: unknown = m.overrides ?? [];
+  if (!Array.isArray(overrides) || !overrides.every((p) => OVERRIDABLE.has(p as string))) {
+    throw wrongValue('a list of non-integer field paths (section.key)', m.overrides, 'overrides');
+  }
   for (const section of SECTIONS) {
     const values = sectionOf(m, section.key);
     checkSection(values, section.key);
@@ -148,9 +174,18 @@ export function checkedManifest(m: Manifest): void {
   }
 }
 
+/**
+ * The `section.key` paths of the empty values `m` writes to override its base (see
+ * `Manifest.overrides`); null when there are none to write (no `extends`, or none given).
+ */
+export function writtenOverrides(m: Manifest): ReadonlySet<string> | null {
+  return m.extends === '' || !m.overrides?.length ? null : new Set(m.overrides);
+}
+
 /** The manifest as plain data in canonical order (TOML names, empty values left out). */
 export function canonicalData(m: Manifest): Record<string, unknown> {
   checkedManifest(m);
+  const overrides = writtenOverrides(m);
   const out: Record<string, unknown> = {};
   if (m.extends !== '') out['extends'] = m.extends;
   for (const section of SECTIONS) {
@@ -159,7 +194,7 @@ export function canonicalData(m: Manifest): Record<string, unknown> {
     let written = false;
     for (const field of section.fields) {
       const value = values[field.prop];
-      if (isEmpty(value)) continue;
+      if (isEmpty(value) && !overrides?.has(`${section.key}.${field.key}`)) continue;
       table[field.key] =
         field.type === 'volumes'
           ? (value as VolumeMount[]).map(volumeData)
@@ -190,6 +225,7 @@ function quoted(text: string, section: string, field: string, index = -1, member
  */
 export function encodeManifest(m: Manifest): string {
   checkedManifest(m);
+  const overrides = writtenOverrides(m);
   let out = m.extends === '' ? '' : `extends = ${quoted(m.extends, '', 'extends')}\n`;
   for (const section of SECTIONS) {
     const values = sectionOf(m, section.key);
@@ -197,7 +233,12 @@ export function encodeManifest(m: Manifest): string {
     let tables = '';
     for (const field of section.fields) {
       const value = values[field.prop];
-      if (isEmpty(value)) continue;
+      if (isEmpty(value)) {
+        if (overrides?.has(`${section.key}.${field.key}`)) {
+          body += `${field.key} = ${EMPTY_TOML[field.type]}\n`;
+        }
+        continue;
+      }
       switch (field.type) {
         case 'string':
           body += `${field.key} = ${quoted(value as string, section.key, field.key)}\n`;

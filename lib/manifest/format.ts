@@ -4,18 +4,17 @@
  * or header stay above it, a comment at the end of a line stays at the end of that line,
  * and a comment block at the top of the file separated by a blank line stays at the top.
  * What cannot be carried is refused, leaving the file as it is: a file with errors (its
- * canonical form could drop what is wrong in it), comments inside a multi-line value, and
- * an empty value written in a manifest with `extends` (there it overrides the base, but
- * the canonical form leaves empty values out).
+ * canonical form could drop what is wrong in it) and comments inside a multi-line value.
+ * An empty value written in a manifest with `extends` overrides the base, and the canonical
+ * form keeps it (`Manifest.overrides`).
  */
 import { tokenize } from '../../lexer/lexer.js';
 import { Token } from '../../lexer/tokens.js';
 import type { LocatedTable } from '../toml/located.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
 import { type Diagnostic, hasErrors } from './diagnostics.js';
-import { encodeManifest, isEmpty } from './encode.js';
-import { type FieldType, SECTIONS, sectionOf } from './fields.js';
-import type { Manifest } from './model.js';
+import { encodeManifest } from './encode.js';
+import { SECTIONS } from './fields.js';
 import { parseManifest } from './read.js';
 import type { ManifestSource } from './source.js';
 
@@ -101,34 +100,6 @@ function canonicalIndex(linePaths: readonly string[]): (path: string) => number 
   return (path) => exact.get(path) ?? under.get(path) ?? -1;
 }
 
-/** How the canonical form would spell a field's empty value, for messages. */
-const EMPTY_TEXT: Record<FieldType, string> = {
-  string: '""',
-  integer: '0',
-  boolean: 'false',
-  strings: '[]',
-  volumes: '[]',
-};
-
-/**
- * The fields a manifest with `extends` writes with an empty value (`key = []`). Merging
- * takes every key the child writes, so such a key overrides the base; the canonical form
- * leaves empty values out, which would hand the field back to the base.
- */
-function emptyOverrides(m: Manifest, source: ManifestSource): string[] {
-  if (m.extends === '') return [];
-  const out: string[] = [];
-  for (const section of SECTIONS) {
-    const values = sectionOf(m, section.key);
-    for (const field of section.fields) {
-      if (isEmpty(values[field.prop]) && source.writes([section.key, field.key])) {
-        out.push(`\`${section.key}.${field.key} = ${EMPTY_TEXT[field.type]}\``);
-      }
-    }
-  }
-  return out;
-}
-
 /** True when both sources write the same fields (what a merge over a base takes). */
 function sameWrites(a: ManifestSource, b: ManifestSource): boolean {
   return SECTIONS.every((section) =>
@@ -136,12 +107,6 @@ function sameWrites(a: ManifestSource, b: ManifestSource): boolean {
       (field) => a.writes([section.key, field.key]) === b.writes([section.key, field.key]),
     ),
   );
-}
-
-function listing(items: readonly string[]): string {
-  return items.length === 1
-    ? items[0]!
-    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
 }
 
 /** Formats a manifest file's text. `ok: false` leaves the file as it is, with the reason. */
@@ -156,15 +121,6 @@ export function formatManifest(
       ok: false,
       reason: `${count} error${count === 1 ? '' : 's'} (fix them first; 'volt-manifest check' lists them)`,
       diagnostics: result.diagnostics,
-    };
-  }
-  const overrides = emptyOverrides(result.manifest, result.sources[0]!);
-  if (overrides.length > 0) {
-    const one = overrides.length === 1;
-    return {
-      ok: false,
-      reason: `would drop ${listing(overrides)}, which override${one ? 's' : ''} the base named by extends (the canonical form leaves empty values out)`,
-      diagnostics: [],
     };
   }
   const text = typeof source === 'string' ? source : decodeStrictUtf8(source).text;

@@ -17,7 +17,7 @@ import {
   sortDiagnostics,
 } from './diagnostics.js';
 import { SECTIONS, sectionOf } from './fields.js';
-import { checkedManifest, describeValue, isEmpty, volumeData } from './encode.js';
+import { checkedManifest, describeValue, isEmpty, volumeData, writtenOverrides } from './encode.js';
 import { type Manifest, type VolumeMount, emptyManifest } from './model.js';
 import { type FieldPath, ManifestSource, formatPath } from './source.js';
 import { type ValidateOptions, validateRules } from './validate.js';
@@ -31,13 +31,15 @@ const ALWAYS = new Set(['workload.name', 'workload.mode']);
  */
 export function manifestToJSON(m: Manifest): Record<string, unknown> {
   checkedManifest(m);
+  const overrides = writtenOverrides(m);
   const out: Record<string, unknown> = {};
   for (const section of SECTIONS) {
     const values = sectionOf(m, section.key);
     const table: Record<string, unknown> = {};
     for (const field of section.fields) {
       const value = values[field.prop];
-      if (isEmpty(value) && !ALWAYS.has(`${section.key}.${field.key}`)) continue;
+      const path = `${section.key}.${field.key}`;
+      if (isEmpty(value) && !ALWAYS.has(path) && !overrides?.has(path)) continue;
       table[field.key] =
         field.type === 'volumes' ? (value as VolumeMount[]).map(volumeData) : value;
     }

@@ -93,6 +93,14 @@ export interface Manifest {
   extends: string;
   /** Where the manifest was loaded from (not encoded); `''` when built in memory. */
   sourcePath: string;
+  /**
+   * The fields a manifest with `extends` writes with their empty value (`ports = []`,
+   * `read_only_rootfs = false`, `description = ""`), as `section.key`: they override the
+   * base's values, so encoding, JSON and the digest keep them. Empty (and ignored) on a
+   * manifest without `extends` and on a resolved one. Integer fields are never here: their
+   * zero means unset.
+   */
+  overrides: string[];
 }
 
 /** A manifest with every field at its zero value. */
@@ -134,6 +142,7 @@ const MANIFEST: Manifest = {
   storage: STORAGE,
   extends: '',
   sourcePath: '',
+  overrides: NO_ITEMS,
 };
 const VOLUME: VolumeMount = { host: '', container: '', readOnly: false };
 
@@ -146,6 +155,7 @@ export function emptyManifest(): Manifest {
     resources: { ...RESOURCES },
     network: { ...NETWORK, dns: NO_ITEMS.slice(), ports: NO_ITEMS.slice() },
     storage: { ...STORAGE, volumes: NO_ITEMS.slice() },
+    overrides: NO_ITEMS.slice(),
   };
 }
 

@@ -122,6 +122,7 @@ export function mergeManifests(
     }
   }
   merged.extends = '';
+  merged.overrides = [];
   merged.sourcePath = child.sourcePath;
   return merged;
 }
@@ -136,6 +137,7 @@ function structuredCloneManifest(m: Manifest): Manifest {
     storage: { ...m.storage, volumes: m.storage.volumes.map((v) => ({ ...v })) },
     extends: m.extends,
     sourcePath: m.sourcePath,
+    overrides: [...m.overrides],
   };
 }
 
