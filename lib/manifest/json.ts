@@ -55,23 +55,6 @@ export interface FromJSONOptions {
 }
 
 /**
- * The data without the fields the JSON form always has (`ALWAYS`) where they hold `''`:
- * that is how `manifestToJSON` writes them unset (a manifest with `extends` inherits
- * them), and Go reads `""` as unset too, so it is not a value to check.
- */
-function withoutUnsetAlways(data: Record<string, unknown>): Record<string, unknown> {
-  const workload = data['workload'];
-  if (workload === null || typeof workload !== 'object' || Array.isArray(workload)) return data;
-  const fields = workload as Record<string, unknown>;
-  if (fields['name'] !== '' && fields['mode'] !== '') return data;
-  const kept: Record<string, unknown> = {};
-  for (const key of Object.keys(fields)) {
-    if (!(ALWAYS.has(`workload.${key}`) && fields[key] === '')) kept[key] = fields[key];
-  }
-  return { ...data, workload: kept };
-}
-
-/**
  * A string with a lone surrogate is valid JSON (`"\ud800"`) but not Unicode text, so no
  * TOML can hold it and the manifest could not be encoded: reported as a JSON problem.
  */
@@ -153,7 +136,7 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
     const message = `a manifest must be a JSON object, got ${describeValue(value)}`;
     return failed(file, diagnostic('wrong-type', message, '', { ...NO_LOCATION, file }));
   }
-  const result = fromData(withoutUnsetAlways(value as Record<string, unknown>), file, undefined);
+  const result = fromData(value as Record<string, unknown>, file, undefined);
   if (repeated !== null) result.diagnostics = sortDiagnostics([repeated, ...result.diagnostics]);
   return result;
 }
