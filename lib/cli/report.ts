@@ -91,11 +91,25 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
     message: d.message,
     path: d.path,
   }));
-  return `${JSON.stringify(rows, null, 2)}\n`;
+  return `${jsonText(rows, 2)}\n`;
 }
 
+/**
+ * `JSON.stringify(value, null, indent)`, safe to print: JSON escapes C0 itself, but leaves
+ * DEL, C1, U+2028, U+2029 and the bidirectional formatting characters raw. They are written
+ * as `\uXXXX` here, which JSON reads back as the same strings.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  // A raw line feed in JSON text is the layout's, never inside a string.
+  return JSON.stringify(value, null, indent).split('\n').map(escapeControl).join('\n');
+}
+
+/**
+ * Workflow command text: control characters escaped as in every format (line breaks
+ * included, so the text cannot start a command of its own), then `%`, GitHub's escape.
+ */
 function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControl(text).replace(/%/g, '%25');
 }
 
 function escapeProperty(text: string): string {
