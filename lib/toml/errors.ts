@@ -242,7 +242,8 @@ export class CodeFrameLine {
     // A span that goes on to later lines ends after this one.
     const from = this.shownColumn(column);
     const to = this.shownColumn(endLine === line ? endColumn : Infinity);
-    if (this.text.length > FRAME_WIDTH) return this.window(line, from, to);
+    if (this.text.length > FRAME_WIDTH)
+      return longLineFrame(this.text, this.pairColumns, line, from, to);
     const chars = Array.from(this.text);
     const gutter = String(line);
     const pad = ' '.repeat(gutter.length);
@@ -259,38 +260,47 @@ export class CodeFrameLine {
     if (column - 1 < this.columns) return this.shownColumns[column - 1]!;
     return this.shownWidth + 1 + (column - 1 - this.columns);
   }
+}
 
-  /** The UTF-16 index in the shown text of its 1-based code-point `column`. */
-  private codeUnitIndex(column: number): number {
-    // Each surrogate pair before the column puts it one unit further.
-    const index = column - 1 + firstAtOrAfter(this.pairColumns, column - 1);
-    return Math.min(index, this.text.length);
-  }
-
-  /** The frame of a long line: a window around the column. */
-  private window(line: number, column: number, endColumn: number): string {
-    const lineText = this.text;
-    const at = this.codeUnitIndex(column);
-    let start = Math.max(0, at - FRAME_LEAD);
-    if (start > 0 && isLowSurrogate(lineText.charCodeAt(start))) start--;
-    let end = Math.min(lineText.length, start + FRAME_WIDTH);
-    if (end < lineText.length && isLowSurrogate(lineText.charCodeAt(end))) end++;
-    const spanEnd = endColumn === Infinity ? lineText.length : this.codeUnitIndex(endColumn);
-    const shownText = `${start > 0 ? '…' : ''}${lineText.slice(start, end)}${end < lineText.length ? '…' : ''}`;
-    let indent = start > 0 ? ' ' : '';
-    for (const c of lineText.slice(start, Math.min(at, end))) indent += c === '\t' ? '\t' : ' ';
-    const width = Math.max(
-      1,
-      Array.from(lineText.slice(at, Math.min(Math.max(spanEnd, at), end))).length,
-    );
-    const gutter = String(line);
-    return `${gutter} | ${shownText}\n${' '.repeat(gutter.length)} | ${indent}${'^'.repeat(width)}`;
-  }
+/**
+ * The UTF-16 index of 1-based code-point `column` of `lineText`, whose surrogate pairs are
+ * at the 0-based code-point columns `pairColumns` (ascending).
+ */
+function codeUnitIndex(lineText: string, pairColumns: readonly number[], column: number): number {
+  // Each pair before the column puts it one unit further.
+  const index = column - 1 + firstAtOrAfter(pairColumns, column - 1);
+  return Math.min(index, lineText.length);
 }
 
 /** Is `c` the second half of a surrogate pair? (A cut must not fall between the halves.) */
 function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** `renderCodeFrame` for a long line: a window around the column. */
+function longLineFrame(
+  lineText: string,
+  pairColumns: readonly number[],
+  line: number,
+  column: number,
+  endColumn: number,
+): string {
+  const at = codeUnitIndex(lineText, pairColumns, column);
+  let start = Math.max(0, at - FRAME_LEAD);
+  if (start > 0 && isLowSurrogate(lineText.charCodeAt(start))) start--;
+  let end = Math.min(lineText.length, start + FRAME_WIDTH);
+  if (end < lineText.length && isLowSurrogate(lineText.charCodeAt(end))) end++;
+  const spanEnd =
+    endColumn === Infinity ? lineText.length : codeUnitIndex(lineText, pairColumns, endColumn);
+  const shownText = `${start > 0 ? '…' : ''}${lineText.slice(start, end)}${end < lineText.length ? '…' : ''}`;
+  let indent = start > 0 ? ' ' : '';
+  for (const c of lineText.slice(start, Math.min(at, end))) indent += c === '\t' ? '\t' : ' ';
+  const width = Math.max(
+    1,
+    Array.from(lineText.slice(at, Math.min(Math.max(spanEnd, at), end))).length,
+  );
+  const gutter = String(line);
+  return `${gutter} | ${shownText}\n${' '.repeat(gutter.length)} | ${indent}${'^'.repeat(width)}`;
 }
 
 /**
