@@ -4,8 +4,10 @@ import { isIPv4 as nodeIsIPv4, isIPv6 as nodeIsIPv6 } from 'node:net';
 import { describe, it } from 'node:test';
 import { Random } from '../bench/random.js';
 import {
+  checkAbsolutePath,
   checkCpuset,
   checkKernelVersion,
+  checkNoControlCharacters,
   isIPv4,
   isIPv6,
   normalizePath,
@@ -87,6 +89,23 @@ describe('value parsers', () => {
       assert.equal(checkCpuset(good), null, good);
     for (const bad of ['', ',', '1,', '-1', '1-', '3-1', '1-2-3', 'a'])
       assert.notEqual(checkCpuset(bad), null, bad);
+  });
+
+  it('reject every control character, C1 as C0 and DEL, naming the first one and its index', () => {
+    // C1 (U+0080-U+009F) went through: U+009B is a one-byte CSI on some terminals.
+    for (const c of [0x00, 0x09, 0x1f, 0x7f, 0x80, 0x85, 0x9b, 0x9f]) {
+      const hex = c.toString(16).toUpperCase().padStart(4, '0');
+      const char = String.fromCharCode(c);
+      assert.equal(
+        checkNoControlCharacters(`quiet${char}debug${char}`),
+        `has the control character U+${hex} at index 5`,
+      );
+      assert.equal(checkAbsolutePath(`/boot/${char}`), 'contains a control character', hex);
+    }
+    for (const text of ['console=ttyS0 quiet', '\u00a0\u00ff é \u{1F600}', '~']) {
+      assert.equal(checkNoControlCharacters(text), null, text);
+      assert.equal(checkAbsolutePath(`/${text}`), null, text);
+    }
   });
 
   it('normalise paths by dropping empty and . segments, keeping ..', () => {

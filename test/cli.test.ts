@@ -326,6 +326,103 @@ describe('check', () => {
     assertTerminalSafe(usage.stderr, 'usage');
   });
 
+  it('escapes the same hostile text in every format and command', () => {
+    // C0 (an OSC 52 clipboard write ended by BEL), DEL, C1 (U+0085, U+009B CSI), U+2028,
+    // U+2029 and the bidirectional marks, embeddings, overrides and isolates.
+    const hostile =
+      '\u001b]52;c;cHduZWQ=\u0007\u007f\u0080\u0085\u009b2J\u009f\u2028\u2029' +
+      '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c';
+    const shown =
+      '\\u001b]52;c;cHduZWQ=\\u0007\\u007f\\u0080\\u0085\\u009b2J\\u009f\\u2028\\u2029' +
+      '\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061c';
+    const written = hostile.replace(
+      /[^\u0020-\u007e]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    // TOML takes C1, separators and bidi characters raw in a comment: the code frame shows them.
+    const rawInComment = hostile.replace(/[\u0000-\u001f\u007f]/g, '');
+    const dir = workdir();
+    const file = join(dir, `m${hostile}\n\r::error::x.toml`);
+    const shownFile = `m${shown}\\n\\r::error::x.toml`;
+    writeFileSync(
+      file,
+      `[workload]\nname = "web"\nmode = "${written}"\nimage = "i"\n"k${written}" = 1\n` +
+        `[resources]\ncpu_weight = 0 # ${rawInComment}\n`,
+    );
+    const quoted = [`mode '${shown}'`, `unknown key 'k${shown}'`];
+
+    const human = run(['check', dir]);
+    assert.equal(human.status, 1);
+    assertTerminalSafe(human.stdout, 'human');
+    const shownComment = shown.replace('\\u001b', '').replace('\\u0007', '').replace('\\u007f', '');
+    for (const text of [...quoted, `${shownFile}:3:8: error`, `cpu_weight = 0 # ${shownComment}\n`])
+      assert.ok(human.stdout.includes(text), `${text} in\n${human.stdout}`);
+
+    const json = run(['check', '--format', 'json', dir]);
+    assertTerminalSafe(json.stdout, 'json');
+    const rows = JSON.parse(json.stdout) as { file: string; message: string }[];
+    assert.deepEqual(
+      rows.map((d) => d.file),
+      [file, file, file],
+    );
+    assert.ok(rows[0]!.message.startsWith(`mode '${hostile}' is not one of`), rows[0]!.message);
+    assert.equal(rows[1]!.message, `unknown key 'k${hostile}' in [workload]`);
+
+    const github = run(['check', '--format', 'github', dir]);
+    assert.doesNotMatch(github.stdout, RAW_CONTROL, 'github');
+    const commands = github.stdout.split('\n');
+    assert.equal(commands.pop(), '');
+    assert.equal(commands.length, 3, github.stdout);
+    for (const command of commands) {
+      assert.ok(command.startsWith('::error file='), command);
+      assert.ok(command.includes(`m${shown}\\n\\r%3A%3Aerror%3A%3Ax.toml,line=`), command);
+    }
+    for (const text of quoted) assert.ok(github.stdout.includes(text), text);
+
+    // Errors of the one-manifest commands go through the human format, on stderr.
+    for (const command of ['json', 'resolve', 'digest']) {
+      const result = run([command, file]);
+      assert.equal(result.status, 1, command);
+      assert.equal(result.stdout, '', command);
+      assertTerminalSafe(result.stderr, command);
+      for (const text of quoted) assert.ok(result.stderr.includes(text), `${command}: ${text}`);
+    }
+    // Their output: JSON escapes what it printed raw, and reads back the same.
+    const valid = join(dir, 'valid.toml');
+    writeFileSync(valid, `${GOOD}description = "${written}"\n`);
+    const printed = run(['json', valid]);
+    assert.equal(printed.status, 0, printed.stderr);
+    assertTerminalSafe(printed.stdout, 'json output');
+    assert.equal(
+      (JSON.parse(printed.stdout) as { workload: { description: string } }).workload.description,
+      hostile,
+    );
+    const decoded = run(['toml', 'decode'], { input: `"k${written}" = "${written}"\n` });
+    assert.equal(decoded.status, 0, decoded.stderr);
+    assertTerminalSafe(decoded.stdout, 'toml decode');
+    assert.deepEqual(JSON.parse(decoded.stdout), {
+      [`k${hostile}`]: { type: 'string', value: hostile },
+    });
+    const badToml = run(['toml', 'decode'], {
+      input: `"k${written}" = 1 # ${rawInComment}\n"k${written}" = 2\n`,
+    });
+    assert.equal(badToml.status, 1);
+    assertTerminalSafe(badToml.stderr, 'toml decode error');
+    const badTagged = run(['toml', 'encode'], {
+      input: `{"a": {"type": "${written}", "value": "1"}}`,
+    });
+    assert.equal(badTagged.status, 1);
+    assertTerminalSafe(badTagged.stderr, 'toml encode error');
+    assert.ok(badTagged.stderr.includes(`unknown type '${shown}'`), badTagged.stderr);
+    // Usage errors echo the argument.
+    for (const args of [['check', `--x${hostile}`], ['toml', hostile], [`x${hostile}`]]) {
+      const usage = run(args);
+      assert.equal(usage.status, 2);
+      assertTerminalSafe(usage.stderr, 'usage');
+      assert.ok(usage.stderr.includes(shown), usage.stderr);
+    }
+  });
+
   it('leaves the byte-order mark out of the code frame of a first line', () => {
     const dir = workdir();
     writeFileSync(join(dir, 'bom.toml'), `\uFEFFname = 1\n${GOOD}`);

@@ -78,6 +78,8 @@ describe('JSON Schema', () => {
       '[workload]\nname = "web"\nmode = "container"\n',
       '[workload]\nname = "vm"\nmode = "hybrid-kvm"\nimage = "x"\n',
       `extends = "/abs.toml"\n${good}`,
+      `${good}[kernel]\ncmdline = "quiet\\u009b"\n`,
+      `${good}[[storage.volumes]]\nhost = "/a\\u0085"\ncontainer = "/c"\n`,
     ];
     for (const text of bad) {
       assert.ok(hasErrors(parseManifest(text).diagnostics), text);

@@ -319,6 +319,46 @@ describe('field rules', () => {
     11,
     /U\+0009/,
   );
+  it('kernel-cmdline-control-character for C1 and DEL too, naming the index', () => {
+    // Escaped or raw (TOML takes C1 raw in a string): the same diagnostic at the value.
+    for (const [written, index, hex] of [
+      ['quiet\\u009bdebug', 5, '009B'],
+      ['quiet\\u0080', 5, '0080'],
+      ['a\u0085b', 1, '0085'],
+      ['\\u009f', 0, '009F'],
+      ['quiet\\u007f', 5, '007F'],
+    ] as const) {
+      expectAt(
+        `${GOOD}[kernel]\ncmdline = "${written}"\n`,
+        'kernel-cmdline-control-character',
+        6,
+        11,
+        new RegExp(`^kernel cmdline has the control character U\\+${hex} at index ${index}$`),
+      );
+    }
+    const nbsp = diagnosticsOf(`${GOOD}[kernel]\ncmdline = "quiet\\u00a0é"\n`);
+    assert.deepEqual(
+      nbsp.filter((d) => d.code === 'kernel-cmdline-control-character'),
+      [],
+    );
+  });
+  it('paths and extends reject C1 control characters as they reject C0', () => {
+    const c1 = '\\u009b';
+    expectAt(`${GOOD}[kernel]\npath = "/boot/${c1}"\n`, 'kernel-path-not-absolute', 6, 8);
+    expectAt(`${GOOD}[storage]\nrootfs = "/r${c1}"\n`, 'rootfs-invalid', 6, 10, /control/);
+    expectAt(
+      `${GOOD}[[storage.volumes]]\nhost = "/h${c1}"\ncontainer = "/c"\n`,
+      'volume-path-not-absolute',
+      6,
+      8,
+      /control/,
+    );
+    expectAt(`extends = "b${c1}.toml"\n${GOOD}`, 'extends-invalid', 1, 11, /U\+009B at index 1/);
+    const landlock = `${GOOD}[security]\nlandlock_profile = "/p${c1}"\n`;
+    expectAt(landlock, 'landlock-profile-invalid', 6, 20);
+    const seccomp = `${GOOD}[security]\nseccomp_profile = "/p${c1}"\n`;
+    expectAt(seccomp, 'seccomp-profile-invalid', 6, 19);
+  });
   rule(
     'landlock-profile-invalid',
     `${GOOD}[security]\nlandlock_profile = "stict"\n`,

@@ -8,7 +8,7 @@ import { ManifestLoadError, resolveManifest } from '../manifest/resolve.js';
 import { DirectoryCasStore, loadManifest, nodeHost, readManifestFile } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
 import type { Io } from './io.js';
-import { SourceCache, escapeControl, formatHuman } from './report.js';
+import { SourceCache, escapeControl, formatHuman, jsonText } from './report.js';
 
 const COMMON = `  --cas-root DIR   directory store for cas://sha256:... bases (default: $VOLT_CAS_ROOT)
   -h, --help       show this help
@@ -110,8 +110,7 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
         io,
       );
       if (report(result.diagnostics, io)) return 1;
-      if (name === 'json')
-        io.stdout(`${JSON.stringify(manifestToJSON(result.manifest), null, 2)}\n`);
+      if (name === 'json') io.stdout(`${jsonText(manifestToJSON(result.manifest), 2)}\n`);
       else if (name === 'resolve') io.stdout(encodeManifest(result.manifest));
       else io.stdout(`${manifestDigest(result.manifest)}\n`);
       return 0;

@@ -1,6 +1,6 @@
 /** Printing diagnostics: for people (with code frames), as JSON, or as GitHub annotations. */
 import { readFileSync } from 'node:fs';
-import { escapeControl, renderCodeFrame } from '../toml/errors.js';
+import { CodeFrameLine, escapeControl } from '../toml/errors.js';
 import type { Diagnostic } from '../manifest/diagnostics.js';
 
 /** Messages on the terminal are escaped as code frames are (see `escapeControl`). */
@@ -14,6 +14,8 @@ const paint = (on: boolean, code: string) => (text: string) =>
 /** Source lines of files, read once, for code frames. */
 export class SourceCache {
   private readonly texts = new Map<string, string[] | null>();
+  /** Per file, its lines made ready for framing, each once however many problems it has. */
+  private readonly frames = new Map<string, Map<number, CodeFrameLine>>();
 
   line(file: string, line: number): string | undefined {
     if (!this.texts.has(file)) {
@@ -31,6 +33,19 @@ export class SourceCache {
     }
     return this.texts.get(file)?.[line - 1];
   }
+
+  /** Line `line` of `file` for code frames, or undefined when it cannot be read. */
+  frameLine(file: string, line: number): CodeFrameLine | undefined {
+    let lines = this.frames.get(file);
+    let frame = lines?.get(line);
+    if (frame !== undefined) return frame;
+    const text = this.line(file, line);
+    if (text === undefined) return undefined;
+    frame = new CodeFrameLine(text);
+    if (lines === undefined) this.frames.set(file, (lines = new Map()));
+    lines.set(line, frame);
+    return frame;
+  }
 }
 
 /** `file:line:column: error CODE message`, a code frame, for one diagnostic. */
@@ -42,9 +57,9 @@ export function formatHuman(d: Diagnostic, color: boolean, sources: SourceCache)
   const where = d.line > 0 ? `${file}:${d.line}:${d.column}` : file || '<input>';
   const path = d.line === 0 && d.path !== '' ? ` (at ${escapeControl(d.path)})` : '';
   let out = `${bold(where)}: ${severity} ${paint(color, '2')(d.code)} ${escapeControl(d.message)}${path}\n`;
-  const text = d.line > 0 ? sources.line(d.file, d.line) : undefined;
-  if (text !== undefined) {
-    const frame = renderCodeFrame(text, d.line, d.column, d.endLine, d.endColumn);
+  const frameLine = d.line > 0 ? sources.frameLine(d.file, d.line) : undefined;
+  if (frameLine !== undefined) {
+    const frame = frameLine.render(d.line, d.column, d.endLine, d.endColumn);
     const [source, caret] = frame.split('\n');
     out += `${source}\n${paint(color, d.severity === 'error' ? '31' : '33')(caret!)}\n`;
   }
@@ -76,11 +91,25 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
     message: d.message,
     path: d.path,
   }));
-  return `${JSON.stringify(rows, null, 2)}\n`;
+  return `${jsonText(rows, 2)}\n`;
 }
 
+/**
+ * `JSON.stringify(value, null, indent)`, safe to print: JSON escapes C0 itself, but leaves
+ * DEL, C1, U+2028, U+2029 and the bidirectional formatting characters raw. They are written
+ * as `\uXXXX` here, which JSON reads back as the same strings.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  // A raw line feed in JSON text is the layout's, never inside a string.
+  return JSON.stringify(value, null, indent).split('\n').map(escapeControl).join('\n');
+}
+
+/**
+ * Workflow command text: control characters escaped as in every format (line breaks
+ * included, so the text cannot start a command of its own), then `%`, GitHub's escape.
+ */
 function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControl(text).replace(/%/g, '%25');
 }
 
 function escapeProperty(text: string): string {

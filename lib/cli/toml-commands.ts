@@ -6,7 +6,7 @@ import { decodeStrictUtf8 } from '../toml/utf8-text.js';
 import { fromTagged, toTagged } from '../toml/tagged.js';
 import { parseArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
-import { escapeControl } from './report.js';
+import { escapeControl, jsonText } from './report.js';
 
 export const tomlHelp = `Usage: volt-manifest toml <decode|encode> [options]
 
@@ -55,7 +55,7 @@ export async function tomlCommand(argv: readonly string[], io: Io): Promise<numb
       const input = await io.readStdin();
       try {
         const value = parse(input, { version, integers: 'bigint' });
-        io.stdout(`${JSON.stringify(toTagged(value))}\n`);
+        io.stdout(`${jsonText(toTagged(value))}\n`);
         return 0;
       } catch (error) {
         if (!(error instanceof TomlError)) throw error;

@@ -10,12 +10,18 @@ function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 }
 
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
+/**
+ * A control character (Unicode Cc): C0, DEL, and C1 (U+0080–U+009F), which some
+ * terminals and consoles act on as C0 (U+009B is a one-byte CSI).
+ */
+function isControlCharacter(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+
+/** The index of the first control character in `text`, or -1. */
+function controlCharacterIndex(text: string): number {
+  for (let i = 0; i < text.length; i++) if (isControlCharacter(text.charCodeAt(i))) return i;
+  return -1;
 }
 
 /** `[a-z0-9]([a-z0-9-]*[a-z0-9])?`, 1–63 characters: a DNS label. */
@@ -38,7 +44,7 @@ export function checkDnsLabel(name: string): string | null {
 export function checkAbsolutePath(path: string): string | null {
   if (path.length === 0) return 'is empty';
   if (path.charCodeAt(0) !== 0x2f) return 'is not an absolute path (it must start with /)';
-  if (hasControlCharacter(path)) return 'contains a control character';
+  if (controlCharacterIndex(path) !== -1) return 'contains a control character';
   return null;
 }
 
@@ -175,13 +181,10 @@ export function checkModuleName(name: string): string | null {
 
 /** Free text without control characters. */
 export function checkNoControlCharacters(text: string): string | null {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) {
-      return `has the control character U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i}`;
-    }
-  }
-  return null;
+  const i = controlCharacterIndex(text);
+  if (i === -1) return null;
+  const c = text.charCodeAt(i);
+  return `has the control character U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i}`;
 }
 
 /** The 41 Linux capabilities of capabilities(7), in kernel order. */

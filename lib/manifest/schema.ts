@@ -17,7 +17,7 @@ import {
 
 type Schema = Record<string, unknown>;
 
-const NO_CONTROL = '[^\\u0000-\\u001f\\u007f]';
+const NO_CONTROL = '[^\\u0000-\\u001f\\u007f-\\u009f]';
 const ABSOLUTE = `^/${NO_CONTROL}*$`;
 const NO_PARENT = '(?!(?:.*/)?\\.\\.(?:/|$))';
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';

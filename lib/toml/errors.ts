@@ -119,26 +119,35 @@ const FRAME_WIDTH = 160;
 const FRAME_LEAD = 60;
 
 /**
- * Characters a terminal acts on instead of showing: C0 (line breaks, ESC, BEL…), DEL, C1
- * (0x9b is a one-byte CSI on some terminals) and the Unicode line and paragraph separators.
- * Also the bidirectional formatting characters (marks, embeddings, overrides, isolates):
- * they reorder how the rest of the line displays, so a quoted key or file name could read
- * as something else than it is ("Trojan Source").
+ * Is UTF-16 unit `c` a character a terminal acts on instead of showing: C0 (line breaks,
+ * ESC, BEL…), DEL, C1 (0x9b is a one-byte CSI on some terminals) or the Unicode line and
+ * paragraph separators? Or a bidirectional formatting character (marks, embeddings,
+ * overrides, isolates)? Those reorder how the rest of the line displays, so a quoted key
+ * or file name could read as something else than it is ("Trojan Source").
  */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-/** The same, less the tab, which code frames keep. */
-const CONTROL_IN_FRAME =
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+function isTerminalControl(c: number): boolean {
+  return (
+    c < 0x20 ||
+    (c >= 0x7f && c <= 0x9f) ||
+    c === 0x061c ||
+    c === 0x200e ||
+    c === 0x200f ||
+    (c >= 0x2028 && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069)
+  );
+}
+
 const SHORT = new Map([
-  ['\b', '\\b'],
-  ['\t', '\\t'],
-  ['\n', '\\n'],
-  ['\f', '\\f'],
-  ['\r', '\\r'],
+  [0x08, '\\b'],
+  [0x09, '\\t'],
+  [0x0a, '\\n'],
+  [0x0c, '\\f'],
+  [0x0d, '\\r'],
 ]);
 
-function escapeOne(c: string): string {
-  return SHORT.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** The escape shown for control character `c`: `\n`, `\u001b`; also valid in JSON text. */
+function escapeOf(c: number): string {
+  return SHORT.get(c) ?? `\\u${c.toString(16).padStart(4, '0')}`;
 }
 
 /**
@@ -147,7 +156,15 @@ function escapeOne(c: string): string {
  * terminal, or start a line that CI takes as a command (`::error::…` on GitHub Actions).
  */
 export function escapeControl(text: string): string {
-  return text.replace(CONTROL, escapeOne);
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isTerminalControl(c)) continue;
+    out += text.slice(from, i) + escapeOf(c);
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**
@@ -164,63 +181,94 @@ export function renderCodeFrame(
   endLine: number,
   endColumn: number,
 ): string {
-  // A span that goes on to later lines ends after this one.
-  let frame = { text: lineText, from: column, to: endLine === line ? endColumn : Infinity };
-  if (CONTROL_IN_FRAME.test(lineText)) frame = escapedLine(lineText, column, frame.to);
-  const { text, from, to } = frame;
-  if (text.length > FRAME_WIDTH) return longLineFrame(text, line, from, to);
-  const chars = Array.from(text);
-  const gutter = String(line);
-  const pad = ' '.repeat(gutter.length);
-  let indent = '';
-  for (let i = 0; i < from - 1 && i < chars.length; i++) indent += chars[i] === '\t' ? '\t' : ' ';
-  const lastColumn = to === Infinity ? chars.length + 1 : to;
-  const width = Math.max(1, lastColumn - from);
-  return `${gutter} | ${text}\n${pad} | ${indent}${'^'.repeat(width)}`;
+  return new CodeFrameLine(lineText).render(line, column, endLine, endColumn);
 }
-
-/** A line with its control characters escaped (tabs kept), and columns moved to match. */
-function escapedLine(
-  lineText: string,
-  column: number,
-  endColumn: number,
-): { text: string; from: number; to: number } {
-  const chars = Array.from(lineText);
-  // Columns count code points; an escape is ASCII, so its length is its width.
-  const starts: number[] = [];
-  let width = 0;
-  let text = '';
-  for (const c of chars) {
-    starts.push(width + 1);
-    const shown = c === '\t' ? c : escapeControl(c);
-    text += shown;
-    width += shown === c ? 1 : shown.length;
-  }
-  const shift = (col: number) =>
-    col < 1 || col === Infinity
-      ? col
-      : col - 1 < chars.length
-        ? starts[col - 1]!
-        : width + 1 + (col - 1 - chars.length);
-  return { text, from: shift(column), to: shift(endColumn) };
-}
-
-/** The surrogate pairs of the last long line framed (`surrogatePairEnds`). */
-let pairsLine = '';
-let pairEnds: number[] = [];
 
 /**
- * The UTF-16 index of 1-based code-point `column` of `lineText`. The pairs of the last
- * line asked about are kept, so many problems on one long line do not each walk it.
+ * One source line made ready for code frames (`renderCodeFrame`): the line as shown, with
+ * its control characters escaped, and where each column went, worked out once. A tool that
+ * frames many problems on one line keeps one of these per line: each frame then costs its
+ * window, where escaping and measuring the whole line for each problem was quadratic.
  */
-function codeUnitIndex(lineText: string, column: number): number {
-  if (pairsLine !== lineText) {
-    pairEnds = surrogatePairEnds(lineText);
-    pairsLine = lineText;
+export class CodeFrameLine {
+  /** The line as shown: control characters escaped, tabs kept. */
+  private readonly text: string;
+  /** The shown column of each column of the line (index: column - 1), when escaped. */
+  private readonly shownColumns: number[] | null;
+  /** Columns (code points) of the line as written, and as shown. */
+  private readonly columns: number;
+  private readonly shownWidth: number;
+  /** 0-based shown columns of the surrogate pairs in `text`, ascending. */
+  private readonly pairColumns: number[] = [];
+
+  constructor(lineText: string) {
+    let escaped = false;
+    for (let i = 0; i < lineText.length && !escaped; i++) {
+      const c = lineText.charCodeAt(i);
+      escaped = c !== 0x09 && isTerminalControl(c);
+    }
+    this.shownColumns = escaped ? [] : null;
+    let text = '';
+    let from = 0;
+    let columns = 0;
+    // Columns count code points; an escape is ASCII, so its length is its width.
+    let width = 0;
+    for (let i = 0; i < lineText.length; i++) {
+      const c = lineText.charCodeAt(i);
+      this.shownColumns?.push(width + 1);
+      columns++;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < lineText.length) {
+        const d = lineText.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          this.pairColumns.push(width);
+          i++;
+        }
+      } else if (escaped && c !== 0x09 && isTerminalControl(c)) {
+        const shown = escapeOf(c);
+        text += lineText.slice(from, i) + shown;
+        from = i + 1;
+        width += shown.length;
+        continue;
+      }
+      width++;
+    }
+    this.text = escaped ? text + lineText.slice(from) : lineText;
+    this.columns = columns;
+    this.shownWidth = width;
   }
-  // Each pair that ends at or before the index puts it one unit further.
-  let index = column - 1;
-  for (let k = 0; k < pairEnds.length && pairEnds[k]! <= index; k++) index++;
+
+  /** The frame of columns [column, endColumn) on line number `line` (see renderCodeFrame). */
+  render(line: number, column: number, endLine: number, endColumn: number): string {
+    // A span that goes on to later lines ends after this one.
+    const from = this.shownColumn(column);
+    const to = this.shownColumn(endLine === line ? endColumn : Infinity);
+    if (this.text.length > FRAME_WIDTH)
+      return longLineFrame(this.text, this.pairColumns, line, from, to);
+    const chars = Array.from(this.text);
+    const gutter = String(line);
+    const pad = ' '.repeat(gutter.length);
+    let indent = '';
+    for (let i = 0; i < from - 1 && i < chars.length; i++) indent += chars[i] === '\t' ? '\t' : ' ';
+    const lastColumn = to === Infinity ? chars.length + 1 : to;
+    const width = Math.max(1, lastColumn - from);
+    return `${gutter} | ${this.text}\n${pad} | ${indent}${'^'.repeat(width)}`;
+  }
+
+  /** Where `column` of the line is shown (the caret moves past escapes before it). */
+  private shownColumn(column: number): number {
+    if (this.shownColumns === null || column < 1 || column === Infinity) return column;
+    if (column - 1 < this.columns) return this.shownColumns[column - 1]!;
+    return this.shownWidth + 1 + (column - 1 - this.columns);
+  }
+}
+
+/**
+ * The UTF-16 index of 1-based code-point `column` of `lineText`, whose surrogate pairs are
+ * at the 0-based code-point columns `pairColumns` (ascending).
+ */
+function codeUnitIndex(lineText: string, pairColumns: readonly number[], column: number): number {
+  // Each pair before the column puts it one unit further.
+  const index = column - 1 + firstAtOrAfter(pairColumns, column - 1);
   return Math.min(index, lineText.length);
 }
 
@@ -230,13 +278,20 @@ function isLowSurrogate(c: number): boolean {
 }
 
 /** `renderCodeFrame` for a long line: a window around the column. */
-function longLineFrame(lineText: string, line: number, column: number, endColumn: number): string {
-  const at = codeUnitIndex(lineText, column);
+function longLineFrame(
+  lineText: string,
+  pairColumns: readonly number[],
+  line: number,
+  column: number,
+  endColumn: number,
+): string {
+  const at = codeUnitIndex(lineText, pairColumns, column);
   let start = Math.max(0, at - FRAME_LEAD);
   if (start > 0 && isLowSurrogate(lineText.charCodeAt(start))) start--;
   let end = Math.min(lineText.length, start + FRAME_WIDTH);
   if (end < lineText.length && isLowSurrogate(lineText.charCodeAt(end))) end++;
-  const spanEnd = endColumn === Infinity ? lineText.length : codeUnitIndex(lineText, endColumn);
+  const spanEnd =
+    endColumn === Infinity ? lineText.length : codeUnitIndex(lineText, pairColumns, endColumn);
   const shownText = `${start > 0 ? '…' : ''}${lineText.slice(start, end)}${end < lineText.length ? '…' : ''}`;
   let indent = start > 0 ? ' ' : '';
   for (const c of lineText.slice(start, Math.min(at, end))) indent += c === '\t' ? '\t' : ' ';
