@@ -347,7 +347,7 @@ describe('check', () => {
     writeFileSync(
       file,
       `[workload]\nname = "web"\nmode = "${written}"\nimage = "i"\n"k${written}" = 1\n` +
-        `[resources]\ncpu_weight = 0 # ${rawInComment}\n`,
+        `[resources]\ncpu_weight = 20000 # ${rawInComment}\n`,
     );
     const quoted = [`mode '${shown}'`, `unknown key 'k${shown}'`];
 
@@ -355,7 +355,11 @@ describe('check', () => {
     assert.equal(human.status, 1);
     assertTerminalSafe(human.stdout, 'human');
     const shownComment = shown.replace('\\u001b', '').replace('\\u0007', '').replace('\\u007f', '');
-    for (const text of [...quoted, `${shownFile}:3:8: error`, `cpu_weight = 0 # ${shownComment}\n`])
+    for (const text of [
+      ...quoted,
+      `${shownFile}:3:8: error`,
+      `cpu_weight = 20000 # ${shownComment}\n`,
+    ])
       assert.ok(human.stdout.includes(text), `${text} in\n${human.stdout}`);
 
     const json = run(['check', '--format', 'json', dir]);
