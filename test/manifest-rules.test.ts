@@ -173,6 +173,24 @@ describe('structure diagnostics', () => {
     // Two spellings of one key other than the lowercase one: the second is the duplicate.
     expectAt(`${GOOD}[resources]\nCPU_WEIGHT = 5\nCpu_weight = 6\n`, 'key-case-duplicate', 7, 1);
   });
+  it('reports a misspelled required key once: no missing-field problem after it', () => {
+    const only = (source: string) =>
+      diagnosticsOf(source).map((d) => `${d.code}@${d.line}:${d.column}`);
+    const W = '[workload]\nname = "web"\nmode = "container"\nimage = "x"\n';
+    assert.deepEqual(only(W.replace('image', 'imag')), ['unknown-key@4:1']);
+    assert.deepEqual(only(W.replace('mode =', 'mdoe =')), ['unknown-key@3:1']);
+    assert.deepEqual(only(W.replace('name =', 'nmae =')), ['unknown-key@2:1']);
+    assert.deepEqual(only(W.replace('[workload]', '[workloads]')), ['unknown-key@1:2']);
+    assert.deepEqual(only(`${W}[[storage.volumes]]\nhots = "/a"\ncontainer = "/b"\n`), [
+      'unknown-key@6:1',
+    ]);
+    assert.deepEqual(
+      only(W.replace('"container"', '"hybrid-kvm"') + '[kernel]\npaht = "/boot/k"\n'),
+      ['unknown-key@6:1'],
+    );
+    // An unknown key that misspells nothing leaves the missing field reported.
+    assert.deepEqual(only(W.replace('image', 'zzzz')), ['nothing-to-run@1:1', 'unknown-key@4:1']);
+  });
   it('suggests the right section for a key in the wrong table', () => {
     expectAt(
       `${GOOD}cpu_weight = 5\n`,

@@ -199,8 +199,10 @@ class Builder {
     const key = entry.key;
     let hint = '';
     const match = closest(key, known);
-    if (match !== undefined) hint = ` (did you mean '${match}'?)`;
-    else {
+    if (match !== undefined) {
+      hint = ` (did you mean '${match}'?)`;
+      (this.source.misspelled ??= new Set()).add(formatPath([...path.slice(0, -1), match]));
+    } else {
       // A key of another section written in the wrong table, or at the top level.
       const elsewhere = ALL_FIELD_PATHS.find(
         (p) => p.endsWith(`.${key}`) && p !== formatPath(path),
@@ -307,7 +309,11 @@ class Builder {
         else this.field(spec, field, at, target);
       }
       for (const spec of VOLUME_FIELDS) {
-        if (spec.required && this.source.entryIn(item, [spec.key]) === undefined) {
+        if (
+          spec.required &&
+          this.source.entryIn(item, [spec.key]) === undefined &&
+          !this.source.misspells(formatPath([...at, spec.key]))
+        ) {
           this.add(
             'missing-required',
             `volume ${i} needs '${spec.key}'`,

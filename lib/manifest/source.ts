@@ -58,6 +58,23 @@ export class ManifestSource {
    */
   hasKeyCaseVariants = false;
 
+  /**
+   * Set by the builder: the fields (`workload.image`) that an unknown key of the same table
+   * likely misspells (`imag`). A rule that would report such a field missing stays quiet:
+   * the unknown key's hint already names it, and one typo gives one problem.
+   */
+  misspelled: Set<string> | null = null;
+
+  /**
+   * True when an unknown key of this source likely misspells the field at `path`
+   * (`workload.image`), or its section (`[workloads]`).
+   */
+  misspells(path: string): boolean {
+    if (this.misspelled === null) return false;
+    const dot = path.indexOf('.');
+    return this.misspelled.has(path) || (dot !== -1 && this.misspelled.has(path.slice(0, dot)));
+  }
+
   /** The entry at `path` below `table`, the model's keys matched in any case if need be. */
   entryIn(table: LocatedTable, path: FieldPath): LocatedEntry | undefined {
     const entry = entryAt(table, path);

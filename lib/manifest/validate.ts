@@ -39,6 +39,11 @@ class Places {
     return this.find(path) !== undefined;
   }
 
+  /** An unknown key in some source likely misspells `path` (`section.key`). */
+  misspelled(path: string): boolean {
+    return this.sources.some((source) => source.misspells(path));
+  }
+
   /** Where the value at `path` was written (for a table: its header). */
   at(path: FieldPath): Location | undefined {
     const found = this.find(path);
@@ -78,8 +83,10 @@ export function validateRules(
     (value !== '' && value !== 0 && value !== false) || places.written([section, key]);
 
   if (!options.unresolvedBase) {
+    // A required field that an unknown key misspells is not reported again: the unknown
+    // key's hint names it (`imag` gives one problem, not also nothing-to-run).
     for (const key of ['name', 'mode'] as const) {
-      if (!isSet(m.workload[key], 'workload', key)) {
+      if (!isSet(m.workload[key], 'workload', key) && !places.misspelled(`workload.${key}`)) {
         add(
           'missing-required',
           `[workload] needs '${key}'`,
@@ -88,7 +95,11 @@ export function validateRules(
         );
       }
     }
-    if (needsKernel(m) && !isSet(m.kernel.path, 'kernel', 'path')) {
+    if (
+      needsKernel(m) &&
+      !isSet(m.kernel.path, 'kernel', 'path') &&
+      !places.misspelled('kernel.path')
+    ) {
       add(
         'kernel-path-required',
         `mode '${m.workload.mode}' runs its own kernel and needs kernel.path`,
@@ -98,7 +109,9 @@ export function validateRules(
     }
     if (
       !isSet(m.workload.image, 'workload', 'image') &&
-      !isSet(m.storage.rootfs, 'storage', 'rootfs')
+      !isSet(m.storage.rootfs, 'storage', 'rootfs') &&
+      !places.misspelled('workload.image') &&
+      !places.misspelled('storage.rootfs')
     ) {
       add(
         'nothing-to-run',
