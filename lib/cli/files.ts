@@ -1,7 +1,9 @@
 /** Turning command-line paths into the list of manifest files. */
+import { statSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadError } from '../node/load.js';
+import { UsageError } from './args.js';
 
 export interface Expansion {
   /** Files to process, in order, without duplicates. */
@@ -96,4 +98,21 @@ export async function expandPaths(
     else add(path);
   }
   return { files, problems };
+}
+
+/**
+ * `--root DIR`, checked before any file is: a root that is not a directory would report
+ * every base as unreadable, one file at a time.
+ */
+export function rootOption(root: string | undefined): string | undefined {
+  if (root === undefined) return undefined;
+  if (root === '') throw new UsageError("option '--root' needs a directory, got ''");
+  let info;
+  try {
+    info = statSync(root);
+  } catch (error) {
+    throw new UsageError(`option '--root': ${loadError(error, root).message}`);
+  }
+  if (!info.isDirectory()) throw new UsageError(`option '--root': ${root} is not a directory`);
+  return root;
 }
