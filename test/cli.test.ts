@@ -683,6 +683,66 @@ describe('extends from untrusted manifests', () => {
   });
 });
 
+describe('file names that are not UTF-8', () => {
+  /** `<dir>/tree` holding `a<0xff>.toml`, a directory `d<0xfe>` with a manifest, and a good one. */
+  function tree(): string {
+    const dir = join(workdir(), 'tree');
+    mkdirSync(dir);
+    const bytes = (...parts: (string | number[])[]) =>
+      Buffer.concat([
+        Buffer.from(`${dir}/`),
+        ...parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))),
+      ]);
+    writeFileSync(bytes([0x61, 0xff, 0x2e, 0x74, 0x6f, 0x6d, 0x6c]), 'name = 1\n');
+    mkdirSync(bytes('d', [0xfe]));
+    writeFileSync(bytes('d', [0xfe], '/inner.toml'), GOOD);
+    // Not a manifest by its name: passed over, as any other file.
+    writeFileSync(bytes('notes', [0xff], '.txt'), 'x');
+    writeFileSync(join(dir, 'good.toml'), GOOD);
+    return dir;
+  }
+
+  it('check reports them as unreadable, names escaped, and checks the rest', () => {
+    // They were reported as file-not-found under a name with U+FFFD, a file that does not
+    // exist, and never checked.
+    const dir = tree();
+    const result = run(['check', '--format', 'json', 'tree'], { cwd: join(dir, '..') });
+    assert.equal(result.status, 1);
+    const found = (JSON.parse(result.stdout) as Record<string, string>[]).map((d) => [
+      d['file'],
+      d['code'],
+      d['message'],
+    ]);
+    assert.deepEqual(found, [
+      [
+        'tree/a\\xff.toml',
+        'file-unreadable',
+        'tree/a\\xff.toml: cannot be read: its name is not valid UTF-8 (rename it)',
+      ],
+      [
+        'tree/d\\xfe',
+        'file-unreadable',
+        'tree/d\\xfe: cannot be searched: its name is not valid UTF-8 (rename it)',
+      ],
+    ]);
+    assert.doesNotMatch(result.stdout, /\uFFFD/);
+    const human = run(['check', 'tree'], { cwd: join(dir, '..') });
+    assert.match(human.stdout, /^tree\/a\\xff\.toml: error file-unreadable /m);
+    assert.match(human.stdout, /1 file checked/);
+  });
+
+  it('fmt leaves them untouched and says so, with the name escaped', () => {
+    const dir = tree();
+    const result = run(['fmt', 'tree'], { cwd: join(dir, '..') });
+    assert.equal(result.status, 1);
+    assert.equal(
+      result.stderr,
+      'tree/a\\xff.toml: cannot be read: its name is not valid UTF-8 (rename it): left untouched\n' +
+        'tree/d\\xfe: cannot be searched: its name is not valid UTF-8 (rename it): left untouched\n',
+    );
+  });
+});
+
 describe('help, version and usage', () => {
   it('has --help on every command', () => {
     for (const command of ['check', 'fmt', 'json', 'from-json', 'resolve', 'digest', 'toml']) {
