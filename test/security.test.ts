@@ -245,6 +245,19 @@ describe('extends stays inside the root', () => {
         ],
       );
     }
+    // Links in a circle inside the root: unreadable, as the system says it, not a hang.
+    symlinkSync('loop-b.toml', join(root, 'loop-a.toml'));
+    symlinkSync('loop-a.toml', join(root, 'loop-b.toml'));
+    const loop = await extending(root, 'loop-a.toml');
+    assert.deepEqual(
+      loop.diagnostics.map((d) => [d.code, d.message]),
+      [
+        [
+          'extends-unreadable',
+          `cannot load base manifest '${join(root, 'loop-a.toml')}': ${join(root, 'loop-a.toml')}: too many levels of symbolic links`,
+        ],
+      ],
+    );
     // Outside the root (a device), it is outside first.
     const device = await extending(root, 'device.toml');
     assert.deepEqual(
