@@ -616,7 +616,8 @@ describe('json, from-json, resolve, digest', () => {
     assert.match(digest.stdout, /^sha256:[0-9a-f]{64}\n$/);
     assert.equal(digest.stdout, viaStdin.stdout);
     assert.notEqual(run(['digest', 'examples/apps/orders.toml']).stdout, digest.stdout);
-    const fromStdin = run(['resolve', '-'], {
+    // Its base is in examples/base, outside the working directory (the default root).
+    const fromStdin = run(['resolve', '--root', '..', '-'], {
       input: readFileSync(`${examples}/apps/orders.toml`, 'utf8'),
       cwd: `${examples}/apps`,
     });
@@ -680,6 +681,166 @@ describe('json, from-json, resolve, digest', () => {
     const warnings = run(['json', '-'], { input: `${GOOD}[kernel]\nversion = "6.1"\n` });
     assert.equal(warnings.status, 0);
     assert.match(warnings.stderr, /warning kernel-ignored-in-container-mode/);
+  });
+});
+
+describe('extends from untrusted manifests', () => {
+  /** `<dir>/repo` (the working directory) and `<dir>/secrets/token.toml` outside it. */
+  function repo(): { dir: string; root: string } {
+    const dir = workdir();
+    const root = join(dir, 'repo');
+    mkdirSync(root);
+    mkdirSync(join(dir, 'secrets'));
+    // Not TOML: read as a base, each line came back as a code frame or an annotation.
+    writeFileSync(join(dir, 'secrets', 'token.toml'), 'TOKEN: hunter2-do-not-print\n');
+    return { dir, root };
+  }
+
+  it('keeps bases inside the working directory: nothing from outside reaches the output', () => {
+    const { root } = repo();
+    symlinkSync('../secrets', join(root, 'linked'));
+    const refs = ['../secrets/token.toml', 'linked/token.toml', '../../../../../../etc/passwd'];
+    refs.forEach((ref, i) =>
+      writeFileSync(join(root, `app${i}.toml`), `extends = ${JSON.stringify(ref)}\n${GOOD}`),
+    );
+    for (const format of ['human', 'json', 'github']) {
+      const result = run(['check', '--format', format, '.'], { cwd: root });
+      assert.equal(result.status, 1, result.stderr);
+      assert.doesNotMatch(result.stdout + result.stderr, /hunter2|TOKEN|root:x:/, format);
+    }
+    const github = run(['check', '--format', 'github', '.'], { cwd: root }).stdout;
+    assert.deepEqual(
+      github
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => `::${line.split('::')[1]}`),
+      refs.map(
+        (_, i) =>
+          `::error file=app${i}.toml,line=1,col=11,endLine=1,endColumn=${13 + refs[i]!.length},title=extends-outside-root`,
+      ),
+    );
+    // --root widens it (here to the directory above), and '--root /' allows any base.
+    for (const wider of ['..', '/']) {
+      const wide = run(['check', '--root', wider, 'app0.toml'], { cwd: root });
+      assert.match(wide.stdout, /hunter2/, wider);
+    }
+  });
+
+  it('reads the files named on the command line wherever they are', () => {
+    const { dir, root } = repo();
+    writeFileSync(join(dir, 'secrets', 'base.toml'), GOOD);
+    writeFileSync(join(dir, 'secrets', 'app.toml'), 'extends = "base.toml"\n');
+    const asked = run(['check', join(dir, 'secrets', 'app.toml')], { cwd: root });
+    assert.match(asked.stdout, /extends-outside-root/);
+    assert.equal(run(['check', '--root', dir, join(dir, 'secrets', 'app.toml')]).status, 0);
+    assert.equal(run(['check', join(dir, 'secrets', 'base.toml')], { cwd: root }).status, 0);
+  });
+
+  it('takes --root in resolve, json and digest too', () => {
+    const { dir, root } = repo();
+    writeFileSync(join(dir, 'base.toml'), GOOD);
+    writeFileSync(join(root, 'app.toml'), 'extends = "../base.toml"\n');
+    const refused = run(['resolve', 'app.toml'], { cwd: root });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /error extends-outside-root/);
+    assert.equal(refused.stdout, '');
+    for (const args of [['resolve'], ['json', '--resolved'], ['digest', '--resolved']]) {
+      const allowed = run([...args, '--root', '..', 'app.toml'], { cwd: root });
+      assert.equal(allowed.status, 0, `${args.join(' ')}: ${allowed.stderr}`);
+    }
+  });
+
+  it('exits 2 on a --root that is not a directory', () => {
+    const { root } = repo();
+    writeFileSync(join(root, 'app.toml'), GOOD);
+    for (const [value, why] of [
+      ['missing', 'missing does not exist'],
+      ['app.toml', 'app.toml is not a directory'],
+      ['', "needs a directory, got ''"],
+    ]) {
+      for (const command of ['check', 'resolve']) {
+        const result = run([command, `--root=${value}`, 'app.toml'], { cwd: root });
+        assert.equal(result.status, 2, `${command} --root=${value}`);
+        assert.equal(result.stdout, '');
+        assert.match(result.stderr, new RegExp(`option '--root'.*${why}`));
+      }
+    }
+  });
+
+  it('finds a cycle back to the file it started from at once, each problem printed once', () => {
+    // a.toml -> b.toml -> ../cyc/a.toml, run in cyc/: compared as written, ../cyc/a.toml
+    // was a new file, so a and b were read twice and their problems printed twice.
+    const dir = workdir();
+    mkdirSync(join(dir, 'cyc'));
+    writeFileSync(join(dir, 'cyc', 'a.toml'), `extends = "b.toml"\n${GOOD}colour_a = 1\n`);
+    writeFileSync(join(dir, 'cyc', 'b.toml'), `extends = "../cyc/a.toml"\n${GOOD}colour_b = 1\n`);
+    const result = run(['check', '--format', 'json', 'a.toml'], {
+      cwd: join(dir, 'cyc'),
+    });
+    const found = (JSON.parse(result.stdout) as Record<string, string>[]).map(
+      (d) => `${d['file']} ${d['code']}`,
+    );
+    assert.deepEqual(found, ['a.toml unknown-key', 'b.toml extends-cycle', 'b.toml unknown-key']);
+  });
+});
+
+describe('file names that are not UTF-8', () => {
+  /** `<dir>/tree` holding `a<0xff>.toml`, a directory `d<0xfe>` with a manifest, and a good one. */
+  function tree(): string {
+    const dir = join(workdir(), 'tree');
+    mkdirSync(dir);
+    const bytes = (...parts: (string | number[])[]) =>
+      Buffer.concat([
+        Buffer.from(`${dir}/`),
+        ...parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))),
+      ]);
+    writeFileSync(bytes([0x61, 0xff, 0x2e, 0x74, 0x6f, 0x6d, 0x6c]), 'name = 1\n');
+    mkdirSync(bytes('d', [0xfe]));
+    writeFileSync(bytes('d', [0xfe], '/inner.toml'), GOOD);
+    // Not a manifest by its name: passed over, as any other file.
+    writeFileSync(bytes('notes', [0xff], '.txt'), 'x');
+    writeFileSync(join(dir, 'good.toml'), GOOD);
+    return dir;
+  }
+
+  it('check reports them as unreadable, names escaped, and checks the rest', () => {
+    // They were reported as file-not-found under a name with U+FFFD, a file that does not
+    // exist, and never checked.
+    const dir = tree();
+    const result = run(['check', '--format', 'json', 'tree'], { cwd: join(dir, '..') });
+    assert.equal(result.status, 1);
+    const found = (JSON.parse(result.stdout) as Record<string, string>[]).map((d) => [
+      d['file'],
+      d['code'],
+      d['message'],
+    ]);
+    assert.deepEqual(found, [
+      [
+        'tree/a\\xff.toml',
+        'file-unreadable',
+        'tree/a\\xff.toml: cannot be read: its name is not valid UTF-8 (rename it)',
+      ],
+      [
+        'tree/d\\xfe',
+        'file-unreadable',
+        'tree/d\\xfe: cannot be searched: its name is not valid UTF-8 (rename it)',
+      ],
+    ]);
+    assert.doesNotMatch(result.stdout, /\uFFFD/);
+    const human = run(['check', 'tree'], { cwd: join(dir, '..') });
+    assert.match(human.stdout, /^tree\/a\\xff\.toml: error file-unreadable /m);
+    assert.match(human.stdout, /1 file checked/);
+  });
+
+  it('fmt leaves them untouched and says so, with the name escaped', () => {
+    const dir = tree();
+    const result = run(['fmt', 'tree'], { cwd: join(dir, '..') });
+    assert.equal(result.status, 1);
+    assert.equal(
+      result.stderr,
+      'tree/a\\xff.toml: cannot be read: its name is not valid UTF-8 (rename it): left untouched\n' +
+        'tree/d\\xfe: cannot be searched: its name is not valid UTF-8 (rename it): left untouched\n',
+    );
   });
 });
 

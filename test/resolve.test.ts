@@ -302,6 +302,7 @@ describe('resolveManifest with a host that gives something else than a manifest'
 });
 
 describe('Node loader', () => {
+  // The bases here are outside the working directory, the default root: each load names it.
   const dir = mkdtempSync(join(tmpdir(), 'volt-manifest-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'base'));
@@ -344,7 +345,7 @@ describe('Node loader', () => {
       join(dir, 'apps', 'a.toml'),
       'extends = "../base/web.toml"\n[workload]\nname = "a"\n',
     );
-    const result = await loadManifest(join(dir, 'apps', 'a.toml'));
+    const result = await loadManifest(join(dir, 'apps', 'a.toml'), { root: dir });
     assert.deepEqual(result.diagnostics, []);
     assert.equal(result.manifest.workload.name, 'a');
     assert.equal(result.manifest.workload.image, 'registry.example.com/base:1');
@@ -369,11 +370,11 @@ describe('Node loader', () => {
 
   it('reports directories, missing and oversized files as diagnostics', async () => {
     writeFileSync(join(dir, 'apps', 'dir.toml'), 'extends = "../base"\n');
-    const toDir = await loadManifest(join(dir, 'apps', 'dir.toml'));
+    const toDir = await loadManifest(join(dir, 'apps', 'dir.toml'), { root: dir });
     assert.equal(toDir.diagnostics[0]!.code, 'extends-unreadable');
     assert.match(toDir.diagnostics[0]!.message, /is a directory/);
     writeFileSync(join(dir, 'apps', 'big.toml'), 'extends = "../base/web.toml"\n');
-    const big = await loadManifest(join(dir, 'apps', 'big.toml'), { maxBytes: 100 });
+    const big = await loadManifest(join(dir, 'apps', 'big.toml'), { maxBytes: 100, root: dir });
     assert.equal(big.diagnostics[0]!.code, 'extends-too-large');
     const missing = await loadManifest(join(dir, 'nope.toml'));
     assert.deepEqual(

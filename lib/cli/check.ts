@@ -3,7 +3,7 @@ import process from 'node:process';
 import { type Diagnostic, diagnostic, hasErrors } from '../manifest/diagnostics.js';
 import { checkManifests } from '../node/batch.js';
 import { UsageError, parseArgs } from './args.js';
-import { expandPaths } from './files.js';
+import { expandPaths, rootOption } from './files.js';
 import type { Io } from './io.js';
 import {
   SourceCache,
@@ -29,6 +29,10 @@ Options:
   --workers N       worker threads for large sets (default: all cores)
   --cas-root DIR    directory store for cas://sha256:... bases (<DIR>/sha256/<hex>);
                     default: $VOLT_CAS_ROOT
+  --root DIR        a base named by 'extends' must be inside DIR, symbolic links
+                    resolved (extends-outside-root otherwise, and it is not read);
+                    default: the current directory. '--root /' allows any base:
+                    only for manifests you trust
   -h, --help        show this help
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
@@ -69,6 +73,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     'exit-zero': {},
     workers: { value: true },
     'cas-root': { value: true },
+    root: { value: true },
     help: {},
     h: {},
   });
@@ -88,6 +93,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   }
   const casRoot =
     (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
+  const root = rootOption(args.options.get('root') as string | undefined);
 
   const { files, problems } = await expandPaths(args.positionals, true, {
     linkedDirectories: true,
@@ -99,6 +105,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   const results = await checkManifests(files, {
     ...(workers !== undefined ? { workers } : {}),
     ...(casRoot !== undefined ? { casRoot } : {}),
+    ...(root !== undefined ? { root } : {}),
     ...(progress ? { onProgress: (done, total) => io.stderr(`\rchecking ${done}/${total}`) } : {}),
   });
   if (progress) io.stderr('\r\u001b[K');

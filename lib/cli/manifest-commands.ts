@@ -5,12 +5,21 @@ import { encodeManifest, manifestDigest } from '../manifest/encode.js';
 import { manifestFromJSON, manifestToJSON } from '../manifest/json.js';
 import { type ManifestResult, parseManifest } from '../manifest/read.js';
 import { ManifestLoadError, resolveManifest } from '../manifest/resolve.js';
-import { DirectoryCasStore, loadManifest, nodeHost, readManifestFile } from '../node/load.js';
+import {
+  DirectoryCasStore,
+  type NodeHostOptions,
+  loadManifest,
+  nodeHost,
+  readManifestFile,
+} from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
+import { rootOption } from './files.js';
 import type { Io } from './io.js';
 import { SourceCache, escapeControl, formatHuman, jsonText } from './report.js';
 
 const COMMON = `  --cas-root DIR   directory store for cas://sha256:... bases (default: $VOLT_CAS_ROOT)
+  --root DIR       a base named by 'extends' must be inside DIR, symbolic links resolved
+                   (default: the current directory; '--root /' allows any base)
   -h, --help       show this help
 
 PATH '-' reads standard input. Problems go to stderr; with errors, nothing is written
@@ -58,19 +67,19 @@ async function load(
   path: string,
   resolved: boolean,
   casRoot: string | undefined,
+  root: string | undefined,
   io: Io,
 ): Promise<ManifestResult> {
-  const cas = casRoot !== undefined ? new DirectoryCasStore(casRoot) : undefined;
+  const hostOptions: NodeHostOptions = {};
+  if (casRoot !== undefined) hostOptions.cas = new DirectoryCasStore(casRoot);
+  if (root !== undefined) hostOptions.root = root;
   if (path !== '-') {
-    if (resolved) return loadManifest(path, cas !== undefined ? { cas } : {});
+    if (resolved) return loadManifest(path, hostOptions);
     return parseManifest(await readManifestFile(path), { path });
   }
   const bytes = await io.readStdin();
   if (!resolved) return parseManifest(bytes, { path: '<stdin>' });
-  return resolveManifest(bytes, {
-    path: '<stdin>',
-    host: nodeHost(cas !== undefined ? { cas } : {}),
-  });
+  return resolveManifest(bytes, { path: '<stdin>', host: nodeHost(hostOptions) });
 }
 
 export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest') {
@@ -84,6 +93,7 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
     const args = parseArgs(argv, {
       ...(name === 'json' || name === 'digest' ? { resolved: {} } : {}),
       'cas-root': { value: true },
+      root: { value: true },
       help: {},
       h: {},
     });
@@ -95,6 +105,7 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
     const path = args.positionals[0]!;
     const casRoot =
       (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
+    const root = rootOption(args.options.get('root') as string | undefined);
     try {
       if (name === 'from-json') {
         const bytes = await readInput(path, io);
@@ -107,6 +118,7 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
         path,
         name === 'resolve' || args.options.has('resolved'),
         casRoot,
+        root,
         io,
       );
       if (report(result.diagnostics, io)) return 1;

@@ -297,6 +297,12 @@ export const DIAGNOSTIC_CODES = {
     summary: 'The `extends` chain is more than 16 manifests deep.',
     example: 'extends = "level-17.toml"',
   },
+  'extends-outside-root': {
+    severity: 'error',
+    summary:
+      'The base manifest named by `extends` is outside the root directory bases are confined to (symbolic links resolved; by default the current directory, `--root` or the `root` option of `nodeHost` to choose another). The file is not opened, and a path outside the root is reported so whether or not it exists.',
+    example: 'extends = "../../../../etc/shadow"',
+  },
   'file-not-found': {
     severity: 'error',
     summary: 'A manifest file given to the loader or the CLI does not exist.',

@@ -137,23 +137,27 @@ function reportDuplicates(
   );
 }
 
-function checkExtends(value: string, report: Report): void {
+/**
+ * What is wrong with an `extends` value, or null for a reference the resolver may follow.
+ * The rule reports it and the resolver stops at it: a reference with a NUL or another
+ * control character was followed and failed again with Node's own message.
+ */
+export function extendsProblem(value: string): string | null {
   if (value.startsWith('cas://')) {
-    if (parseCasReference(value) === null) {
-      report('extends-invalid', `extends '${value}': ${explainCasReference(value)}`);
-    }
-    return;
+    return parseCasReference(value) === null
+      ? `extends '${value}': ${explainCasReference(value)}`
+      : null;
   }
-  if (value === '') report('extends-invalid', 'extends is empty');
-  else if (value.charCodeAt(0) === 0x2f) {
-    report(
-      'extends-invalid',
-      `extends '${value}' must be a relative path (relative to this manifest) or cas://sha256:<hex>`,
-    );
-  } else {
-    const problem = checkNoControlCharacters(value);
-    if (problem !== null) report('extends-invalid', `extends ${problem}`);
-  }
+  if (value === '') return 'extends is empty';
+  if (value.charCodeAt(0) === 0x2f)
+    return `extends '${value}' must be a relative path (relative to this manifest) or cas://sha256:<hex>`;
+  const problem = checkNoControlCharacters(value);
+  return problem === null ? null : `extends ${problem}`;
+}
+
+function checkExtends(value: string, report: Report): void {
+  const problem = extendsProblem(value);
+  if (problem !== null) report('extends-invalid', problem);
 }
 
 function checkSize(what: string) {

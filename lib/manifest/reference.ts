@@ -51,7 +51,8 @@ export function manifestReferenceMarkdown(): string {
     fieldRow('extends', EXTENDS_FIELD),
     '',
     'Codes: `extends-invalid`; when resolving: `extends-not-found`, `extends-unreadable`,',
-    '`extends-too-large`, `extends-integrity`, `extends-cycle`, `extends-too-deep`.',
+    '`extends-too-large`, `extends-integrity`, `extends-cycle`, `extends-too-deep`,',
+    '`extends-outside-root`.',
     '',
   ];
   for (const section of SECTIONS) {

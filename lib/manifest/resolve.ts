@@ -15,7 +15,7 @@ import {
   sortDiagnostics,
 } from './diagnostics.js';
 import { describeValue } from './encode.js';
-import { SECTIONS, sectionOf } from './fields.js';
+import { SECTIONS, extendsProblem, sectionOf } from './fields.js';
 import type { Manifest } from './model.js';
 import { dirname, joinPath } from './paths.js';
 import {
@@ -29,7 +29,7 @@ import type { ManifestSource } from './source.js';
 import { validateRules } from './validate.js';
 
 /** Why a host could not provide a file. */
-export type LoadFailure = 'not-found' | 'unreadable' | 'too-large';
+export type LoadFailure = 'not-found' | 'unreadable' | 'too-large' | 'outside-root';
 
 /** Thrown by a host's `readFile` (any other error counts as `unreadable`). */
 export class ManifestLoadError extends Error {
@@ -53,6 +53,12 @@ export interface ManifestHost {
   readFile(path: string): Promise<Uint8Array | string>;
   /** The store for `cas://` references; without one they are reported as not found. */
   cas?: CasStore;
+  /**
+   * The file's real path (symbolic links resolved), so that a file met again under another
+   * name (`../dir/a.toml` for `a.toml`) is a cycle at once. Without it, or when it throws,
+   * names are compared as written, with `.` and `..` segments removed.
+   */
+  realPath?(path: string): string | Promise<string>;
 }
 
 export interface ResolveOptions extends ParseManifestOptions {
@@ -81,6 +87,9 @@ function checkResolveOptions(options: ResolveOptions): void {
     throw new TypeError(
       `options.host must be an object with a readFile function, got ${describeValue(host)}`,
     );
+  const realPath: unknown = (host as ManifestHost).realPath;
+  if (realPath !== undefined && typeof realPath !== 'function')
+    throw new TypeError(`options.host.realPath must be a function, got ${describeValue(realPath)}`);
   const cas: unknown = (host as ManifestHost).cas;
   if (cas !== undefined && (cas === null || typeof (cas as CasStore).get !== 'function'))
     throw new TypeError(
@@ -95,7 +104,20 @@ const EXTENDS_CODES: Record<LoadFailure, DiagnosticCode> = {
   'not-found': 'extends-not-found',
   unreadable: 'extends-unreadable',
   'too-large': 'extends-too-large',
+  'outside-root': 'extends-outside-root',
 };
+
+/** How a file is recognised in the chain: its real path when the host can tell it. */
+async function fileKey(host: ManifestHost, name: string): Promise<string> {
+  if (host.realPath === undefined) return name;
+  try {
+    const real = await host.realPath(name);
+    return typeof real === 'string' ? real : name;
+  } catch {
+    // The file cannot be found: reading it fails next, with the reason.
+    return name;
+  }
+}
 
 /**
  * True when a base's diagnostic is about a field a descendant writes, so the value it is
@@ -157,6 +179,10 @@ export async function resolveManifest(
   // `dir//a.toml` is the file its own `extends = "a.toml"` names, a cycle, not a base.
   const first = chain[0]!.source.file;
   const names = [first === '' ? '' : joinPath('', first)];
+  // Cycles are found by real path when the host gives them: `../dir/a.toml` from a file
+  // run as `a.toml`, or a name through a linked directory, is the same file again. The
+  // first is looked up at the first base, so that a manifest without one costs nothing.
+  const keys: string[] = [];
   const diagnostics: Diagnostic[] = [...chain[0]!.diagnostics];
   let complete = true;
   for (;;) {
@@ -171,12 +197,14 @@ export async function resolveManifest(
       complete = false;
     };
     const digest = ref.startsWith('cas://') ? parseCasReference(ref) : null;
-    if (ref.startsWith('cas://') ? digest === null : ref.startsWith('/') || ref === '') {
-      complete = false; // already reported as extends-invalid
+    if (extendsProblem(ref) !== null) {
+      complete = false; // already reported as extends-invalid, and never followed
       break;
     }
     const name = digest !== null ? ref : joinPath(dirname(current.source.file), ref);
-    if (names.includes(name)) {
+    if (keys.length === 0) keys.push(first === '' ? '' : await fileKey(options.host, names[0]!));
+    const key = digest !== null ? ref : await fileKey(options.host, name);
+    if (keys.includes(key)) {
       report('extends-cycle', `extends cycle: ${[...names, name].join(' → ')}`);
       break;
     }
@@ -234,6 +262,7 @@ export async function resolveManifest(
     const base = readManifest(bytes, { ...options, path: name });
     chain.push(base);
     names.push(name);
+    keys.push(key);
     diagnostics.push(
       ...base.diagnostics.filter(
         (d) =>

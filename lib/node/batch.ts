@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Diagnostic, diagnostic } from '../manifest/diagnostics.js';
 import { describeValue } from '../manifest/encode.js';
-import { type LoadManifestOptions, checkPath, loadManifest } from './load.js';
+import { type LoadManifestOptions, checkPath, checkRootOption, loadManifest } from './load.js';
 import { checkOptionsObject } from '../toml/options.js';
 
 export interface CheckResult {
@@ -15,7 +15,7 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
 }
 
-export interface CheckOptions extends Pick<LoadManifestOptions, 'casRoot' | 'maxBytes'> {
+export interface CheckOptions extends Pick<LoadManifestOptions, 'casRoot' | 'maxBytes' | 'root'> {
   /** Worker threads; default: the machine's available parallelism. 1 checks in-thread. */
   workers?: number;
   /** Called after each batch of files with how many are done. */
@@ -36,10 +36,12 @@ const BATCHES_IN_FLIGHT = 2;
 export async function checkOne(path: string, options: CheckOptions = {}): Promise<CheckResult> {
   checkOptionsObject(options);
   checkPath(path);
+  checkRootOption(options.root);
   try {
     const loadOptions: LoadManifestOptions = {};
     if (options.casRoot !== undefined) loadOptions.casRoot = options.casRoot;
     if (options.maxBytes !== undefined) loadOptions.maxBytes = options.maxBytes;
+    if (options.root !== undefined) loadOptions.root = options.root;
     const result = await loadManifest(path, loadOptions);
     return { path, diagnostics: result.diagnostics };
   } catch (error) {
@@ -87,6 +89,7 @@ export async function checkManifests(
   if (!Array.isArray(paths))
     throw new TypeError(`paths must be an array of strings, got ${describeValue(paths)}`);
   for (const path of paths) checkPath(path);
+  checkRootOption(options.root);
   const workers = Math.max(
     1,
     Math.min(options.workers ?? availableParallelism(), Math.ceil(paths.length / BATCH)),
@@ -95,7 +98,11 @@ export async function checkManifests(
   const results: CheckResult[] = new Array<CheckResult>(paths.length);
   let next = 0;
   let done = 0;
-  const workerOptions = { casRoot: options.casRoot, maxBytes: options.maxBytes };
+  const workerOptions = {
+    casRoot: options.casRoot,
+    maxBytes: options.maxBytes,
+    root: options.root,
+  };
   const run = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
       let inFlight = 0;

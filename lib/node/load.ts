@@ -2,8 +2,19 @@
  * Node-only loading: manifests from files, bases from the file system, and the default
  * content-addressed store, a directory laid out as `<root>/sha256/<hex>`.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  type Stats,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  readlinkSync,
+  realpathSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import process from 'node:process';
 import { type ManifestResult } from '../manifest/read.js';
 import { checkOptionsObject } from '../toml/options.js';
 import {
@@ -37,9 +48,14 @@ export async function readManifestFile(
   path: string,
   maxBytes = DEFAULT_MAX_BYTES,
 ): Promise<Uint8Array> {
+  return readFileAt(path, path, maxBytes, OPEN_FLAGS);
+}
+
+/** Reads `openPath`, naming it `path` in every message. */
+function readFileAt(path: string, openPath: string, maxBytes: number, flags: number): Uint8Array {
   let fd;
   try {
-    fd = openSync(path, OPEN_FLAGS);
+    fd = openSync(openPath, flags);
   } catch (error) {
     throw loadError(error, path);
   }
@@ -91,6 +107,99 @@ export function loadError(error: unknown, path: string): ManifestLoadError {
   return new ManifestLoadError('unreadable', `${path}: ${(error as Error).message}`);
 }
 
+/** More links than this on one path is a loop (Linux gives up at 40 as well). */
+const MAX_LINKS = 40;
+
+/** True when the real path `path` is `root` or below it (both real, absolute, normalized). */
+function isWithin(path: string, root: string): boolean {
+  return root === '/' || path === root || path.startsWith(`${root}/`);
+}
+
+/** True when the real path `path` is a directory above `root`, on the way down to it. */
+function isAboveRoot(path: string, root: string): boolean {
+  return path === '/' ? root !== '/' : root.startsWith(`${path}/`);
+}
+
+function outsideRoot(path: string, root: string): ManifestLoadError {
+  return new ManifestLoadError(
+    'outside-root',
+    `${path} is outside the root directory ${root} (a manifest can only extend files inside it)`,
+  );
+}
+
+/**
+ * The real path of `path` (absolute, no symbolic links) and what it is, when it is inside
+ * `root` (a real path). Resolved one part at a time, as the system would, reading each link
+ * on the way: a linked directory that leads out of the root is outside, whatever is behind
+ * it. Nothing outside the root (but the directories above it) is looked at once the walk
+ * has entered it, and a path that ends outside gets `outside-root` whether or not it
+ * exists, so that the answer never tells whether a file outside the root exists.
+ */
+function confinedPath(path: string, root: string, shownRoot = root): { real: string; info: Stats } {
+  const absolute = resolve(path);
+  // The root is a real path: a path that starts with it needs only its rest resolved.
+  const start = root !== '/' && absolute.startsWith(`${root}/`) ? root : '/';
+  const pending = absolute.slice(start.length).split('/').reverse();
+  let real = start;
+  let info: Stats | undefined;
+  let entered = isWithin(real, root);
+  let links = 0;
+  while (pending.length > 0) {
+    const part = pending.pop()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      // The parent of a real directory is real; inside the root or above it, it only
+      // leads on to what the next part names, which is checked below.
+      real = real.slice(0, Math.max(1, real.lastIndexOf('/')));
+      info = undefined;
+      continue;
+    }
+    const next = real === '/' ? `/${part}` : `${real}/${part}`;
+    if (entered && !isWithin(next, root) && !isAboveRoot(next, root))
+      throw outsideRoot(path, shownRoot);
+    try {
+      info = lstatSync(next);
+    } catch (error) {
+      // What is missing (or cannot be searched) outside the root is not said.
+      if (!isWithin(next, root)) throw outsideRoot(path, shownRoot);
+      throw loadError(error, path);
+    }
+    if (info.isSymbolicLink()) {
+      if (++links > MAX_LINKS) {
+        if (!isWithin(next, root)) throw outsideRoot(path, shownRoot);
+        throw new ManifestLoadError('unreadable', `${path}: too many levels of symbolic links`);
+      }
+      const target = readlinkSync(next);
+      if (target.startsWith('/')) real = '/';
+      pending.push(...target.split('/').reverse());
+      info = undefined;
+      continue;
+    }
+    real = next;
+    if (isWithin(real, root)) entered = true;
+  }
+  if (!isWithin(real, root)) throw outsideRoot(path, shownRoot);
+  // `..` as the last part leaves a directory that was not looked at itself.
+  return { real, info: info ?? lstatSync(real) };
+}
+
+/**
+ * Reads a base named by a manifest, only when its real path is inside `root` (a real
+ * path) and it is a regular file: a FIFO, a device or a directory is refused before it is
+ * opened, and the file opened is the real path found, not following a link put there since.
+ */
+function readConfinedFile(
+  path: string,
+  root: string,
+  shownRoot: string,
+  maxBytes: number,
+): Uint8Array {
+  const { real, info } = confinedPath(path, root, shownRoot);
+  if (info.isDirectory()) throw new ManifestLoadError('unreadable', `${path} is a directory`);
+  if (!info.isFile()) throw new ManifestLoadError('unreadable', `${path} is not a regular file`);
+  return readFileAt(path, real, maxBytes, OPEN_FLAGS | constants.O_NOFOLLOW);
+}
+
 /** The default CAS store: `<root>/sha256/<hex>`. Integrity is checked by the resolver. */
 export class DirectoryCasStore implements CasStore {
   constructor(
@@ -114,12 +223,56 @@ export interface NodeHostOptions {
   /** The content-addressed store for `cas://` references. */
   cas?: CasStore;
   maxBytes?: number;
+  /**
+   * The directory bases must be inside (their real path, symbolic links resolved); a base
+   * outside it is `extends-outside-root` and is not opened. Default: the current working
+   * directory. `null` reads a base wherever it is: unsafe for manifests you did not write.
+   */
+  root?: string | null;
 }
 
-/** A host that reads bases from the file system. */
+/** A TypeError for a `root` option that is neither a path nor null. */
+export function checkRootOption(root: unknown): void {
+  if (root !== undefined && root !== null && (typeof root !== 'string' || root === ''))
+    throw new TypeError(`root must be a directory path or null, got ${describeValue(root)}`);
+}
+
+/** The real path of the root directory, or why it cannot be one. */
+function realDirectory(root: string): string {
+  let real;
+  try {
+    real = realpathSync.native(root);
+  } catch (error) {
+    throw new ManifestLoadError(
+      'unreadable',
+      `the root directory cannot be used: ${loadError(error, root).message}`,
+    );
+  }
+  if (!lstatSync(real).isDirectory())
+    throw new ManifestLoadError(
+      'unreadable',
+      `the root directory cannot be used: ${root} is not a directory`,
+    );
+  return real;
+}
+
+/** A host that reads bases from the file system, inside `options.root`. */
 export function nodeHost(options: NodeHostOptions = {}): ManifestHost {
   checkOptionsObject(options);
-  const host: ManifestHost = { readFile: (path) => readManifestFile(path, options.maxBytes) };
+  checkRootOption(options.root);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const root = options.root === undefined ? process.cwd() : options.root;
+  // Resolved at the first base, so that a manifest without one costs nothing.
+  let realRoot: string | undefined;
+  const readFile = async (path: string): Promise<Uint8Array> => {
+    if (root === null) return readManifestFile(path, maxBytes);
+    realRoot ??= realDirectory(root);
+    return readConfinedFile(path, realRoot, root, maxBytes);
+  };
+  const host: ManifestHost = {
+    readFile,
+    realPath: (path) => realpathSync.native(path),
+  };
   if (options.cas !== undefined) host.cas = options.cas;
   return host;
 }
@@ -137,6 +290,8 @@ const FILE_CODES: Record<LoadFailure, DiagnosticCode> = {
   'not-found': 'file-not-found',
   unreadable: 'file-unreadable',
   'too-large': 'file-too-large',
+  // Files named by the caller are read wherever they are; only bases are confined.
+  'outside-root': 'file-unreadable',
 };
 
 export interface LoadManifestOptions extends NodeHostOptions {
@@ -163,7 +318,8 @@ export async function loadManifest(
   const host = nodeHost(hostOptions);
   let bytes: Uint8Array | string;
   try {
-    bytes = await host.readFile(path);
+    // The file asked for is read wherever it is: only what a manifest names is confined.
+    bytes = await readManifestFile(path, options.maxBytes);
   } catch (error) {
     const kind = error instanceof ManifestLoadError ? error.kind : 'unreadable';
     const at = { file: path, line: 0, column: 0, endLine: 0, endColumn: 0 };
