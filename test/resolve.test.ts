@@ -214,6 +214,41 @@ ports = ["9090:90"]
     assert.deepEqual(show(result.diagnostics), ['extends-not-found x.toml:3:11 extends']);
   });
 
+  it('refuses a relative extends inside a stored manifest, and follows a cas:// one', async () => {
+    const common = BASE;
+    const commonDigest = `sha256:${sha256Hex(common)}`;
+    const relative = 'extends = "common.toml"\n[workload]\nname = "mid"\n';
+    const relativeDigest = `sha256:${sha256Hex(relative)}`;
+    const stored = `extends = "cas://${commonDigest}"\n[workload]\nname = "mid"\n`;
+    const storedDigest = `sha256:${sha256Hex(stored)}`;
+    const reads: string[] = [];
+    const host = memoryHost(
+      { 'common.toml': common, 'cas:/common.toml': common },
+      { [relativeDigest]: relative, [storedDigest]: stored, [commonDigest]: common },
+    );
+    const readFile = host.readFile;
+    host.readFile = async (path) => {
+      reads.push(path);
+      return readFile(path);
+    };
+    const bad = await resolveManifest(`extends = "cas://${relativeDigest}"\n`, {
+      path: 'c.toml',
+      host,
+    });
+    assert.deepEqual(show(bad.diagnostics), [
+      `extends-relative-in-cas cas://${relativeDigest}:1:11 extends`,
+    ]);
+    assert.match(bad.diagnostics[0]!.message, /'common\.toml' is a relative path/);
+    assert.deepEqual(reads, [], 'nothing is read for the relative reference');
+    const good = await resolveManifest(`extends = "cas://${storedDigest}"\n`, {
+      path: 'c.toml',
+      host,
+    });
+    assert.deepEqual(good.diagnostics, []);
+    assert.equal(good.manifest.workload.name, 'mid');
+    assert.equal(good.manifest.workload.image, 'registry.example.com/base:1');
+  });
+
   it('resolves content-addressed bases and checks their integrity', async () => {
     const digest = `sha256:${sha256Hex(BASE)}`;
     const child = `extends = "cas://${digest}"\n[workload]\nname = "c"\n`;

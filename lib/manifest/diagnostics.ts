@@ -286,6 +286,12 @@ export const DIAGNOSTIC_CODES = {
     summary: 'A content-addressed base does not hash to the digest it is stored under.',
     example: 'extends = "cas://sha256:…"',
   },
+  'extends-relative-in-cas': {
+    severity: 'error',
+    summary:
+      'A manifest read from the content-addressed store names a base by a relative path. A store object has no directory to resolve it against: it may only extend `cas://` references.',
+    example: 'extends = "common.toml"  # in a manifest stored as cas://sha256:…',
+  },
   'extends-cycle': {
     severity: 'error',
     summary:

@@ -52,7 +52,7 @@ export function manifestReferenceMarkdown(): string {
     '',
     'Codes: `extends-invalid`; when resolving: `extends-not-found`, `extends-unreadable`,',
     '`extends-too-large`, `extends-integrity`, `extends-cycle`, `extends-too-deep`,',
-    '`extends-outside-root`.',
+    '`extends-outside-root`, `extends-relative-in-cas`.',
     '',
   ];
   for (const section of SECTIONS) {

@@ -201,6 +201,14 @@ export async function resolveManifest(
       complete = false; // already reported as extends-invalid, and never followed
       break;
     }
+    if (digest === null && current.source.file.startsWith('cas://')) {
+      // A store object has no directory: `common.toml` would become `cas:/common.toml`.
+      report(
+        'extends-relative-in-cas',
+        `'${ref}' is a relative path, but this manifest comes from the content-addressed store (${current.source.file}), which has no directory: a stored manifest may only extend cas://sha256:… references`,
+      );
+      break;
+    }
     const name = digest !== null ? ref : joinPath(dirname(current.source.file), ref);
     if (keys.length === 0) keys.push(first === '' ? '' : await fileKey(options.host, names[0]!));
     const key = digest !== null ? ref : await fileKey(options.host, name);
