@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
@@ -12,6 +13,7 @@ import {
   checkOne,
   loadManifest,
 } from '../lib/node/index.js';
+import { projectRoot } from './helpers.js';
 
 describe('checkManifests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'volt-batch-'));
@@ -258,5 +260,51 @@ describe('the checkManifests worker pool after a failure', () => {
     const some = shuffled(paths, 8).slice(0, 400);
     assert.deepEqual(await checkManifests(some, { workers: 2 }), await alone(some, {}));
     assert.ok(!checkerThreads().includes(stopped));
+  });
+});
+
+describe('checkManifests worker count', () => {
+  const { dir, paths } = manifestFiles(400);
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const cap = availableParallelism() * 2;
+
+  it('is at most twice the CPUs, however many are asked for', async () => {
+    // 1,000 workers asked for gave 313 threads and 3.4 GB of memory.
+    const many = Array.from({ length: 10 }, (_, i) => shuffled(paths, i)).flat();
+    assert.ok(Math.ceil(many.length / 64) > cap);
+    const results = await checkManifests(many, { workers: 1000 });
+    assert.deepEqual(results, await alone(many, {}));
+    assert.ok(checkerThreads().length <= cap, `${checkerThreads().length} threads`);
+  });
+
+  it('is a positive whole number (anything else is a TypeError)', async () => {
+    // workers: NaN gave an array of 401 empty slots.
+    for (const workers of [0, -1, 1.5, NaN, Infinity, '4']) {
+      await assert.rejects(checkManifests(paths, { workers: workers as number }), {
+        name: 'TypeError',
+        message: /^workers must be a positive whole number, got /,
+      });
+    }
+  });
+
+  it('--workers above the cap is capped, with a note on stderr', () => {
+    const cli = `${projectRoot}dist/lib/cli/main.js`;
+    const run = (workers: string) =>
+      spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--workers', workers, dir], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '' },
+        timeout: 120_000,
+      });
+    const capped = run('1000');
+    assert.equal(
+      capped.stderr,
+      `note: --workers 1000 is more than ${cap} (2 per core); using ${cap}\n`,
+    );
+    assert.equal(capped.status, 1); // the broken files are errors
+    const atCap = run(String(cap));
+    assert.equal(atCap.stderr, '');
+    assert.equal(atCap.status, 1);
+    assert.equal(capped.stdout, atCap.stdout);
+    assert.ok(JSON.parse(capped.stdout).length > 0);
   });
 });
