@@ -255,9 +255,10 @@ describe('the checkManifests worker pool after a failure', () => {
   });
 
   it('replaces a worker that stopped while idle', async () => {
+    const some = shuffled(paths, 8).slice(0, 400);
+    await checkManifests(some, { workers: 2 }); // so the pool has two threads
     const stopped = checkerThreads()[1]!;
     await stopped.terminate();
-    const some = shuffled(paths, 8).slice(0, 400);
     assert.deepEqual(await checkManifests(some, { workers: 2 }), await alone(some, {}));
     assert.ok(!checkerThreads().includes(stopped));
   });
