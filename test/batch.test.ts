@@ -264,6 +264,42 @@ describe('the checkManifests worker pool after a failure', () => {
   });
 });
 
+describe('the checkManifests worker pool when idle', () => {
+  it('does not keep the process alive, even with a thread that was never sent a file', () => {
+    // 100 files for 2 workers: both batches go to the first thread. The second one's
+    // 'message' listener, added after unref(), kept the process running for ever.
+    const script = `
+      import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+      import { tmpdir } from 'node:os';
+      import { join } from 'node:path';
+      import { checkManifests } from ${JSON.stringify(`${projectRoot}dist/lib/node/index.js`)};
+      const dir = mkdtempSync(join(tmpdir(), 'volt-idle-'));
+      const paths = [];
+      for (let i = 0; i < 100; i++) {
+        paths.push(join(dir, 'm' + i + '.toml'));
+        writeFileSync(paths[i], '[workload]\\nname = "w"\\nmode = "container"\\nimage = "x"\\n');
+      }
+      const results = await checkManifests(paths, { workers: 2 });
+      rmSync(dir, { recursive: true, force: true });
+      console.log(results.filter((r) => r.diagnostics.length === 0).length);
+    `;
+    // A file, not --input-type=module -e: the worker threads take the process's flags.
+    const dir = mkdtempSync(join(tmpdir(), 'volt-idle-script-'));
+    const scriptPath = join(dir, 'check.mjs');
+    writeFileSync(scriptPath, script);
+    const child = spawnSync(process.execPath, [scriptPath], {
+      encoding: 'utf8',
+      // A process that never ends fails the test instead of stopping the suite.
+      timeout: 60_000,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(child.stderr, '');
+    assert.equal(child.signal, null, 'the process had to be killed: it did not end');
+    assert.equal(child.status, 0);
+    assert.equal(child.stdout, '100\n');
+  });
+});
+
 describe('checkManifests worker count', () => {
   const { dir, paths } = manifestFiles(400);
   after(() => rmSync(dir, { recursive: true, force: true }));

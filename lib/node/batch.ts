@@ -101,8 +101,6 @@ class CheckerThread {
   private stopped: Error | null = null;
 
   constructor() {
-    // Idle threads do not keep the process alive; one with requests does (see request).
-    this.worker.unref();
     this.worker.on('message', (reply: CheckReply) => {
       const request = this.pending.get(reply.id);
       if (request === undefined) return;
@@ -117,6 +115,9 @@ class CheckerThread {
     this.worker.on('exit', (code) =>
       this.stop(new Error(`a checker thread stopped unexpectedly (exit code ${code})`)),
     );
+    // Idle threads do not keep the process alive; one with requests does (see request).
+    // After the 'message' listener: adding one refs the thread's port again.
+    this.worker.unref();
   }
 
   /** Checks `paths` on this thread. */
