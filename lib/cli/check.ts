@@ -1,7 +1,7 @@
 /** `volt-manifest check`: validate manifests and report every problem. */
 import process from 'node:process';
 import { type Diagnostic, diagnostic, hasErrors } from '../manifest/diagnostics.js';
-import { checkManifests } from '../node/batch.js';
+import { WORKERS_PER_CPU, checkManifests, maxWorkers } from '../node/batch.js';
 import { UsageError, parseArgs } from './args.js';
 import { expandPaths, rootOption } from './files.js';
 import type { Io } from './io.js';
@@ -26,7 +26,8 @@ Options:
                     (workflow annotations)
   --no-color        no colours (they are only used on a terminal, never with NO_COLOR)
   --exit-zero       exit 0 even when errors are found (report only)
-  --workers N       worker threads for large sets (default: all cores)
+  --workers N       worker threads for large sets (default: all cores; at most
+                    ${WORKERS_PER_CPU} per core)
   --cas-root DIR    directory store for cas://sha256:... bases (<DIR>/sha256/<hex>);
                     default: $VOLT_CAS_ROOT
   --root DIR        a base named by 'extends' must be inside DIR, symbolic links
@@ -90,6 +91,13 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     workers = Number(workersText);
     if (!Number.isInteger(workers) || workers < 1)
       throw new UsageError('--workers needs a positive whole number');
+    const cap = maxWorkers();
+    if (workers > cap) {
+      io.stderr(
+        `note: --workers ${workers} is more than ${cap} (${WORKERS_PER_CPU} per core); using ${cap}\n`,
+      );
+      workers = cap;
+    }
   }
   const casRoot =
     (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
