@@ -238,6 +238,7 @@ ports = ["9090:90"]
     assert.deepEqual(show(bad.diagnostics), [
       `extends-relative-in-cas cas://${relativeDigest}:1:11 extends`,
     ]);
+    assert.equal(bad.diagnostics[0]!.code, 'extends-relative-in-cas');
     assert.match(bad.diagnostics[0]!.message, /'common\.toml' is a relative path/);
     assert.deepEqual(reads, [], 'nothing is read for the relative reference');
     const good = await resolveManifest(`extends = "cas://${storedDigest}"\n`, {
