@@ -1,7 +1,10 @@
 /** `volt-manifest check`: validate manifests and report every problem. */
+import { realpathSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import process from 'node:process';
 import { type Diagnostic, diagnostic, hasErrors } from '../manifest/diagnostics.js';
-import { WORKERS_PER_CPU, checkManifests, maxWorkers } from '../node/batch.js';
+import { isInheritableRequirement } from '../manifest/validate.js';
+import { type CheckResult, WORKERS_PER_CPU, checkManifests, maxWorkers } from '../node/batch.js';
 import { UsageError, parseArgs } from './args.js';
 import { expandPaths, rootOption } from './files.js';
 import type { Io } from './io.js';
@@ -54,6 +57,48 @@ function pathDiagnostics(
         endColumn: 0,
       }),
     );
+}
+
+/** One name per file, for telling whether two names are the same file. */
+function fileKey(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolvePath(path);
+  }
+}
+
+/**
+ * Each result's diagnostics as what is run sees them, and how many checked files are
+ * bases. A checked file that another checked file extends is a base: what it may leave
+ * to a child (a required name or mode, something to run, a kernel path) is checked on the
+ * children that resolve it, not on the base alone. An `extends` cycle is reported once,
+ * by the first file that meets it: the others meet the same files, or the same `extends`.
+ */
+function asRun(results: readonly CheckResult[]): { perFile: Diagnostic[][]; bases: number } {
+  const baseKeys = new Set<string>();
+  for (const r of results) {
+    for (let i = 1; i < r.files.length; i++) {
+      if (!r.files[i]!.startsWith('cas://')) baseKeys.add(fileKey(r.files[i]!));
+    }
+  }
+  const cycles = new Set<string>();
+  let bases = 0;
+  const perFile = results.map((r) => {
+    const isBase = baseKeys.size > 0 && baseKeys.has(fileKey(r.path));
+    if (isBase) bases++;
+    return r.diagnostics.filter((d) => {
+      if (isBase && d.file === r.path && isInheritableRequirement(d)) return false;
+      if (d.code !== 'extends-cycle') return true;
+      const at = `at\u0000${d.file}\u0000${d.line}\u0000${d.column}`;
+      const members = `in\u0000${[...new Set(r.files.map(fileKey))].sort().join('\u0000')}`;
+      if (cycles.has(at) || cycles.has(members)) return false;
+      cycles.add(at);
+      cycles.add(members);
+      return true;
+    });
+  });
+  return { perFile, bases };
 }
 
 /** The same diagnostic can come from a base checked on its own and through a child. */
@@ -117,10 +162,8 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     ...(progress ? { onProgress: (done, total) => io.stderr(`\rchecking ${done}/${total}`) } : {}),
   });
   if (progress) io.stderr('\r\u001b[K');
-  const diagnostics = dedupe([
-    ...pathDiagnostics(problems),
-    ...results.flatMap((r) => r.diagnostics),
-  ]);
+  const { perFile, bases } = asRun(results);
+  const diagnostics = dedupe([...pathDiagnostics(problems), ...perFile.flat()]);
   const checked = files.length;
 
   if (format === 'json') io.stdout(formatJson(diagnostics));
@@ -129,7 +172,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     const sources = new SourceCache();
     io.stdout(diagnostics.map((d) => formatHuman(d, color, sources)).join('\n'));
     if (diagnostics.length > 0) io.stdout('\n');
-    io.stdout(summary(diagnostics, checked, color));
+    io.stdout(summary(diagnostics, checked, color, bases));
   }
   return hasErrors(diagnostics) && !args.options.has('exit-zero') ? 1 : 0;
 }

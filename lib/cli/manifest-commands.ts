@@ -1,6 +1,6 @@
 /** `json`, `from-json`, `resolve` and `digest`: one manifest in, one result out. */
 import process from 'node:process';
-import { hasErrors, type Diagnostic } from '../manifest/diagnostics.js';
+import { hasErrors, hasReadErrors, type Diagnostic } from '../manifest/diagnostics.js';
 import { encodeManifest, manifestDigest } from '../manifest/encode.js';
 import { manifestFromJSON, manifestToJSON } from '../manifest/json.js';
 import { type ManifestResult, parseManifest } from '../manifest/read.js';
@@ -22,8 +22,10 @@ const COMMON = `  --cas-root DIR   directory store for cas://sha256:... bases (d
                    (default: the current directory; '--root /' allows any base)
   -h, --help       show this help
 
-PATH '-' reads standard input. Problems go to stderr; with errors, nothing is written
-to stdout and the exit status is 1.
+PATH '-' reads standard input. Problems go to stderr. A manifest that is run (resolve,
+--resolved) fails on any error; one that is converted or digested fails only when it
+does not read as written (syntax, wrong type, unknown key), so a base meant to be
+extended converts. On failure nothing is written to stdout and the exit status is 1.
 `;
 
 export const jsonHelp = `Usage: volt-manifest json [--resolved] PATH
@@ -56,11 +58,16 @@ async function readInput(path: string, io: Io): Promise<Uint8Array> {
   return path === '-' ? io.readStdin() : readManifestFile(path);
 }
 
-/** Prints the problems; true when there were errors (the command then fails). */
-function report(diagnostics: readonly Diagnostic[], io: Io): boolean {
+/**
+ * Prints the problems; true when the command fails on them. A manifest that is run
+ * (`resolve`, `--resolved`) fails on any error. One that is only converted or digested
+ * (`json`, `digest`, `from-json`) fails only when it did not read as written: a base meant
+ * to be extended (no name, say) still converts and digests, its problems printed.
+ */
+function report(diagnostics: readonly Diagnostic[], io: Io, run: boolean): boolean {
   const sources = new SourceCache();
   for (const d of diagnostics) io.stderr(formatHuman(d, io.color, sources));
-  return hasErrors(diagnostics);
+  return run ? hasErrors(diagnostics) : hasReadErrors(diagnostics);
 }
 
 async function load(
@@ -110,18 +117,13 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
       if (name === 'from-json') {
         const bytes = await readInput(path, io);
         const result = manifestFromJSON(bytes, { path: path === '-' ? '<stdin>' : path });
-        if (report(result.diagnostics, io)) return 1;
+        if (report(result.diagnostics, io, false)) return 1;
         io.stdout(encodeManifest(result.manifest));
         return 0;
       }
-      const result = await load(
-        path,
-        name === 'resolve' || args.options.has('resolved'),
-        casRoot,
-        root,
-        io,
-      );
-      if (report(result.diagnostics, io)) return 1;
+      const resolved = name === 'resolve' || args.options.has('resolved');
+      const result = await load(path, resolved, casRoot, root, io);
+      if (report(result.diagnostics, io, resolved)) return 1;
       if (name === 'json') io.stdout(`${jsonText(manifestToJSON(result.manifest), 2)}\n`);
       else if (name === 'resolve') io.stdout(encodeManifest(result.manifest));
       else io.stdout(`${manifestDigest(result.manifest)}\n`);

@@ -67,10 +67,16 @@ export function formatHuman(d: Diagnostic, color: boolean, sources: SourceCache)
 }
 
 /** One line of the summary: counts of errors and warnings over the files checked. */
-export function summary(diagnostics: readonly Diagnostic[], files: number, color: boolean): string {
+export function summary(
+  diagnostics: readonly Diagnostic[],
+  files: number,
+  color: boolean,
+  bases = 0,
+): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  const checked = `${files} file${files === 1 ? '' : 's'} checked`;
+  // Bases are checked through the manifests that extend them (see check.ts).
+  const checked = `${files} file${files === 1 ? '' : 's'} checked${bases === 0 ? '' : `, ${bases} base${bases === 1 ? '' : 's'}`}`;
   if (diagnostics.length === 0) return `${paint(color, '32')('✔')} ${checked}, no problems\n`;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const affected = new Set(diagnostics.map((d) => d.file)).size;

@@ -390,6 +390,25 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
   return list.some((d) => d.severity === 'error');
 }
 
+/**
+ * True when the manifest did not read as written: a syntax error (TOML or JSON), a value of
+ * the wrong type, an unknown key or a key written twice in different cases (each leaves something
+ * the file says out of the model). Converting or digesting such a manifest would lose it;
+ * any other problem (a value out of range, a missing required field of a base) is about
+ * whether it can run, and the manifest still converts exactly.
+ */
+export function hasReadErrors(list: readonly Diagnostic[]): boolean {
+  return list.some(
+    (d) =>
+      d.severity === 'error' &&
+      (d.code.startsWith('toml-') ||
+        d.code === 'wrong-type' ||
+        d.code === 'unknown-key' ||
+        d.code === 'key-case-duplicate' ||
+        d.code === 'json-syntax'),
+  );
+}
+
 /** A TOML syntax error as a diagnostic (code `toml-<code>`). */
 export function syntaxDiagnostic(error: TomlError, file: string): Diagnostic {
   return diagnostic(`toml-${error.code}`, error.message, '', {

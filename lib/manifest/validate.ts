@@ -54,9 +54,34 @@ class Places {
   start(): Location {
     return this.sources[0]?.start() ?? NO_LOCATION;
   }
+
+  /**
+   * Where the manifest itself (the child) writes `path` (a table: its header), else its
+   * start: a field missing from what is run is the child's to add, even when a base
+   * writes the table.
+   */
+  ownAt(path: FieldPath): Location {
+    const own = this.sources[0];
+    const entry = own?.entry(path);
+    return entry !== undefined ? own!.location(entry.node.start, entry.node.end) : this.start();
+  }
 }
 
 const KERNEL_KEYS = ['version', 'path', 'modules', 'cmdline'];
+
+/**
+ * True for a problem about a value a manifest may inherit from a child's point of view:
+ * a required name or mode, `nothing-to-run`, `kernel-path-required`. A manifest with
+ * `extends` is not asked for them (`unresolvedBase`), and a file that other checked files
+ * extend (a base) is checked for them through those files, not on its own.
+ */
+export function isInheritableRequirement(d: Diagnostic): boolean {
+  return (
+    d.code === 'nothing-to-run' ||
+    d.code === 'kernel-path-required' ||
+    (d.code === 'missing-required' && (d.path === 'workload.name' || d.path === 'workload.mode'))
+  );
+}
 
 /**
  * The cross-field rules. `sources` (child first) place each problem where its value was
@@ -91,7 +116,7 @@ export function validateRules(
           'missing-required',
           `[workload] needs '${key}'`,
           ['workload', key],
-          places.at(['workload']),
+          places.ownAt(['workload']),
         );
       }
     }
@@ -117,7 +142,7 @@ export function validateRules(
         'nothing-to-run',
         'nothing to run: set workload.image or storage.rootfs',
         ['workload', 'image'],
-        places.at(['workload']),
+        places.ownAt(['workload']),
       );
     }
   }

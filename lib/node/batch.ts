@@ -13,6 +13,11 @@ import { checkOptionsObject } from '../toml/options.js';
 export interface CheckResult {
   path: string;
   diagnostics: Diagnostic[];
+  /**
+   * The files read, the manifest first and then its `extends` chain as named
+   * (`cas://sha256:…` for a stored base); just `[path]` when it could not be read.
+   */
+  files: string[];
 }
 
 export interface CheckOptions extends Pick<LoadManifestOptions, 'casRoot' | 'maxBytes' | 'root'> {
@@ -46,11 +51,13 @@ export async function checkOne(path: string, options: CheckOptions = {}): Promis
     if (options.maxBytes !== undefined) loadOptions.maxBytes = options.maxBytes;
     if (options.root !== undefined) loadOptions.root = options.root;
     const result = await loadManifest(path, loadOptions);
-    return { path, diagnostics: result.diagnostics };
+    const files = result.sources.length === 0 ? [path] : result.sources.map((s) => s.file);
+    return { path, diagnostics: result.diagnostics, files };
   } catch (error) {
     const message = `internal error while checking: ${error instanceof Error ? error.message : String(error)}`;
     return {
       path,
+      files: [path],
       diagnostics: [
         diagnostic('internal-error', message, '', {
           file: path,
