@@ -3,6 +3,7 @@
 import process from 'node:process';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
+import { casCommand } from './cas.js';
 import { checkCommand } from './check.js';
 import { fmtCommand } from './fmt.js';
 import { manifestCommand } from './manifest-commands.js';
@@ -19,6 +20,7 @@ Commands:
   from-json PATH      print the canonical TOML of a manifest given as JSON
   resolve PATH        print the manifest merged with its 'extends' chain
   digest PATH         print the sha256 content address of a manifest
+  cas put FILE...     store manifests in a directory store, print their cas:// references
   toml decode|encode  toml-test decoder/encoder interfaces (TOML <-> tagged JSON)
 
 Options:
@@ -40,6 +42,7 @@ const commands = new Map<string, Command>([
   ['resolve', manifestCommand('resolve')],
   ['digest', manifestCommand('digest')],
   ['toml', tomlCommand],
+  ['cas', casCommand],
 ]);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

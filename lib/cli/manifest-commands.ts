@@ -5,6 +5,7 @@ import { encodeManifest, manifestDigest } from '../manifest/encode.js';
 import { manifestFromJSON, manifestToJSON } from '../manifest/json.js';
 import { type ManifestResult, parseManifest } from '../manifest/read.js';
 import { ManifestLoadError, resolveManifest } from '../manifest/resolve.js';
+import { isInheritableRequirement } from '../manifest/validate.js';
 import {
   DirectoryCasStore,
   type NodeHostOptions,
@@ -66,7 +67,10 @@ async function readInput(path: string, io: Io): Promise<Uint8Array> {
  */
 function report(diagnostics: readonly Diagnostic[], io: Io, run: boolean): boolean {
   const sources = new SourceCache();
-  for (const d of diagnostics) io.stderr(formatHuman(d, io.color, sources));
+  for (const d of diagnostics) {
+    // What a base leaves to the manifests extending it is a problem of what is run only.
+    if (run || !isInheritableRequirement(d)) io.stderr(formatHuman(d, io.color, sources));
+  }
   return run ? hasErrors(diagnostics) : hasReadErrors(diagnostics);
 }
 

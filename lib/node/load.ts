@@ -13,9 +13,12 @@ import {
   readlinkSync,
   realpathSync,
 } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { type ManifestResult } from '../manifest/read.js';
+import { sha256Hex } from '../manifest/sha256.js';
 import { checkOptionsObject } from '../toml/options.js';
 import {
   type CasStore,
@@ -216,6 +219,35 @@ export class DirectoryCasStore implements CasStore {
       if (error instanceof ManifestLoadError && error.kind === 'not-found') return null;
       throw error;
     }
+  }
+
+  /**
+   * Stores `text` (a manifest's canonical encoding, as `encodeManifest` writes it) under
+   * its digest and returns `sha256:<hex>`. Atomic: the bytes go to a temporary file in the
+   * same directory, are flushed, and are renamed into place, so a reader never sees a
+   * partial object; an object already stored with the same bytes is left as it is.
+   */
+  async put(text: string): Promise<string> {
+    const bytes = new TextEncoder().encode(text);
+    const hex = sha256Hex(bytes);
+    const directory = join(this.root, 'sha256');
+    const path = join(directory, hex);
+    await mkdir(directory, { recursive: true });
+    const existing = await readFile(path).catch(() => null);
+    if (existing !== null && Buffer.from(bytes).equals(existing)) return `sha256:${hex}`;
+    const temporary = join(directory, `.${hex}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await open(temporary, 'wx', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+      await handle.close();
+      await rename(temporary, path);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+    return `sha256:${hex}`;
   }
 }
 
