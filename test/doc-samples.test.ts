@@ -67,6 +67,10 @@ const NOT_RUN: Record<string, Record<string, string>> = {
     "jq -s 'add' shard-*.json > all.json": 'needs jq, which is not a dependency',
     'jq -e \'map(select(.severity == "error")) | length == 0\' all.json':
       'needs jq, which is not a dependency',
+    'ref=$(volt-manifest cas put --cas-root /var/lib/volt/cas base/web-base.toml)':
+      'a workflow with a shell variable and a system store; test/cli.test.ts (cas put) runs its steps',
+    'printf \'extends = "%s"\\n[workload]\\nname = "orders"\\n\' "$ref" > apps/orders.toml':
+      'a workflow with a shell variable; test/cli.test.ts (cas put) runs its steps',
   },
 };
 
