@@ -12,6 +12,7 @@ import {
   type Position,
   TomlError,
   type TomlErrorCode,
+  errorIn,
   isStackOverflow,
 } from './errors.js';
 import {
@@ -1038,9 +1039,21 @@ export class Parser extends Scanner implements ScalarContext {
     (node.located as LocatedTableNode).add(key, keyStart, keyEnd, located);
   }
 
+  /**
+   * The line index of the text being parsed, made on first use: every error and tracked
+   * definition of the text is looked up in it.
+   */
+  private lineIndex(): LineIndex {
+    return (this.lines ??= new LineIndex(this.src, this.baseOffset === 0));
+  }
+
+  /** Throws a TomlError for `src[start, end)`. */
+  override fail(code: TomlErrorCode, message: string, start: number, end = start + 1): never {
+    throw errorIn(this.lineIndex(), code, message, start, end, this.baseOffset, this.baseLine);
+  }
+
   private positionOf(offset: number): Position {
-    this.lines ??= new LineIndex(this.src);
-    const local = this.lines.position(offset);
+    const local = this.lineIndex().position(offset);
     return {
       offset: this.baseOffset + offset,
       line: this.baseLine + local.line - 1,
