@@ -2,12 +2,27 @@
  * Scaling mode: for each pathological shape, inputs of size N, 2N and 4N; the time ratio
  * per doubling must stay at or under 2.3 (linear, with room for noise and cache effects).
  */
-import { DEFAULT_MAX_DEPTH, parse, parseStream } from '../lib/toml/index.js';
+import {
+  DEFAULT_MAX_DEPTH,
+  parse,
+  parseLocatedRecovering,
+  parseStream,
+} from '../lib/toml/index.js';
 import { flat } from './inputs.js';
 import { type RunFn, interleaved } from './measure.js';
 
 /** A doubling that takes longer than this factor counts as non-linear. */
 export const LINEAR_LIMIT = 2.3;
+
+/** Shapes of untrusted input with a target of their own (see targets.ts). */
+export const ERRORS_AT_END_PARSE = 'errors near the end of a large file, parse (throws)';
+export const ERRORS_AT_END_RECOVERING = 'errors near the end of a large file, recovering parse';
+export const ERROR_PER_LINE = 'an error on every line, recovering parse with no error limit';
+export const DUPLICATE_KEYS = 'a key defined again on every line, recovering parse, no limit';
+export const DUPLICATE_TABLES = 'a table defined again on every line, recovering parse, no limit';
+
+/** The errors at the end of the "errors near the end" shapes (the recovering parse's limit). */
+const LATE_ERRORS = 100;
 
 export interface Shape {
   name: string;
@@ -53,6 +68,16 @@ function allowedDepth(make: (depth: number) => string): number {
     }
   }
   throw new Error('no nesting depth parses');
+}
+
+/** A run that parses with `parseLocatedRecovering` and no limit on the errors. */
+function recoveringAll(input: string): RunFn {
+  return () => parseLocatedRecovering(input, undefined, Infinity);
+}
+
+/** `n` valid lines, then `LATE_ERRORS` lines with an error each. */
+function errorsAtEnd(n: number): string {
+  return `${lines(n, (i) => `key_${i} = ${i}`)}\n${lines(LATE_ERRORS, (i) => `late_${i} = ?`)}\n`;
 }
 
 function lines(n: number, line: (i: number) => string, separator = '\n'): string {
@@ -142,6 +167,53 @@ export function shapes(): Shape[] {
       quick: 10_000,
       build: (n) => `a = [${lines(n, (i) => String(i), ', ')}]\n`,
       json: (n) => `{"a":[${lines(n, (i) => String(i), ',')}]}`,
+    },
+    {
+      name: ERRORS_AT_END_PARSE,
+      unit: 'lines',
+      full: 200_000,
+      quick: 2_000,
+      build: errorsAtEnd,
+      run: (input) => () => {
+        try {
+          parse(input);
+        } catch (error) {
+          return error;
+        }
+        throw new Error('the document parsed');
+      },
+    },
+    {
+      name: ERRORS_AT_END_RECOVERING,
+      unit: 'lines',
+      full: 200_000,
+      quick: 2_000,
+      build: errorsAtEnd,
+      run: (input) => () => parseLocatedRecovering(input),
+    },
+    {
+      name: ERROR_PER_LINE,
+      unit: 'lines',
+      full: 10_000,
+      quick: 200,
+      build: (n) => `${lines(n, (i) => `key_${i} = nope`)}\n`,
+      run: recoveringAll,
+    },
+    {
+      name: DUPLICATE_KEYS,
+      unit: 'lines',
+      full: 10_000,
+      quick: 200,
+      build: (n) => `key = -1\n${lines(n, (i) => `key = ${i}`)}\n`,
+      run: recoveringAll,
+    },
+    {
+      name: DUPLICATE_TABLES,
+      unit: 'lines',
+      full: 10_000,
+      quick: 200,
+      build: (n) => `[table]\n${lines(n, () => '[table]')}\n`,
+      run: recoveringAll,
     },
     {
       name: 'long string via parseStream, 64 KB byte chunks',

@@ -4,7 +4,15 @@
  * target of 0.5 means we take at most twice its time).
  */
 import { OUR_PARSE_STRINGIFY, SMOL_PARSE_STRINGIFY, type BundleResult } from './bundle.js';
-import { LINEAR_LIMIT, type ShapeResult } from './scaling.js';
+import {
+  DUPLICATE_KEYS,
+  DUPLICATE_TABLES,
+  ERROR_PER_LINE,
+  ERRORS_AT_END_PARSE,
+  ERRORS_AT_END_RECOVERING,
+  LINEAR_LIMIT,
+  type ShapeResult,
+} from './scaling.js';
 import { JSON_PARSE } from './suites.js';
 import type { SuiteResult } from './throughput.js';
 
@@ -106,6 +114,34 @@ export const ratioTargets: RatioTarget[] = [
   },
 ];
 
+/**
+ * Scaling shapes of untrusted input with a target of their own (issue 18): each doubling
+ * ratio of the shape at most LINEAR_LIMIT.
+ */
+export const scalingTargets: { target: string; shape: string }[] = [
+  { target: 'errors near the end of a large file, `parse` (throws)', shape: ERRORS_AT_END_PARSE },
+  {
+    target: 'errors near the end of a large file, `parseLocatedRecovering`',
+    shape: ERRORS_AT_END_RECOVERING,
+  },
+  { target: 'an error on every line, recovering with no error limit', shape: ERROR_PER_LINE },
+  { target: 'a duplicate key on every line, recovering with no limit', shape: DUPLICATE_KEYS },
+  { target: 'a duplicate table on every line, recovering with no limit', shape: DUPLICATE_TABLES },
+];
+
+function scalingStatus(target: { target: string; shape: string }, results: readonly ShapeResult[]) {
+  const text = `scaling: ${target.target}: each doubling ratio ≤ ${LINEAR_LIMIT}`;
+  const result = results.find((r) => r.shape.name === target.shape);
+  if (result === undefined)
+    return { target: text, measured: 'not in this run', status: 'not measured' as const };
+  const worst = Math.max(result.ratios[0]!, result.ratios[1]!);
+  return {
+    target: text,
+    measured: result.ratios.map((r) => r.toFixed(2)).join(', '),
+    status: worst <= LINEAR_LIMIT ? ('met' as const) : ('not met' as const),
+  };
+}
+
 /** Targets of issue 7 this harness cannot measure yet, and what they wait for. */
 export const pendingTargets: { target: string; needs: string }[] = [];
 
@@ -159,6 +195,7 @@ export function evaluateTargets(
       measured: worst === null ? 'no shapes' : `worst ${worst.ratio.toFixed(2)} (${worst.shape})`,
       status: worst === null ? 'not measured' : worst.ratio <= LINEAR_LIMIT ? 'met' : 'not met',
     });
+    for (const t of scalingTargets) out.push(scalingStatus(t, scaling));
   }
   if (bundle !== null) {
     const ours = bundle.find((b) => b.entry.name === OUR_PARSE_STRINGIFY);

@@ -188,11 +188,12 @@ describe('parseLocatedRecovering', () => {
 
   it('puts keys after a failed header in a table of their own, located too', () => {
     // Found by an adversarial review: the table for them had no located node, and the
-    // first key after the header crashed the parse (and every manifest command).
+    // first key after the header crashed the parse (and every manifest command). The
+    // header that failed defines nothing, not even the parents it names.
     for (const [text, error, value] of [
-      ['[a] x\nb = 2\n', 'expected-newline:1:5', { a: {} }],
-      ['[workload]]\nname = "x"\n', 'expected-newline:1:11', { workload: {} }],
-      ['[a.]\nb = 1\n', 'expected-key:1:4', { a: {} }],
+      ['[a] x\nb = 2\n', 'expected-newline:1:5', {}],
+      ['[workload]]\nname = "x"\n', 'expected-newline:1:11', {}],
+      ['[a.]\nb = 1\n', 'expected-key:1:4', {}],
       ['[.a]\nb = 1\nc = 2\n', 'expected-key:1:2', {}],
     ] as const) {
       const { document, errors } = parseLocatedRecovering(text);
@@ -261,8 +262,9 @@ describe('parseLocatedRecovering', () => {
     for (const [text, errors, value] of [
       ['[[a]]\n', ['max-depth:1:3'], {}],
       ['[[a]]\nb = 1\n', ['max-depth:1:3'], {}],
-      ['[[a]]\n[a.b]\n', ['max-depth:1:3', 'max-depth:2:4'], { a: {} }],
-      ['[[a]]\n[[a.b]]\n', ['max-depth:1:3', 'max-depth:2:5'], { a: {} }],
+      // The parent a header names is left out with the header (it stayed, empty).
+      ['[[a]]\n[a.b]\n', ['max-depth:1:3', 'max-depth:2:4'], {}],
+      ['[[a]]\n[[a.b]]\n', ['max-depth:1:3', 'max-depth:2:5'], {}],
     ] as const) {
       const result = parseLocatedRecovering(text, { maxDepth: 1 });
       assert.deepEqual(

@@ -100,6 +100,14 @@ function canonicalIndex(linePaths: readonly string[]): (path: string) => number 
   return (path) => exact.get(path) ?? under.get(path) ?? -1;
 }
 
+/**
+ * Appends `items` to `list` one by one: `list.push(...items)` passes them as arguments,
+ * and past some tens of thousands (200,000 comment lines) that throws a RangeError.
+ */
+function appendAll<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) list.push(item);
+}
+
 /** True when both sources write the same fields (what a merge over a base takes). */
 function sameWrites(a: ManifestSource, b: ManifestSource): boolean {
   return SECTIONS.every((section) =>
@@ -139,7 +147,8 @@ export function formatManifest(
     if (token.kind === Token.Newline) {
       // Comments at the top, then a blank line: the file's own header comment.
       if (!lineHasContent && statements.length === 0 && pending.length > 0) {
-        header.push(...pending, '');
+        appendAll(header, pending);
+        header.push('');
         pending = [];
       }
       lineHasContent = false;
@@ -187,31 +196,42 @@ export function formatManifest(
   const indexOf = canonicalIndex(canonicalPaths(canonical));
   const leading = new Map<number, string[]>();
   const trailing = new Map<number, string>();
+  // The comments of statements with no line of their own, in order, until one has. Lists
+  // grow in place: copied for each statement, they cost the square of their length.
   let carried: string[] = [];
+  const leadingAt = (index: number): string[] => {
+    let list = leading.get(index);
+    if (list === undefined) leading.set(index, (list = []));
+    return list;
+  };
   for (const statement of statements) {
     const index = indexOf(statement.path);
-    const comments = [...carried, ...statement.leading];
+    appendAll(carried, statement.leading);
     if (index === -1) {
-      carried = statement.trailing === null ? comments : [...comments, statement.trailing];
+      if (statement.trailing !== null) carried.push(statement.trailing);
       continue;
     }
+    if (carried.length > 0) appendAll(leadingAt(index), carried);
     carried = [];
-    if (comments.length > 0) leading.set(index, [...(leading.get(index) ?? []), ...comments]);
     if (statement.trailing !== null) {
       const existing = trailing.get(index);
       if (existing === undefined) trailing.set(index, statement.trailing);
-      else leading.set(index, [...(leading.get(index) ?? []), statement.trailing]);
+      else leadingAt(index).push(statement.trailing);
     }
   }
   const out: string[] = [...header];
   lines.forEach((text, i) => {
     if (i === lines.length - 1 && text === '') return;
-    out.push(...(leading.get(i) ?? []));
+    const above = leading.get(i);
+    if (above !== undefined) appendAll(out, above);
     const comment = trailing.get(i);
     out.push(comment === undefined ? text : `${text} ${comment}`);
   });
-  const tail = [...carried, ...footer];
-  if (tail.length > 0) out.push('', ...tail);
+  if (carried.length > 0 || footer.length > 0) {
+    out.push('');
+    appendAll(out, carried);
+    appendAll(out, footer);
+  }
   const formatted = `${out.join('\n')}\n`;
 
   // The result must mean the same and keep every comment; anything else is refused. With

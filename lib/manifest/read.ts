@@ -51,8 +51,10 @@ export function readManifest(
   );
   const built = buildManifest(manifestSource);
   built.manifest.sourcePath = file;
-  const diagnostics = errors.map((error) => syntaxDiagnostic(error, file));
-  diagnostics.push(...built.diagnostics);
+  // concat, not push(...): spread into arguments, 130,000 problems threw a RangeError.
+  const diagnostics = errors
+    .map((error) => syntaxDiagnostic(error, file))
+    .concat(built.diagnostics);
   return {
     manifest: built.manifest,
     diagnostics,
@@ -72,14 +74,13 @@ export function parseManifest(
   options: ParseManifestOptions = {},
 ): ManifestResult {
   const read = readManifest(source, options);
-  const diagnostics = read.diagnostics;
-  if (!read.syntaxErrors) {
-    diagnostics.push(
-      ...validateRules(read.manifest, [read.source], {
-        unresolvedBase: read.manifest.extends !== '',
-      }),
-    );
-  }
+  const diagnostics = read.syntaxErrors
+    ? read.diagnostics
+    : read.diagnostics.concat(
+        validateRules(read.manifest, [read.source], {
+          unresolvedBase: read.manifest.extends !== '',
+        }),
+      );
   return {
     manifest: read.manifest,
     diagnostics: sortDiagnostics(diagnostics),

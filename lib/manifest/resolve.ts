@@ -271,22 +271,18 @@ export async function resolveManifest(
     chain.push(base);
     names.push(name);
     keys.push(key);
-    diagnostics.push(
-      ...base.diagnostics.filter(
-        (d) =>
-          !overridden(
-            d,
-            chain.slice(0, -1).map((r) => r.source),
-          ),
-      ),
-    );
+    const children = chain.slice(0, -1).map((r) => r.source);
+    // One by one: spread into push's arguments, 130,000 problems threw a RangeError.
+    for (const d of base.diagnostics) if (!overridden(d, children)) diagnostics.push(d);
   }
   let manifest = chain[chain.length - 1]!.manifest;
   for (let i = chain.length - 2; i >= 0; i--)
     manifest = mergeManifests(manifest, chain[i]!.manifest, chain[i]!.source);
   const sources = chain.map((r) => r.source);
   if (!chain.some((r) => r.syntaxErrors)) {
-    diagnostics.push(...validateRules(manifest, sources, { unresolvedBase: !complete }));
+    for (const d of validateRules(manifest, sources, { unresolvedBase: !complete })) {
+      diagnostics.push(d);
+    }
   }
   return { manifest, diagnostics: sortDiagnostics(diagnostics), sources };
 }

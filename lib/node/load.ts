@@ -174,7 +174,9 @@ function confinedPath(path: string, root: string, shownRoot = root): { real: str
       }
       const target = readlinkSync(next);
       if (target.startsWith('/')) real = '/';
-      pending.push(...target.split('/').reverse());
+      // One by one: a spread passes each part as an argument (see spread-arguments test).
+      const parts = target.split('/');
+      for (let i = parts.length - 1; i >= 0; i--) pending.push(parts[i]!);
       info = undefined;
       continue;
     }

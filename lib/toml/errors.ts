@@ -304,6 +304,14 @@ function longLineFrame(
 }
 
 /**
+ * Characters read to turn offsets into lines and columns (walked, indexed, counted), over
+ * the life of the process. It only grows; tests read it before and after a parse to show
+ * that finding the positions of many errors costs in proportion to the text, not to the
+ * text times the number of errors.
+ */
+export const positionWork = { characters: 0 };
+
+/**
  * Line and column of `offset` in `text`, whose first character sits at stream offset
  * `baseOffset` on line `baseLine` (a line start). Walks the text from `from`, a line start
  * at or before `offset` known to be on line `fromLine` (by default the start of `text`),
@@ -320,6 +328,7 @@ export function positionIn(
   let line = fromLine;
   let lineStart = from;
   const stop = Math.min(offset, text.length);
+  positionWork.characters += Math.max(0, stop - from);
   for (let i = text.indexOf('\n', from); i !== -1 && i < stop; i = text.indexOf('\n', i + 1)) {
     line++;
     lineStart = i + 1;
@@ -346,6 +355,7 @@ export function columnOf(
 
 /** Number of code points in `text[start, end)`; a lone surrogate counts as one. */
 export function codePointCount(text: string, start: number, end: number): number {
+  positionWork.characters += Math.max(0, end - start);
   let count = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
@@ -364,10 +374,16 @@ export function codePointCount(text: string, start: number, end: number): number
  * count it, so a code frame showing it would put the caret off by one where it is drawn.
  */
 export function lineAt(text: string, offset: number, documentStart = true): string {
-  let start = text.lastIndexOf('\n', offset - 1) + 1;
+  return lineFrom(text, text.lastIndexOf('\n', offset - 1) + 1, offset, documentStart);
+}
+
+/** `lineAt`, for an offset on the line that starts at `lineStart`. */
+function lineFrom(text: string, lineStart: number, offset: number, documentStart: boolean): string {
+  let start = lineStart;
   if (documentStart && start === 0 && offset > 0 && text.charCodeAt(0) === 0xfeff) start = 1;
   let end = text.indexOf('\n', offset);
   if (end === -1) end = text.length;
+  positionWork.characters += end - lineStart;
   if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
   return text.slice(start, end);
 }
@@ -407,33 +423,96 @@ export function errorAt(
 }
 
 /**
+ * `errorAt` with the positions looked up in `lines`, an index of the text (`lines.text`)
+ * that a caller reporting many errors in one text builds once: counted from the start of
+ * the text each time, the errors of a large file cost its length each (quadratic).
+ */
+export function errorIn(
+  lines: LineIndex,
+  code: TomlErrorCode,
+  message: string,
+  start: number,
+  end: number = start + 1,
+  baseOffset = 0,
+  baseLine = 1,
+): TomlError {
+  const length = lines.text.length;
+  const clampedStart = Math.min(Math.max(start, 0), length);
+  const clampedEnd = Math.min(Math.max(end, clampedStart), length);
+  const from = lines.position(clampedStart);
+  const to =
+    clampedEnd === clampedStart
+      ? { offset: from.offset, line: from.line, column: from.column + (end > start ? 1 : 0) }
+      : lines.position(clampedEnd);
+  return new TomlError({
+    code,
+    message,
+    start: {
+      offset: baseOffset + from.offset,
+      line: baseLine + from.line - 1,
+      column: from.column,
+    },
+    end: { offset: baseOffset + to.offset, line: baseLine + to.line - 1, column: to.column },
+    lineText: lines.lineTextAt(clampedStart),
+  });
+}
+
+/**
  * How far into a line a column is counted character by character; further in, LineIndex
  * looks the surrogate pairs up instead.
  */
 const COUNTED_COLUMNS = 256;
 
 /**
- * Offset to line/column for many lookups over one text: a line-start table built once,
- * then a binary search per lookup.
+ * Offset to line/column for many lookups over one text: a table of line starts, then a
+ * binary search per lookup. The table grows as lookups reach further into the text, so
+ * an error near the start of a large file does not index all of it.
  */
 export class LineIndex {
   readonly text: string;
-  private readonly starts: number[];
+  /** Whether `text` starts the document (see `columnOf`): a streamed piece does not. */
+  private readonly documentStart: boolean;
+  /** Starts of the lines up to `next`. */
+  private readonly starts: number[] = [0];
+  /** The first newline not yet in `starts`, or -1 once every line is. */
+  private next: number;
   /** Offsets of the second halves of surrogate pairs, found on the first far lookup. */
   private pairEnds: number[] | null = null;
 
-  constructor(text: string) {
+  constructor(text: string, documentStart = true) {
     this.text = text;
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    this.starts = starts;
+    this.documentStart = documentStart;
+    this.next = text.indexOf('\n');
+  }
+
+  /** Adds the starts of the lines that begin at or before `offset`. */
+  private indexTo(offset: number): void {
+    const text = this.text;
+    const starts = this.starts;
+    let next = this.next;
+    if (next === -1 || next >= offset) return;
+    const from = next;
+    while (next !== -1 && next < offset) {
+      starts.push(next + 1);
+      next = text.indexOf('\n', next + 1);
+    }
+    this.next = next;
+    positionWork.characters += (next === -1 ? text.length : next) - from;
   }
 
   get lineCount(): number {
+    this.indexTo(Infinity);
     return this.starts.length;
   }
 
   position(offset: number): Position {
+    this.indexTo(offset);
+    const line = this.lineOf(offset);
+    return { offset, line, column: this.column(this.starts[line - 1]!, offset) };
+  }
+
+  /** The 1-based line of `offset` (the lines up to it are indexed). */
+  private lineOf(offset: number): number {
     const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -442,7 +521,7 @@ export class LineIndex {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { offset, line: lo + 1, column: this.column(starts[lo]!, offset) };
+    return lo + 1;
   }
 
   /**
@@ -451,9 +530,14 @@ export class LineIndex {
    * A column is the number of UTF-16 units before `offset` less the pairs among them.
    */
   private column(lineStart: number, offset: number): number {
-    if (offset - lineStart <= COUNTED_COLUMNS) return columnOf(this.text, lineStart, offset);
-    this.pairEnds ??= surrogatePairEnds(this.text);
-    const bom = lineStart === 0 && this.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    if (offset - lineStart <= COUNTED_COLUMNS) {
+      return columnOf(this.text, lineStart, offset, this.documentStart);
+    }
+    if (this.pairEnds === null) {
+      this.pairEnds = surrogatePairEnds(this.text);
+      positionWork.characters += this.text.length;
+    }
+    const bom = this.documentStart && lineStart === 0 && this.text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const from = lineStart + bom;
     // codePointCount(from, offset) counts a pair as one when both halves are in range.
     const pairs = firstAtOrAfter(this.pairEnds, offset) - firstAtOrAfter(this.pairEnds, from + 1);
@@ -462,6 +546,8 @@ export class LineIndex {
 
   /** The text of 1-based line `line`, without its line ending. */
   lineText(line: number): string {
+    // Lines are indexed until this one is, or every line is.
+    while (this.starts.length < line && this.next !== -1) this.indexTo(this.next + 1);
     // A line that does not exist has no text (its start used to default to the end of the
     // text, which gave the last line's).
     const start = this.starts[line - 1];
@@ -470,7 +556,13 @@ export class LineIndex {
     }
     // Asked at the first character, so the first line leaves out a byte-order mark.
     const bom = start === 0 && this.text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    return lineAt(this.text, start + bom);
+    return lineFrom(this.text, start, start + bom, this.documentStart);
+  }
+
+  /** `lineAt(text, offset)`: the line `offset` is on, as a code frame shows it. */
+  lineTextAt(offset: number): string {
+    this.indexTo(offset);
+    return lineFrom(this.text, this.starts[this.lineOf(offset) - 1]!, offset, this.documentStart);
   }
 }
 

@@ -131,7 +131,8 @@ const SEARCHED_ENTRIES = 16;
 export class LocatedTableNode implements LocatedTable {
   readonly type = 'table';
   firstEntry: LocatedEntry | null = null;
-  private lastEntry: LocatedEntry | null = null;
+  /** The entry added last (a recovering parse takes it back when its statement fails). */
+  lastEntry: LocatedEntry | null = null;
   private byKey: Map<string, LocatedEntry> | null = null;
   private count = 0;
 
@@ -166,6 +167,17 @@ export class LocatedTableNode implements LocatedTable {
     this.lastEntry = entry;
     this.count++;
     this.byKey?.set(key, entry);
+  }
+
+  /** Takes back the entry added last; `previous` is the one added before it. */
+  removeLast(previous: LocatedEntry | null): void {
+    const last = this.lastEntry;
+    if (last === null) return;
+    this.byKey?.delete(last.key);
+    if (previous === null) this.firstEntry = null;
+    else previous.next = null;
+    this.lastEntry = previous;
+    this.count--;
   }
 }
 

@@ -12,16 +12,19 @@ import {
   type Position,
   TomlError,
   type TomlErrorCode,
+  errorIn,
   isStackOverflow,
 } from './errors.js';
 import {
   type LocatedArray,
+  type LocatedEntry,
   type LocatedTable,
   LocatedArrayNode,
   LocatedScalarNode,
   LocatedTableNode,
   type LocatedValue,
   type ScalarType,
+  type Span,
   type TableOrigin,
   typeNames,
 } from './located.js';
@@ -103,6 +106,30 @@ class TableNode {
 }
 
 const EMPTY_ARRAY: unknown[] = [];
+
+/**
+ * A change a statement made to the document, recorded while recovering so that a statement
+ * that fails can be taken back whole. Each is four slots of `Parser.changes`: the kind,
+ * then what undoing it needs.
+ */
+const enum Change {
+  /**
+   * A table or array of tables added under a key (values are `Parser.setTable`): the
+   * parent's node, the key, the parent's last located entry before.
+   */
+  Key,
+  /** A table put first in its parent's list of children (`addChild`): the parent, the child. */
+  ListedChild,
+  /** A table's flags changed: its node, the flags before. */
+  Flags,
+  /** A located table's origin and span changed: the located table, the origin, the span before. */
+  Span,
+  /** A table appended to an array of tables: the array's node, its last element before. */
+  Element,
+}
+
+/** Slots per recorded change. */
+const CHANGE_SLOTS = 4;
 
 /** Table nodes kept for reuse: the first `used` are in use. */
 class NodePool {
@@ -191,6 +218,12 @@ function nextStatement(text: string, from: number, errorAt: number): number {
   return text.length;
 }
 
+/** The offset after the newline that ends the line `offset` is on (or the text's end). */
+function lineEnd(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline === -1 ? text.length : newline + 1;
+}
+
 /** `table[key] = value` as an own data property, also for `__proto__` (no prototype change). */
 function setOwn(table: Table, key: string, value: unknown): void {
   if (key === '__proto__') {
@@ -251,6 +284,23 @@ export class Parser extends Scanner implements ScalarContext {
   /** The located node of the last value parsed (located mode). */
   private lastLocated: LocatedValue | null = null;
   private lines: LineIndex | null = null;
+  /** Record the changes of each statement (recovering), to take back one that fails. */
+  private recording = false;
+  /**
+   * The changes the current statement made to the document (see `Change`), in its first
+   * `changeSlots` slots. Kept from document to document: a new list per document, grown
+   * as it fills, cost a recovering parse of small documents a tenth of its time.
+   */
+  private changes: unknown[] = [];
+  private changeSlots = 0;
+  /**
+   * The value set last in the current statement (recovering): its table (null when
+   * none), its key and the located entry before its own. Values inside an inline table
+   * may be set there too, harmlessly: the whole inline table is left out.
+   */
+  private setTable: TableNode | null = null;
+  private setKey = '';
+  private setPrevious: LocatedEntry | null = null;
   /** What the statement being parsed is, for "expected a newline after …". */
   private lastStatementName = 'value';
 
@@ -403,9 +453,28 @@ export class Parser extends Scanner implements ScalarContext {
   feedRecovering(text: string, errors: TomlError[], maxErrors: number, start = 0): void {
     this.reset(text, start, 0, 1);
     this.lines = null;
+    this.recording = true;
+    try {
+      this.recoverStatements(text, errors, maxErrors);
+    } finally {
+      this.recording = false;
+      // Lets go of the document; a short list is kept for the next one.
+      if (this.changes.length > 64) this.changes = [];
+      else this.changes.fill(undefined);
+    }
+  }
+
+  private recoverStatements(text: string, errors: TomlError[], maxErrors: number): void {
     for (;;) {
       const statementStart = this.pos;
       const heldMark = this.heldCount;
+      const pendingMark = this.pendingCount;
+      const arraysMark = this.tableArrays.length;
+      this.changeSlots = 0;
+      this.setTable = null;
+      // Not a header until one starts: a statement whose first token fails is not one,
+      // whatever the statement before it was.
+      this.lastStatementName = 'value';
       try {
         if (!this.parseStatement()) return;
       } catch (thrown) {
@@ -413,8 +482,7 @@ export class Parser extends Scanner implements ScalarContext {
         if (!(error instanceof TomlError)) throw error;
         errors.push(error);
         if (errors.length >= maxErrors) return;
-        this.inlineNodes.used = 0;
-        this.dropInlineHeld(heldMark);
+        this.takeBackStatement(heldMark, pendingMark, arraysMark);
         if (this.lastStatementName === 'table header') {
           // A table of its own, outside the document, for the keys under the failed header.
           const orphan = new TableNode({}, Flag.Explicit, 0, null, '');
@@ -428,10 +496,108 @@ export class Parser extends Scanner implements ScalarContext {
             );
           }
           this.current = orphan;
+          // A header is one line: the brackets of one left open do not take the lines
+          // after it into the statement, as those of an array would.
+          this.pos = lineEnd(text, Math.max(error.offset, this.pos - 1));
+        } else {
+          this.pos = nextStatement(text, statementStart, error.offset);
         }
-        this.pos = nextStatement(text, statementStart, error.offset);
       }
     }
+  }
+
+  /**
+   * Undoes what the statement that failed did to the document, so that it leaves nothing
+   * behind, as if its lines were not there: no key, no table, no parent made on the way
+   * (a value set before a later error in the statement, the tables a too-deep dotted key
+   * made up to the limit). The marks are the counts before the statement. The tables of
+   * a header that failed are already closed to dotted keys (`finishSection`), which is
+   * what the next header would do: the keys up to it go to a table outside the document.
+   */
+  private takeBackStatement(heldMark: number, pendingMark: number, arraysMark: number): void {
+    const set = this.setTable;
+    if (set !== null) {
+      this.removeKey(set, this.setKey, this.setPrevious);
+      this.setTable = null;
+    }
+    const changes = this.changes;
+    for (let i = this.changeSlots - CHANGE_SLOTS; i >= 0; i -= CHANGE_SLOTS) {
+      switch (changes[i] as Change) {
+        case Change.Key:
+          this.removeKey(
+            changes[i + 1] as TableNode,
+            changes[i + 2] as string,
+            changes[i + 3] as LocatedEntry | null,
+          );
+          break;
+        case Change.ListedChild: {
+          const parent = changes[i + 1] as TableNode;
+          const child = changes[i + 2] as TableNode;
+          if (parent.firstChild === child) parent.firstChild = child.nextSibling;
+          break;
+        }
+        case Change.Flags:
+          (changes[i + 1] as TableNode).flags = changes[i + 2] as number;
+          break;
+        case Change.Span: {
+          const located = changes[i + 1] as LocatedTable;
+          const span = changes[i + 3] as Span;
+          located.origin = changes[i + 2] as TableOrigin;
+          located.start = span.start;
+          located.end = span.end;
+          break;
+        }
+        case Change.Element: {
+          const array = changes[i + 1] as TableNode;
+          const previous = changes[i + 2] as TableNode | null;
+          array.last = previous;
+          if (previous === null) array.firstChild = null;
+          else previous.nextSibling = null;
+          break;
+        }
+      }
+    }
+    this.changeSlots = 0;
+    // Held nodes of the statement stay only where their table still holds them: those a
+    // table took over when it came to hold its children by node (see `addChild`).
+    const held = this.held;
+    let kept = heldMark;
+    for (let i = heldMark; i < this.heldCount; i++) {
+      const node = held[i]!;
+      if (!(node.flags & Flag.Inline) && (node.parent!.value as Table)[node.key] === node) {
+        held[kept++] = node;
+      }
+    }
+    this.heldCount = kept;
+    // Tables the statement made dotted are open again, or gone; a header closed them all.
+    if (this.pendingCount > pendingMark) this.pendingCount = pendingMark;
+    if (this.tableArrays.length > arraysMark) this.tableArrays.length = arraysMark;
+    this.elementCount = 0;
+    this.inlineNodes.used = 0;
+  }
+
+  /** Takes back `key`, added last to `node`, whose located entry came after `previous`. */
+  private removeKey(node: TableNode, key: string, previous: LocatedEntry | null): void {
+    delete (node.value as Table)[key];
+    node.defs?.delete(key);
+    (node.located as LocatedTableNode | null)?.removeLast(previous);
+  }
+
+  /** Records a change to take back if the statement fails (only when recovering). */
+  private recordChange(kind: Change, a: unknown, b: unknown, c: unknown): void {
+    const changes = this.changes;
+    const at = this.changeSlots;
+    changes[at] = kind;
+    changes[at + 1] = a;
+    changes[at + 2] = b;
+    changes[at + 3] = c;
+    this.changeSlots = at + CHANGE_SLOTS;
+  }
+
+  /** Records that `key` is about to be added to `node` (a table outside inline tables). */
+  private recordNewKey(node: TableNode, key: string): void {
+    const located = node.located as LocatedTableNode | null;
+    this.recordChange(Change.Key, node, key, located === null ? null : located.lastEntry);
   }
 
   /** `[a.b]` or `[[a.b]]`; the first `[` is consumed. */
@@ -729,7 +895,12 @@ export class Parser extends Scanner implements ScalarContext {
     const pool = inline ? this.inlineNodes : this.nodes;
     const node = pool.take(table, flags | inline, depth, parent, key);
     if (this.track) node.defs = new Map();
-    this.assign(parent, key, this.addChild(parent, node) ? node : table, keyStart);
+    // Inline tables need no record: their statement's value is what is taken back.
+    const record = this.recording && !inline;
+    if (record) this.recordNewKey(parent, key);
+    const listed = !this.addChild(parent, node);
+    if (record && listed) this.recordChange(Change.ListedChild, parent, node, null);
+    this.assign(parent, key, listed ? table : node, keyStart);
     if (this.locate) {
       const located = this.locatedTable(table, origin, spanStart, spanEnd);
       node.located = located;
@@ -784,10 +955,15 @@ export class Parser extends Scanner implements ScalarContext {
         this.pos,
       );
     }
+    if (this.recording) this.recordChange(Change.Flags, child, child.flags, null);
     child.flags |= Flag.Explicit;
     this.recordDefinition(node, key, headerStart);
     const located = child.located as LocatedTable | null;
     if (located !== null) {
+      if (this.recording) {
+        const span: Span = { start: located.start, end: located.end };
+        this.recordChange(Change.Span, located, located.origin, span);
+      }
       located.origin = 'header';
       located.start = headerStart;
       located.end = this.pos;
@@ -813,7 +989,11 @@ export class Parser extends Scanner implements ScalarContext {
       const value: unknown[] = [];
       array = this.nodes.take(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
       this.tableArrays.push(array);
-      this.assign(node, key, this.addChild(node, array) ? array : value, headerStart);
+      const record = this.recording;
+      if (record) this.recordNewKey(node, key);
+      const listed = !this.addChild(node, array);
+      if (record && listed) this.recordChange(Change.ListedChild, node, array, null);
+      this.assign(node, key, listed ? value : array, headerStart);
       if (this.locate) {
         const located = new LocatedArrayNode(value, headerStart, this.pos, [], true);
         array.located = located;
@@ -830,6 +1010,7 @@ export class Parser extends Scanner implements ScalarContext {
     const table: Table = {};
     const element = this.nodes.take(table, Flag.Explicit, array.depth + 1, array, key);
     if (this.track) element.defs = new Map();
+    if (this.recording) this.recordChange(Change.Element, array, array.last, null);
     if (array.last === null) array.firstChild = element;
     else array.last.nextSibling = element;
     array.last = element;
@@ -867,10 +1048,17 @@ export class Parser extends Scanner implements ScalarContext {
       );
     }
     if (!(child.flags & (Flag.Pending | Flag.Inline))) {
+      if (this.recording) this.recordChange(Change.Flags, child, child.flags, null);
       child.flags |= Flag.Pending | Flag.Dotted;
       this.pending[this.pendingCount++] = child;
       const located = child.located as LocatedTable | null;
-      if (located !== null && located.origin === 'implicit') located.origin = 'dotted';
+      if (located !== null && located.origin === 'implicit') {
+        if (this.recording) {
+          const span: Span = { start: located.start, end: located.end };
+          this.recordChange(Change.Span, located, located.origin, span);
+        }
+        located.origin = 'dotted';
+      }
     }
     return child;
   }
@@ -920,19 +1108,6 @@ export class Parser extends Scanner implements ScalarContext {
       setOwn(node.parent!.value as Table, node.key, node.value);
     }
     this.heldCount = from;
-  }
-
-  /**
-   * Forgets the nodes held since `from` inside inline tables, after an error in the
-   * statement (when recovering): those tables are unreachable and their nodes free.
-   */
-  private dropInlineHeld(from: number): void {
-    const held = this.held;
-    let kept = from;
-    for (let i = from; i < this.heldCount; i++) {
-      if (!(held[i]!.flags & Flag.Inline)) held[kept++] = held[i]!;
-    }
-    this.heldCount = kept;
   }
 
   /**
@@ -1004,7 +1179,17 @@ export class Parser extends Scanner implements ScalarContext {
       );
     }
     this.assign(node, key, value, keyStart);
-    if (this.locate) this.addEntry(node, key, keyStart, keyEnd, this.lastLocated!);
+    if (this.locate) {
+      // Only a recovering parse records changes, and it always locates. The last value
+      // set is the statement's own (set last, after its tables): three fields, not a
+      // record in `changes`, which cost the recovering parse of valid manifests a tenth.
+      if (this.recording) {
+        this.setTable = node;
+        this.setKey = key;
+        this.setPrevious = (node.located as LocatedTableNode).lastEntry;
+      }
+      this.addEntry(node, key, keyStart, keyEnd, this.lastLocated!);
+    }
   }
 
   /** `table[key] = value` that never touches a prototype; records the definition. */
@@ -1038,9 +1223,21 @@ export class Parser extends Scanner implements ScalarContext {
     (node.located as LocatedTableNode).add(key, keyStart, keyEnd, located);
   }
 
+  /**
+   * The line index of the text being parsed, made on first use: every error and tracked
+   * definition of the text is looked up in it.
+   */
+  private lineIndex(): LineIndex {
+    return (this.lines ??= new LineIndex(this.src, this.baseOffset === 0));
+  }
+
+  /** Throws a TomlError for `src[start, end)`. */
+  override fail(code: TomlErrorCode, message: string, start: number, end = start + 1): never {
+    throw errorIn(this.lineIndex(), code, message, start, end, this.baseOffset, this.baseLine);
+  }
+
   private positionOf(offset: number): Position {
-    this.lines ??= new LineIndex(this.src);
-    const local = this.lines.position(offset);
+    const local = this.lineIndex().position(offset);
     return {
       offset: this.baseOffset + offset,
       line: this.baseLine + local.line - 1,
