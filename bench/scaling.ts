@@ -8,6 +8,11 @@ import {
   parseLocatedRecovering,
   parseStream,
 } from '../lib/toml/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SourceCache, formatHuman } from '../lib/cli/report.js';
+import { parseManifest } from '../lib/index.js';
 import { flat } from './inputs.js';
 import { type RunFn, interleaved } from './measure.js';
 
@@ -20,6 +25,27 @@ export const ERRORS_AT_END_RECOVERING = 'errors near the end of a large file, re
 export const ERROR_PER_LINE = 'an error on every line, recovering parse with no error limit';
 export const DUPLICATE_KEYS = 'a key defined again on every line, recovering parse, no limit';
 export const DUPLICATE_TABLES = 'a table defined again on every line, recovering parse, no limit';
+export const HUMAN_ONE_LINE = 'diagnostics on one line, human format (code frames)';
+
+/**
+ * A run that prints every diagnostic of the manifest `input` in the human format, with its
+ * code frame, as `check` does: the file is written once (the frames read it), the parse is
+ * not timed.
+ */
+function humanFormat(input: string): RunFn {
+  const dir = mkdtempSync(join(tmpdir(), 'volt-bench-human-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'one-line.toml');
+  writeFileSync(file, input);
+  const { diagnostics } = parseManifest(input, { path: file });
+  if (diagnostics.length < 2) throw new Error('the one-line manifest has no diagnostics');
+  return () => {
+    const sources = new SourceCache();
+    let length = 0;
+    for (const d of diagnostics) length += formatHuman(d, false, sources).length;
+    return length;
+  };
+}
 
 /** The errors at the end of the "errors near the end" shapes (the recovering parse's limit). */
 const LATE_ERRORS = 100;
@@ -214,6 +240,16 @@ export function shapes(): Shape[] {
       quick: 200,
       build: (n) => `[table]\n${lines(n, () => '[table]')}\n`,
       run: recoveringAll,
+    },
+    {
+      name: HUMAN_ONE_LINE,
+      unit: 'diagnostics',
+      full: 8_000,
+      quick: 200,
+      // One line of capabilities, each after the first a duplicate (a warning each).
+      build: (n) =>
+        `[workload]\nname = "w"\nmode = "container"\nimage = "i"\n[security]\ncapabilities = [${lines(n + 1, () => '"CAP_CHOWN"', ', ')}]\n`,
+      run: humanFormat,
     },
     {
       name: 'long string via parseStream, 64 KB byte chunks',

@@ -7,6 +7,7 @@ import { OUR_PARSE_STRINGIFY, SMOL_PARSE_STRINGIFY, type BundleResult } from './
 import {
   DUPLICATE_KEYS,
   DUPLICATE_TABLES,
+  HUMAN_ONE_LINE,
   ERROR_PER_LINE,
   ERRORS_AT_END_PARSE,
   ERRORS_AT_END_RECOVERING,
@@ -127,6 +128,7 @@ export const scalingTargets: { target: string; shape: string }[] = [
   { target: 'an error on every line, recovering with no error limit', shape: ERROR_PER_LINE },
   { target: 'a duplicate key on every line, recovering with no limit', shape: DUPLICATE_KEYS },
   { target: 'a duplicate table on every line, recovering with no limit', shape: DUPLICATE_TABLES },
+  { target: 'many diagnostics on one line, human format', shape: HUMAN_ONE_LINE },
 ];
 
 function scalingStatus(target: { target: string; shape: string }, results: readonly ShapeResult[]) {
