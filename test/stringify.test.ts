@@ -162,6 +162,27 @@ describe('stringify layout', () => {
     assert.deepEqual(parse(text, { version: '1.0' }), { s, 'a.b': 1, '': 2, é: 3 });
   });
 
+  it('escapes C1 controls, line separators and bidirectional characters, in values and keys', () => {
+    // Valid raw in TOML, but printed raw they drive a terminal (U+009B is CSI) or reorder
+    // the line (U+202E): the output of `resolve` is printed.
+    const hostile =
+      'a\u0080b\u009b2J\u0085\u2028\u2029\u202a\u202e\u2066\u2069\u200e\u200f\u061c é \u00a0 😀';
+    const value = { s: hostile, [hostile]: 1, list: [hostile] };
+    const text = stringify(value);
+    assert.equal(
+      text.split('\n')[0],
+      's = "a\\u0080b\\u009B2J\\u0085\\u2028\\u2029\\u202A\\u202E\\u2066\\u2069\\u200E\\u200F\\u061C é \u00a0 😀"',
+    );
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const unsafe =
+        (c >= 0x80 && c <= 0x9f) || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+      assert.ok(!unsafe, `raw U+${c.toString(16)} at ${i}`);
+    }
+    assert.deepEqual(parse(text), value);
+    assert.deepEqual(parse(text, { version: '1.0' }), value);
+  });
+
   it('keeps every date/time kind and precision', () => {
     const value = {
       odt: new OffsetDateTime(1979, 5, 27, 7, 32, 0, '999999999', '-08:00'),

@@ -125,7 +125,7 @@ const FRAME_LEAD = 60;
  * overrides, isolates)? Those reorder how the rest of the line displays, so a quoted key
  * or file name could read as something else than it is ("Trojan Source").
  */
-function isTerminalControl(c: number): boolean {
+export function isTerminalControl(c: number): boolean {
   return (
     c < 0x20 ||
     (c >= 0x7f && c <= 0x9f) ||

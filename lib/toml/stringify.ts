@@ -16,7 +16,7 @@ import {
   type TomlDateTime,
   checkedText,
 } from './datetime.js';
-import { TomlError, escapeControl, isStackOverflow } from './errors.js';
+import { TomlError, escapeControl, isStackOverflow, isTerminalControl } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
 import { Ch } from '../../lexer/scanner.js';
 import { DEFAULT_MAX_DEPTH, checkOptionsObject } from './options.js';
@@ -126,6 +126,17 @@ const PLAIN_ASCII = new Uint8Array(128);
 for (let c = 0x20; c < 0x7f; c++) PLAIN_ASCII[c] = c === 0x22 || c === 0x5c ? 0 : 1;
 
 /**
+ * True for a character above U+007F that strings are written with as a `\uXXXX` escape:
+ * the C1 controls, line and paragraph separators and the bidirectional formatting
+ * characters. TOML allows them raw, but printed raw they drive a terminal (U+009B starts a
+ * control sequence) or reorder how a line reads (U+202E), and the TOML this writes is
+ * printed (`volt-manifest resolve`). Escaped, the value reads back the same.
+ */
+function escapedAbove7f(c: number): boolean {
+  return c <= 0x9f || (c >= 0x061c && c <= 0x2069 && isTerminalControl(c));
+}
+
+/**
  * A basic string literal, every control character escaped so it stays on one line; `null`
  * when the text holds a lone surrogate, which no TOML string can.
  */
@@ -135,7 +146,7 @@ export function quoteString(text: string): string | null {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80 && PLAIN_ASCII[c] === 1) continue;
-    if (c >= 0x80) {
+    if (c >= 0x80 && !escapedAbove7f(c)) {
       if (c < 0xd800 || c > 0xdfff) continue;
       const d = text.charCodeAt(i + 1);
       if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
@@ -144,9 +155,11 @@ export function quoteString(text: string): string | null {
       }
       return null;
     }
-    const short = SHORT_ESCAPES[c]!;
+    const short = c < 0x80 ? SHORT_ESCAPES[c]! : 0;
     const escaped =
-      short !== 0 ? `\\${String.fromCharCode(short)}` : `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
+      short !== 0
+        ? `\\${String.fromCharCode(short)}`
+        : `\\u${HEX[c >> 12]}${HEX[(c >> 8) & 15]}${HEX[(c >> 4) & 15]}${HEX[c & 15]}`;
     out += text.slice(chunk, i) + escaped;
     chunk = i + 1;
   }
@@ -329,6 +342,17 @@ class Encoder {
           out[at++] = HEX.charCodeAt(c >> 4);
           out[at++] = HEX.charCodeAt(c & 15);
         }
+        continue;
+      }
+      if (escapedAbove7f(c)) {
+        this.length = at;
+        out = this.reserve(3 * (count - i) + 4);
+        out[at++] = Ch.Backslash;
+        out[at++] = 0x75; // u
+        out[at++] = HEX.charCodeAt(c >> 12);
+        out[at++] = HEX.charCodeAt((c >> 8) & 15);
+        out[at++] = HEX.charCodeAt((c >> 4) & 15);
+        out[at++] = HEX.charCodeAt(c & 15);
         continue;
       }
       let code = c;
