@@ -53,6 +53,7 @@ const NOT_RUN: Record<string, Record<string, string>> = {
     'volt-manifest check [--format human|json|github] PATH...': 'a synopsis, not a command',
     'volt-manifest fmt [--check] PATH...': 'a synopsis, not a command',
     'volt-manifest json | from-json | resolve | digest PATH': 'a synopsis, not a command',
+    'volt-manifest cas put [--cas-root DIR] FILE...': 'a synopsis, not a command',
     'volt-manifest toml decode | encode': 'a synopsis, not a command',
   },
   'docs/getting-started.md': {
