@@ -9,6 +9,22 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const sharedDir = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export const tomlTestDir = `${sharedDir}toml-test/tests/`;
 
+/**
+ * Why the tests that read the toml-test corpus are skipped here, or null when it is there.
+ * The corpus comes from `../shared` next to the checkout; CI always has it, a fresh clone
+ * alone does not, and there these tests are skipped, each saying so (the test reporter
+ * prints the reason and counts them).
+ */
+export const tomlTestMissing: string | null = (['1.0', '1.1'] as const).every((version) =>
+  existsSync(`${tomlTestDir}files-toml-${version}.0`),
+)
+  ? null
+  : `needs the toml-test corpus, not found at ${tomlTestDir} (../shared next to the checkout; CI always has it)`;
+
+/** Options for a test or suite that reads the toml-test corpus: skipped, saying why, without it. */
+export const needsTomlTest: { skip?: string } =
+  tomlTestMissing === null ? {} : { skip: tomlTestMissing };
+
 export interface TomlTestCase {
   /** Path relative to the tests directory, without extension: `valid/array/empty`. */
   name: string;
