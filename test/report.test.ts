@@ -123,6 +123,28 @@ describe('report formats escape what reaches the terminal', () => {
       /file=a%250A\.toml.*::100%250A \(workload/,
     );
   });
+
+  it('no line a CI runner takes as a command: a file name that starts one, ##[ anywhere', () => {
+    // GitHub's runner takes a line that starts with `::` as a workflow command, and `##[name]`
+    // anywhere in a line (its older syntax): `check .` printed a walked file named
+    // `::stop-commands::x.toml` at the start of its lines (annotations after it were
+    // ignored), and a key `##[error]…` in a message or a source line raised an annotation.
+    const d = {
+      ...hostileDiagnostic('::stop-commands::x.toml', 1),
+      message: "unknown key '##[error]fake'",
+      path: 'workload."##[warning]fake"',
+    };
+    const human = formatHuman(d, false, new GivenSources('"##[warning]fake" = 1 ###[x]'));
+    const json = formatJson([d]);
+    const github = formatGithub(d);
+    for (const out of [human, json]) assert.doesNotMatch(out, /^\s*::/m, out);
+    for (const out of [human, json, github]) assert.doesNotMatch(out, /##\[/, out);
+    assert.deepEqual(JSON.parse(json), [d]);
+    assert.match(human, /^\\u003a:stop-commands::x\.toml:1:1: error/);
+    assert.match(human, /\n1 \| "#\\u0023\[warning\]fake" = 1 ##\\u0023\[x\]\n  \| \^\n/);
+    // GitHub reads the file property as the file's own name.
+    assert.match(github, /^::error file=%3A%3Astop-commands%3A%3Ax\.toml,line=1,/);
+  });
 });
 
 /** A stand-in for a line of text that counts the characters read from it. */

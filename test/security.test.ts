@@ -5,7 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, {
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -297,6 +305,60 @@ describe('extends stays inside the root', () => {
         message,
       });
     }
+  });
+
+  /**
+   * Runs `load` with `fs[name]` swapping `<root>/dir` for a link to `<outside>/inner` the
+   * first time it is called on `<root>/dir/base.toml`: what an attacker racing the check
+   * does, at the one moment that matters, every time.
+   */
+  async function withSwap<T>(
+    name: 'openSync' | 'lstatSync',
+    root: string,
+    outside: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const module = fs as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const original = module[name]!;
+    module[name] = (...args: unknown[]) => {
+      if (String(args[0]) === join(root, 'dir', 'base.toml')) {
+        module[name] = original;
+        syncBuiltinESMExports();
+        renameSync(join(root, 'dir'), join(root, 'dir-before'));
+        symlinkSync(join(outside, 'inner'), join(root, 'dir'));
+      }
+      return original(...args);
+    };
+    syncBuiltinESMExports();
+    try {
+      return await load();
+    } finally {
+      module[name] = original;
+      syncBuiltinESMExports();
+    }
+  }
+
+  it('does not read outside when a directory on the way becomes a link out during the check', async () => {
+    // O_NOFOLLOW guards only the last part of the path: with dir/ swapped for a link
+    // after the walk (or during it, before its last step), the open read the secret.
+    for (const name of ['openSync', 'lstatSync'] as const) {
+      const { root, outside } = layout();
+      mkdirSync(join(root, 'dir'));
+      writeFileSync(join(root, 'dir', 'base.toml'), INSIDE);
+      writeFileSync(join(outside, 'inner', 'base.toml'), SECRET);
+      const result = await withSwap(name, root, outside, () => extending(root, 'dir/base.toml'));
+      assert.deepEqual(
+        result.diagnostics.map((d) => d.code),
+        ['extends-outside-root'],
+        name,
+      );
+      assert.equal(result.manifest.workload.image, '', name);
+    }
+    // Without a swap, the same base is read.
+    const { root } = layout();
+    mkdirSync(join(root, 'dir'));
+    writeFileSync(join(root, 'dir', 'base.toml'), INSIDE);
+    assert.equal((await extending(root, 'dir/base.toml')).manifest.workload.image, 'inside');
   });
 
   it('gives the root to checkOne and to the worker threads of checkManifests', async () => {

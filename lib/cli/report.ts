@@ -118,8 +118,9 @@ function escapeData(text: string): string {
   return escapeControl(text).replace(/%/g, '%25');
 }
 
+/** GitHub's escapes first: a file name that starts with `::` stays its own name here. */
 function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return escapeControl(text.replace(/%/g, '%25').replace(/:/g, '%3A').replace(/,/g, '%2C'));
 }
 
 /** A GitHub Actions workflow command: `::error file=…,line=…::message`. */

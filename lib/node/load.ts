@@ -54,8 +54,17 @@ export async function readManifestFile(
   return readFileAt(path, path, maxBytes, OPEN_FLAGS);
 }
 
-/** Reads `openPath`, naming it `path` in every message. */
-function readFileAt(path: string, openPath: string, maxBytes: number, flags: number): Uint8Array {
+/**
+ * Reads `openPath`, naming it `path` in every message; `opened`, when given, may refuse the
+ * file once it is open (it throws), before anything is read.
+ */
+function readFileAt(
+  path: string,
+  openPath: string,
+  maxBytes: number,
+  flags: number,
+  opened?: (fd: number, info: Stats) => void,
+): Uint8Array {
   let fd;
   try {
     fd = openSync(openPath, flags);
@@ -66,6 +75,7 @@ function readFileAt(path: string, openPath: string, maxBytes: number, flags: num
     const info = fstatSync(fd);
     if (info.isDirectory()) throw new ManifestLoadError('unreadable', `${path} is a directory`);
     if (!info.isFile()) throw new ManifestLoadError('unreadable', `${path} is not a regular file`);
+    opened?.(fd, info);
     if (info.size > maxBytes) {
       throw new ManifestLoadError(
         'too-large',
@@ -188,10 +198,22 @@ function confinedPath(path: string, root: string, shownRoot = root): { real: str
   return { real, info: info ?? lstatSync(real) };
 }
 
+/** Where the system says the open file `fd` is (Linux: /proc), or null where it cannot say. */
+function openedPath(fd: number): string | null {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Reads a base named by a manifest, only when its real path is inside `root` (a real
  * path) and it is a regular file: a FIFO, a device or a directory is refused before it is
  * opened, and the file opened is the real path found, not following a link put there since.
+ * O_NOFOLLOW covers only the last part: a directory on the way swapped for a link to the
+ * outside during the walk or after it leads the open out, so the open file is checked too,
+ * by where the system says it is or, where it cannot say, by being the file the walk found.
  */
 function readConfinedFile(
   path: string,
@@ -202,7 +224,13 @@ function readConfinedFile(
   const { real, info } = confinedPath(path, root, shownRoot);
   if (info.isDirectory()) throw new ManifestLoadError('unreadable', `${path} is a directory`);
   if (!info.isFile()) throw new ManifestLoadError('unreadable', `${path} is not a regular file`);
-  return readFileAt(path, real, maxBytes, OPEN_FLAGS | constants.O_NOFOLLOW);
+  return readFileAt(path, real, maxBytes, OPEN_FLAGS | constants.O_NOFOLLOW, (fd, opened) => {
+    const where = openedPath(fd);
+    if (
+      where !== null ? !isWithin(where, root) : opened.dev !== info.dev || opened.ino !== info.ino
+    )
+      throw outsideRoot(path, shownRoot);
+  });
 }
 
 /** The default CAS store: `<root>/sha256/<hex>`. Integrity is checked by the resolver. */

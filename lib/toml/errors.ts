@@ -137,6 +137,19 @@ export function isTerminalControl(c: number): boolean {
   );
 }
 
+/**
+ * Is the character at `i` of `text` one that a terminal or a CI log acts on: a control
+ * character (isTerminalControl), or the second `#` of `##[`, which GitHub's runner takes
+ * anywhere in a line of the log as the start of a workflow command (`##[error]…`, its
+ * older syntax, still read)?
+ */
+function isActedOn(text: string, i: number, c: number): boolean {
+  return (
+    isTerminalControl(c) ||
+    (c === 0x23 && text.charCodeAt(i - 1) === 0x23 && text.charCodeAt(i + 1) === 0x5b)
+  );
+}
+
 const SHORT = new Map([
   [0x08, '\\b'],
   [0x09, '\\t'],
@@ -154,13 +167,16 @@ function escapeOf(c: number): string {
  * `text` with every control character written as an escape (`\u001b`, `\n`), for messages
  * that quote manifest values, keys or file names: raw, they could retitle or clear the
  * terminal, or start a line that CI takes as a command (`::error::…` on GitHub Actions).
+ * So is what GitHub's runner reads as a command in a line that holds `text`: `##[` anywhere,
+ * and `::` at its start (where messages that start with a file name put it).
  */
 export function escapeControl(text: string): string {
   let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (!isTerminalControl(c)) continue;
+    const lineCommand = i === 0 && c === 0x3a && text.charCodeAt(1) === 0x3a;
+    if (!lineCommand && !isActedOn(text, i, c)) continue;
     out += text.slice(from, i) + escapeOf(c);
     from = i + 1;
   }
@@ -205,7 +221,7 @@ export class CodeFrameLine {
     let escaped = false;
     for (let i = 0; i < lineText.length && !escaped; i++) {
       const c = lineText.charCodeAt(i);
-      escaped = c !== 0x09 && isTerminalControl(c);
+      escaped = c !== 0x09 && isActedOn(lineText, i, c);
     }
     this.shownColumns = escaped ? [] : null;
     let text = '';
@@ -223,7 +239,7 @@ export class CodeFrameLine {
           this.pairColumns.push(width);
           i++;
         }
-      } else if (escaped && c !== 0x09 && isTerminalControl(c)) {
+      } else if (escaped && c !== 0x09 && isActedOn(lineText, i, c)) {
         const shown = escapeOf(c);
         text += lineText.slice(from, i) + shown;
         from = i + 1;
