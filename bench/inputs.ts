@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Scratch space for the bench (ignored by git): data for child processes, profiles. */
-export const cacheDir = `${projectRoot}.bench-cache/`;
+/** Generated data and profiles, under node_modules/.cache (not in the checkout's own files). */
+export const cacheDir = `${projectRoot}node_modules/.cache/volt-manifest-bench/`;
 
 /** The TOML spec's example, from the shared toml-test checkout next to the project. */
 export const specExamplePath = fileURLToPath(
