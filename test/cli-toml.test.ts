@@ -96,6 +96,35 @@ describe('volt-manifest toml decode', () => {
     assert.equal(run([]).status, 2);
   });
 
+  it('prints usage on stderr without arguments, and names unknown options and commands', () => {
+    const bare = run([]);
+    assert.deepEqual([bare.status, bare.stdout], [2, '']);
+    assert.match(bare.stderr, /^Usage: volt-manifest <command>/);
+    const option = run(['--bogus']);
+    assert.equal(option.status, 2);
+    assert.match(option.stderr, /^volt-manifest: unknown option '--bogus'\n/);
+    const typo = run(['chek', 'x.toml']);
+    assert.equal(typo.status, 2);
+    assert.match(
+      typo.stderr,
+      /^volt-manifest: unknown command 'chek' \(did you mean 'check'\?\)\n/,
+    );
+    for (const command of [
+      'check',
+      'fmt',
+      'json',
+      'from-json',
+      'resolve',
+      'digest',
+      'toml',
+      'cas',
+    ]) {
+      const help = run([command, '--help']);
+      assert.equal(help.status, 0, command);
+      assert.match(help.stdout, new RegExp(`^Usage: volt-manifest ${command}`), command);
+    }
+  });
+
   it('prints help and version', () => {
     const help = run(['toml', '--help']);
     assert.equal(help.status, 0);

@@ -7,6 +7,7 @@ import { casCommand } from './cas.js';
 import { checkCommand } from './check.js';
 import { fmtCommand } from './fmt.js';
 import { manifestCommand } from './manifest-commands.js';
+import { didYouMean } from '../manifest/suggest.js';
 import { escapeControl } from './report.js';
 import { tomlCommand } from './toml-commands.js';
 import { VERSION } from './version.js';
@@ -47,9 +48,14 @@ const commands = new Map<string, Command>([
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+  if (name === undefined) {
+    // Usage asked for by mistake goes where errors go, as a usage error does.
+    io.stderr(help);
+    return 2;
+  }
+  if (name === '-h' || name === '--help' || name === 'help') {
     io.stdout(help);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     io.stdout(`${VERSION}\n`);
@@ -57,7 +63,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const command = commands.get(name);
   try {
-    if (command === undefined) throw new UsageError(`unknown command '${name}'`);
+    if (command === undefined) {
+      if (name.startsWith('-')) throw new UsageError(`unknown option '${name}'`);
+      throw new UsageError(`unknown command '${name}'${didYouMean(name, [...commands.keys()])}`);
+    }
     return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
