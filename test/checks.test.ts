@@ -11,6 +11,7 @@ import {
   isIPv4,
   isIPv6,
   normalizePath,
+  ordinal,
   parsePortMapping,
   parseSize,
 } from '../lib/manifest/checks.js';
@@ -91,14 +92,14 @@ describe('value parsers', () => {
       assert.notEqual(checkCpuset(bad), null, bad);
   });
 
-  it('reject every control character, C1 as C0 and DEL, naming the first one and its index', () => {
+  it('reject every control character, C1 as C0 and DEL, naming the first one and its place', () => {
     // C1 (U+0080-U+009F) went through: U+009B is a one-byte CSI on some terminals.
     for (const c of [0x00, 0x09, 0x1f, 0x7f, 0x80, 0x85, 0x9b, 0x9f]) {
       const hex = c.toString(16).toUpperCase().padStart(4, '0');
       const char = String.fromCharCode(c);
       assert.equal(
         checkNoControlCharacters(`quiet${char}debug${char}`),
-        `has the control character U+${hex} at index 5`,
+        `has the control character U+${hex} as its 6th character`,
       );
       assert.equal(checkAbsolutePath(`/boot/${char}`), 'contains a control character', hex);
     }
@@ -106,6 +107,32 @@ describe('value parsers', () => {
       assert.equal(checkNoControlCharacters(text), null, text);
       assert.equal(checkAbsolutePath(`/${text}`), null, text);
     }
+  });
+
+  it('count from 1 in messages with English ordinals', () => {
+    const cases: [number, string][] = [
+      [1, '1st'],
+      [2, '2nd'],
+      [3, '3rd'],
+      [4, '4th'],
+      [10, '10th'],
+      [11, '11th'],
+      [12, '12th'],
+      [13, '13th'],
+      [21, '21st'],
+      [22, '22nd'],
+      [23, '23rd'],
+      [101, '101st'],
+      [111, '111th'],
+      [112, '112th'],
+      [1002, '1002nd'],
+    ];
+    for (const [n, text] of cases) assert.equal(ordinal(n), text);
+    // A surrogate pair is one character, as columns count it.
+    assert.equal(
+      checkNoControlCharacters('\u{1F600}\u{1F600}\t'),
+      'has the control character U+0009 as its 3rd character',
+    );
   });
 
   it('normalise paths by dropping empty and . segments, keeping ..', () => {

@@ -680,7 +680,8 @@ describe('json, from-json, resolve, digest', () => {
     assert.equal(badJson.status, 1);
     assert.match(
       badJson.stderr,
-      /<stdin>: error wrong-type workload\.name: expected a string, got an integer 1 \(at workload\.name\)/,
+      // At the value in the JSON text, as in a TOML file.
+      /<stdin>:1:23: error wrong-type workload\.name: expected a string, got an integer 1\n/,
     );
     // Bytes that are not UTF-8 are refused where they go wrong, never replaced.
     const notUtf8 = join(workdir(), 'bad.json');

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Random } from '../bench/random.js';
-import { jsonDuplicateName, jsonErrorOffset } from '../lib/manifest/json-syntax.js';
+import type { LocatedValue } from '../lib/toml/located.js';
+import { jsonDuplicateName, jsonErrorOffset, locateJson } from '../lib/manifest/json-syntax.js';
 
 /** A random JSON text: every value kind, escapes, spacing. */
 function randomJson(random: Random, depth = 0): string {
@@ -152,5 +153,86 @@ describe('jsonDuplicateName', () => {
     assert.equal(jsonDuplicateName(deep), null);
     const twice = `${'{"a":'.repeat(100_000)}{"b": 1, "b": 2}${'}'.repeat(100_000)}`;
     assert.deepEqual(jsonDuplicateName(twice), { offset: 500_009, name: 'b' });
+  });
+});
+
+describe('locateJson', () => {
+  /**
+   * Checks every node under `node` against the text: a scalar's span is its text (which
+   * JSON.parse reads as its value), a container's span runs from its bracket to its
+   * bracket, a member's span is its name; returns how many nodes it saw.
+   */
+  function checkSpans(text: string, node: LocatedValue): number {
+    const written = text.slice(node.start, node.end);
+    let nodes = 1;
+    if (node.type === 'array') {
+      assert.equal(written[0], '[');
+      assert.equal(written[written.length - 1], ']');
+      for (const item of node.items) nodes += checkSpans(text, item);
+    } else if (node.type === 'table') {
+      assert.equal(written[0], '{');
+      assert.equal(written[written.length - 1], '}');
+      for (let e = node.firstEntry; e !== null; e = e.next) {
+        assert.equal(JSON.parse(text.slice(e.start, e.end)), e.key);
+        assert.ok(e.end <= e.node.start);
+        nodes += checkSpans(text, e.node);
+      }
+    } else {
+      assert.deepEqual(JSON.parse(written), node.value, written);
+      assert.equal(node.type, node.value === null ? 'null' : node.type);
+    }
+    return nodes;
+  }
+
+  it('reads what JSON.parse reads, locating every value and member name', () => {
+    const random = new Random(11);
+    let located = 0;
+    for (let n = 0; n < 5_000; n++) {
+      const text = ` ${randomJson(random)}\n`;
+      const { error, root, repeated } = locateJson(text);
+      assert.equal(error, -1, text);
+      assert.deepStrictEqual(root!.value, JSON.parse(text), text);
+      located += checkSpans(text, root!);
+      assert.equal(repeated, null);
+    }
+    assert.ok(located > 20_000, `${located} nodes`);
+  });
+
+  it('keeps the last of a member name given twice and leaves null members out, as the builder reads them', () => {
+    const text = '{"a": [1], "b": null, "__proto__": {"x": "\\u00e9"}, "a": 2.5}';
+    const { root, repeated } = locateJson(text);
+    assert.deepEqual(repeated, { offset: 52, name: 'a' });
+    assert.deepStrictEqual(root!.value, JSON.parse(text));
+    assert.equal(Object.getPrototypeOf(root!.value), Object.prototype);
+    assert.ok(root !== null && root.type === 'table');
+    const entries: string[] = [];
+    for (let e = root.firstEntry; e !== null; e = e.next)
+      entries.push(`${e.key}@${e.start}:${e.node.type}@${e.node.start}`);
+    assert.deepEqual(entries, ['__proto__@22:table@35', 'a@52:float@57']);
+    assert.deepEqual(locateJson('{"a": }'), { error: 6, root: null, repeated: null });
+  });
+
+  it('locates only so deep, and keeps its own stack: no nesting overflows it', () => {
+    const depth = 1_000_000;
+    const text = `${'[{"a":'.repeat(depth / 2)}1${'}]'.repeat(depth / 2)}`;
+    const { error, root } = locateJson(text, 16);
+    assert.equal(error, -1);
+    let node = root!;
+    let levels = 0;
+    for (;;) {
+      const next: LocatedValue | undefined =
+        node.type === 'array'
+          ? node.items[0]
+          : node.type === 'table'
+            ? node.firstEntry?.node
+            : undefined;
+      if (next === undefined) break;
+      node = next;
+      levels++;
+    }
+    // The 17th container (16 levels down) is located without its contents.
+    assert.equal(levels, 16);
+    assert.equal(node.start, 16 * 3);
+    assert.equal(locateJson(`${'['.repeat(depth)}}`).error, depth);
   });
 });

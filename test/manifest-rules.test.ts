@@ -4,9 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CAPABILITIES, DIAGNOSTIC_CODES, parseManifest, type Diagnostic } from '../lib/index.js';
+import {
+  CAPABILITIES,
+  DIAGNOSTIC_CODES,
+  manifestFromJSON,
+  parseManifest,
+  type Diagnostic,
+} from '../lib/index.js';
 import { checkModuleName } from '../lib/manifest/checks.js';
-import { SECTION_BY_KEY, type Report } from '../lib/manifest/fields.js';
+import { SECTION_BY_KEY, type Report, type Written } from '../lib/manifest/fields.js';
 
 /** A valid manifest; `edit` replaces or adds lines by section. */
 const GOOD = `[workload]
@@ -260,8 +266,17 @@ describe('structure diagnostics', () => {
       'missing-required',
       5,
       1,
-      /volume 0 needs 'container'/,
+      /^the 1st volume needs 'container'$/,
     );
+    // Counted from 1 in words; the path keeps its 0-based index, as JSON paths do.
+    const second = expectAt(
+      `${GOOD}[[storage.volumes]]\nhost = "/a"\ncontainer = "/b"\n[[storage.volumes]]\ncontainer = "/c"\n`,
+      'missing-required',
+      8,
+      1,
+      /^the 2nd volume needs 'host'$/,
+    );
+    assert.equal(second.path, 'storage.volumes[1].host');
   });
 });
 
@@ -328,7 +343,7 @@ describe('field rules', () => {
     `${GOOD}[kernel]\nmodules = ["a", "b", "a"]\n`,
     6,
     22,
-    /listed twice \(first at index 0\)/,
+    /^kernel module 'a' is listed twice \(first at line 6, column 12\)$/,
   );
   rule(
     'kernel-cmdline-control-character',
@@ -337,21 +352,25 @@ describe('field rules', () => {
     11,
     /U\+0009/,
   );
-  it('kernel-cmdline-control-character for C1 and DEL too, naming the index', () => {
+  it('kernel-cmdline-control-character for C1 and DEL too, naming its place from 1', () => {
     // Escaped or raw (TOML takes C1 raw in a string): the same diagnostic at the value.
-    for (const [written, index, hex] of [
-      ['quiet\\u009bdebug', 5, '009B'],
-      ['quiet\\u0080', 5, '0080'],
-      ['a\u0085b', 1, '0085'],
-      ['\\u009f', 0, '009F'],
-      ['quiet\\u007f', 5, '007F'],
+    // Counted in characters of the value from 1 (a surrogate pair is one), not an index.
+    for (const [written, place, hex] of [
+      ['quiet\\u009bdebug', '6th', '009B'],
+      ['quiet\\u0080', '6th', '0080'],
+      ['a\u0085b', '2nd', '0085'],
+      ['\\u009f', '1st', '009F'],
+      ['quiet\\u007f', '6th', '007F'],
+      ['\u{1F600}\u{1F600}\\u0085', '3rd', '0085'],
     ] as const) {
       expectAt(
         `${GOOD}[kernel]\ncmdline = "${written}"\n`,
         'kernel-cmdline-control-character',
         6,
         11,
-        new RegExp(`^kernel cmdline has the control character U\\+${hex} at index ${index}$`),
+        new RegExp(
+          `^kernel cmdline has the control character U\\+${hex} as its ${place} character$`,
+        ),
       );
     }
     const nbsp = diagnosticsOf(`${GOOD}[kernel]\ncmdline = "quiet\\u00a0é"\n`);
@@ -371,7 +390,13 @@ describe('field rules', () => {
       8,
       /control/,
     );
-    expectAt(`extends = "b${c1}.toml"\n${GOOD}`, 'extends-invalid', 1, 11, /U\+009B at index 1/);
+    expectAt(
+      `extends = "b${c1}.toml"\n${GOOD}`,
+      'extends-invalid',
+      1,
+      11,
+      /U\+009B as its 2nd character$/,
+    );
     const landlock = `${GOOD}[security]\nlandlock_profile = "/p${c1}"\n`;
     expectAt(landlock, 'landlock-profile-invalid', 6, 20);
     const seccomp = `${GOOD}[security]\nseccomp_profile = "/p${c1}"\n`;
@@ -631,7 +656,7 @@ describe('field rules', () => {
     `${GOOD}[[storage.volumes]]\nhost = "/a"\ncontainer = "/d"\n[[storage.volumes]]\nhost = "/b"\ncontainer = "/d/"\n`,
     10,
     13,
-    /already used by volume 0/,
+    /^container path '\/d\/' is already used by the volume at line 7, column 13$/,
     'storage.volumes[1].container',
   );
   it('knows the root and a duplicate container path however it is spelt', () => {
@@ -653,7 +678,9 @@ describe('field rules', () => {
         'volume-container-duplicate',
         10,
         13,
-        /already used by volume 0/,
+        new RegExp(
+          `^container path '${again}' is already used by the volume at line 7, column 13$`,
+        ),
       );
     }
     // A '..' segment is rejected, not resolved: no root and no duplicate come of it.
@@ -714,7 +741,7 @@ describe('long lists', () => {
       const at = { line: 6, column: modules.columns[i]!, path: `kernel.modules[${i}]` };
       const first = names.indexOf(name);
       if (first < i) {
-        const message = `kernel module '${name}' is listed twice (first at index ${first})`;
+        const message = `kernel module '${name}' is listed twice (first at line 6, column ${modules.columns[first]})`;
         expected.push(show({ ...at, code: 'kernel-module-duplicate', message }));
       }
       const problem = checkModuleName(name);
@@ -734,7 +761,7 @@ describe('long lists', () => {
     const expectedCapabilities = capabilities.flatMap((name, i) => {
       const first = capabilities.indexOf(name);
       if (first === i) return [];
-      const message = `capability '${name}' is listed twice (first at index ${first})`;
+      const message = `capability '${name}' is listed twice (first at line 6, column ${security.columns[first]})`;
       const path = `security.capabilities[${i}]`;
       const column = security.columns[i]!;
       return [show({ line: 6, column, path, code: 'capability-duplicate', message })];
@@ -779,7 +806,8 @@ describe('long lists', () => {
     const expectedVolumes = directories.flatMap((directory, i) => {
       const first = directories.indexOf(directory);
       if (first === i) return [];
-      const message = `container path '${containers[i]}' is already used by volume ${first}`;
+      const firstColumn = storage.columns[first]! + prefix.length;
+      const message = `container path '${containers[i]}' is already used by the volume at line 6, column ${firstColumn}`;
       const column = storage.columns[i]! + prefix.length;
       const path = `storage.volumes[${i}].container`;
       return [show({ line: 6, column, path, code: 'volume-container-duplicate', message })];
@@ -804,10 +832,80 @@ describe('long lists', () => {
       });
       const codes: string[] = [];
       const report: Report = (code) => codes.push(code);
-      rule(counted as never, report);
+      // Data given as a value: no text, no positions.
+      const written: Written = { where: () => null, text: () => null, itemNumber: (i) => i + 1 };
+      rule(counted as never, report, written);
       assert.ok(!codes.some((c) => c.endsWith('-duplicate')), key);
       assert.ok(reads <= 10 * values.length, `${key}: ${reads} reads of ${values.length} entries`);
     }
+  });
+});
+
+describe('values and list items in messages, as the file writes them', () => {
+  const show = (d: Diagnostic) => `${d.line}:${d.column} ${d.code} ${d.path}: ${d.message}`;
+
+  it('quotes a number or date as written, not as read (rounded beyond 2^53, 100.0 as 100)', () => {
+    expectAt(
+      `${GOOD}[resources]\ncpu_weight = 9007199254740993\n`,
+      'cpu-weight-out-of-range',
+      6,
+      14,
+      /^cpu_weight 9007199254740993 is outside 1–10000$/,
+    );
+    expectAt(
+      `${GOOD}[resources]\npids_max = 100.0\n`,
+      'wrong-type',
+      6,
+      12,
+      /^resources\.pids_max: expected an integer, got a float 100\.0$/,
+    );
+    expectAt(
+      `${GOOD}[resources]\nio_weight = 1_000_000\n`,
+      'io-weight-out-of-range',
+      6,
+      13,
+      /^io_weight 1_000_000 is outside 1–10000$/,
+    );
+    assert.deepEqual(
+      diagnosticsOf(
+        `${GOOD}[network]\ndns = [0x10, 1e3, 1979-05-27 07:32:00Z, 9223372036854775807]\n`,
+      ).map(show),
+      [
+        '6:8 wrong-type network.dns[0]: network.dns[0]: expected a string, got an integer 0x10',
+        '6:14 wrong-type network.dns[1]: network.dns[1]: expected a string, got a float 1e3',
+        '6:19 wrong-type network.dns[2]: network.dns[2]: expected a string, got an offset date-time 1979-05-27 07:32:00Z',
+        '6:41 wrong-type network.dns[3]: network.dns[3]: expected a string, got an integer 9223372036854775807',
+      ],
+    );
+  });
+
+  it('points a list rule at the item the file has when an item of the wrong type is left out', () => {
+    // The rules get the list without the integer: their indexes are counted in the file.
+    const source = `[workload]\nname = "w"\nmode = "hybrid-emulated"\nimage = "i"\n[kernel]\nmodules = ["a", 1, "a", "b c"]\n[storage]\nvolumes = [1, { host = "rel", container = "/c" }, { host = "/h", container = "/c/" }]\n`;
+    assert.deepEqual(diagnosticsOf(source).map(show), [
+      '6:17 wrong-type kernel.modules[1]: kernel.modules[1]: expected a string, got an integer 1',
+      "6:20 kernel-module-duplicate kernel.modules[2]: kernel module 'a' is listed twice (first at line 6, column 12)",
+      "6:25 kernel-module-invalid kernel.modules[3]: kernel module 'b c' has ' ' (module names use A-Z, a-z, 0-9, '_' and '-')",
+      '8:12 wrong-type storage.volumes[0]: storage.volumes[0]: expected a table with host and container, got an integer 1',
+      "8:24 volume-path-not-absolute storage.volumes[1].host: volume host 'rel' is not an absolute path (it must start with /)",
+      "8:78 volume-container-duplicate storage.volumes[2].container: container path '/c/' is already used by the volume at line 8, column 43",
+    ]);
+    // Data has no positions: the item is counted from 1 as the data has it.
+    const data = manifestFromJSON({
+      workload: { name: 'w', mode: 'hybrid-emulated', image: 'i' },
+      kernel: { modules: ['a', null, 'a'] },
+      storage: { volumes: ['x', { host: '/a', container: '/c' }, { host: '/b', container: '/c' }] },
+    });
+    // All at line 0, so in order of code.
+    assert.deepEqual(
+      data.diagnostics.map((d) => `${d.code} ${d.path}: ${d.message}`),
+      [
+        "kernel-module-duplicate kernel.modules[2]: kernel module 'a' is listed twice (first as the 1st item)",
+        "volume-container-duplicate storage.volumes[2].container: container path '/c' is already used by the 2nd volume",
+        'wrong-type kernel.modules[1]: kernel.modules[1]: expected a string, got null',
+        'wrong-type storage.volumes[0]: storage.volumes[0]: expected a table with host and container, got a string "x"',
+      ],
+    );
   });
 });
 

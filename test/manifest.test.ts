@@ -261,6 +261,83 @@ describe('JSON form', () => {
   });
 });
 
+describe('manifestFromJSON given text: every problem at its line and column', () => {
+  /** `line:column` (1-based, code points) of the first `needle` in `text` at or after `from`. */
+  const at = (text: string, needle: string, from = 0): string => {
+    const offset = text.indexOf(needle, from);
+    assert.ok(offset >= 0, needle);
+    const before = text.slice(0, offset);
+    const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
+    return `${before.split('\n').length}:${column}`;
+  };
+  const show = (d: { code: string; path: string; line: number; column: number; message: string }) =>
+    `${d.line}:${d.column} ${d.code} ${d.path}: ${d.message}`;
+  const text = `{
+  "workload": {"description": "🚀 café", "name": "web", "mode": "vm", "image": "x", "colour": "blue"},
+  "resources": {"cpu_weight": "100", "pids_max": 9007199254740993, "io_weight": 2e4},
+  "kernel": {"modules": ["a", "b", "a"], "cmdline": "\\ud800"},
+  "network": {"dns": ["1.1.1.1", null, 7]},
+  "storage": {"volumes": [
+    {"host": "/a", "container": "/d"},
+    {"container": "/d/"}
+  ]}
+}`;
+
+  it('reports values, unknown keys and list items where the text has them, in document order', () => {
+    const second = text.indexOf('{"container": "/d/"}');
+    const modules = text.indexOf('"modules"');
+    const firstA = at(text, '"a"', modules);
+    assert.deepEqual(manifestFromJSON(text, { path: 'm.json' }).diagnostics.map(show), [
+      `${at(text, '"vm"')} workload-mode-invalid workload.mode: mode 'vm' is not one of container, hybrid-native, hybrid-kvm, hybrid-emulated`,
+      `${at(text, '"colour"')} unknown-key workload.colour: unknown key 'colour' in [workload]`,
+      `${at(text, '"100"')} wrong-type resources.cpu_weight: resources.cpu_weight: expected an integer, got a string "100"`,
+      `${at(text, '9007199254740993')} pids-max-out-of-range resources.pids_max: pids_max 9007199254740993 is outside 1–4194304`,
+      `${at(text, '2e4')} io-weight-out-of-range resources.io_weight: io_weight 2e4 is outside 1–10000`,
+      `${at(text, '"a"]', modules)} kernel-module-duplicate kernel.modules[2]: kernel module 'a' is listed twice (first at line ${firstA.replace(':', ', column ')})`,
+      `${at(text, '"\\ud800"')} json-syntax kernel.cmdline: kernel.cmdline: the string has a lone surrogate, which is not Unicode text (TOML cannot hold it)`,
+      `${at(text, 'null')} wrong-type network.dns[1]: network.dns[1]: expected a string, got null`,
+      `${at(text, '7]')} wrong-type network.dns[2]: network.dns[2]: expected a string, got an integer 7`,
+      `${at(text, '{"container": "/d/"}')} missing-required storage.volumes[1].host: the 2nd volume needs 'host'`,
+      `${at(text, '"/d/"', second)} volume-container-duplicate storage.volumes[1].container: container path '/d/' is already used by the volume at line 7, column 33`,
+    ]);
+    assert.equal(at(text, '"/d"'), '7:33');
+  });
+
+  it('keeps line 0 for a value already parsed, counting list items from 1', () => {
+    const messages = manifestFromJSON(JSON.parse(text) as unknown).diagnostics.map(
+      (d) => `${d.line}:${d.column} ${d.message}`,
+    );
+    assert.ok(messages.every((m) => m.startsWith('0:0 ')));
+    for (const expected of [
+      "0:0 kernel module 'a' is listed twice (first as the 1st item)",
+      "0:0 container path '/d/' is already used by the 1st volume",
+      "0:0 the 2nd volume needs 'host'",
+      // No text to quote: the value JSON.parse made of it.
+      '0:0 pids_max 9007199254740992 is outside 1–4194304',
+    ])
+      assert.ok(messages.includes(expected), `${expected} in ${messages.join('\n')}`);
+  });
+
+  it('locates what is not an object, and the value kept of a member name given twice', () => {
+    assert.deepEqual(manifestFromJSON('\n  [1,\n 2]').diagnostics.map(show), [
+      '2:3 wrong-type : a manifest must be a JSON object, got an array',
+    ]);
+    // JSON keeps the last value: that is the one built, and reported where it is.
+    const twice = '{"workload": {"name": "a",\n  "name": 5, "mode": "container", "image": "i"}}';
+    assert.deepEqual(manifestFromJSON(twice).diagnostics.map(show), [
+      '2:3 json-syntax : member name "name" appears twice in one object; only the last value would be kept',
+      '2:11 wrong-type workload.name: workload.name: expected a string, got an integer 5',
+    ]);
+    // Member names that are array indexes come first in a JavaScript object, not here.
+    const numbered =
+      '{"workload": {"name": "a", "mode": "container", "image": "i"},\n "9": 1, "1": 2}';
+    assert.deepEqual(
+      manifestFromJSON(numbered).diagnostics.map((d) => `${d.line}:${d.column} ${d.path}`),
+      ['2:2 9', '2:10 1'],
+    );
+  });
+});
+
 describe('manifestFromJSON naming a value that has no TOML type', () => {
   it('says null, undefined or a bigint, not "null null", "null undefined", "null 5"', () => {
     const workload = { name: 'web', mode: 'container', image: 'nginx' };

@@ -18,12 +18,14 @@ import {
   type FieldSpec,
   type Report,
   SECTIONS,
+  type Written,
   VOLUME_FIELDS,
   isUnsetValue,
 } from './fields.js';
 import { type Manifest, type VolumeMount, emptyManifest, emptyVolume } from './model.js';
 import { type FieldPath, type ManifestSource, formatPath } from './source.js';
 import { closest } from './suggest.js';
+import { ordinal } from './checks.js';
 
 const TYPE_NAMES: Record<ValueType, string> = {
   string: 'a string',
@@ -46,8 +48,12 @@ const EXPECTED: Record<FieldSpec['type'], string> = {
   volumes: 'an array of tables ([[storage.volumes]])',
 };
 
-/** A short rendering of a value for messages. */
-function show(node: LocatedValue): string {
+/**
+ * A short rendering of a value for messages: a number, boolean or date as `written` in
+ * the file when there is text (`100.0`, `9007199254740993`, `0x10`: the value read would
+ * show `100` and a rounded `9007199254740992`), a string quoted on one line.
+ */
+function show(node: LocatedValue, written: string | null): string {
   switch (node.type) {
     case 'string':
       return ` ${JSON.stringify(node.value)}`;
@@ -55,7 +61,7 @@ function show(node: LocatedValue): string {
     case 'table':
       return '';
     default:
-      return ` ${String(node.value)}`;
+      return ` ${written ?? String(node.value)}`;
   }
 }
 
@@ -64,9 +70,9 @@ function show(node: LocatedValue): string {
  * `undefined` or a bigint in data given as a value) is named by what it is: it was
  * `got null null`, `got null undefined`, `got null 5`.
  */
-function actual(node: LocatedValue): string {
+function actual(node: LocatedValue, written: string | null): string {
   if ((node.type as string) === 'null') return describeValue(node.value);
-  return `${TYPE_NAMES[node.type]}${show(node)}`;
+  return `${TYPE_NAMES[node.type]}${show(node, written)}`;
 }
 
 const TOP_LEVEL_KEYS = ['extends', ...SECTIONS.map((s) => s.key)];
@@ -97,8 +103,23 @@ class Builder {
   private ruleNode: LocatedValue | null = null;
   private ruleParent: FieldPath = [];
   private ruleKey = '';
+  /**
+   * For a list whose value left out items of the wrong type (reported as such): the
+   * index in the file of each item kept, as a rule's indexes count the items it was given.
+   */
+  private ruleItems: number[] | null = null;
   /** One `Report` for all rules: no closure per field on the happy path. */
   private readonly report: Report = (code, message, at) => this.reportAt(code, message, at);
+  /** The rule's value as written, for all rules likewise. */
+  private readonly written: Written = {
+    where: (at) => {
+      const part = this.partOf(this.inFile(at));
+      const { line, column } = this.source.location(part.start, part.end);
+      return line === 0 ? null : `line ${line}, column ${column}`;
+    },
+    text: () => this.source.written(this.ruleNode!.start, this.ruleNode!.end),
+    itemNumber: (index) => (this.ruleItems?.[index] ?? index) + 1,
+  };
 
   constructor(private readonly source: ManifestSource) {}
 
@@ -224,9 +245,10 @@ class Builder {
   }
 
   private wrongType(node: LocatedValue, path: FieldPath, expected: string): void {
+    const got = actual(node, this.source.written(node.start, node.end));
     this.add(
       'wrong-type',
-      `${formatPath(path)}: expected ${expected}, got ${actual(node)}`,
+      `${formatPath(path)}: expected ${expected}, got ${got}`,
       path,
       node.start,
       node.end,
@@ -275,7 +297,11 @@ class Builder {
       this.ruleNode = node;
       this.ruleParent = parent;
       this.ruleKey = spec.key;
-      spec.rule(value as never, this.report);
+      this.ruleItems =
+        node.type === 'array' && (value as unknown[]).length !== node.items.length
+          ? keptItems(node.items, spec.type === 'strings' ? 'string' : 'table')
+          : null;
+      spec.rule(value as never, this.report, this.written);
     }
   }
 
@@ -316,7 +342,7 @@ class Builder {
         ) {
           this.add(
             'missing-required',
-            `volume ${i} needs '${spec.key}'`,
+            `the ${ordinal(i + 1)} volume needs '${spec.key}'`,
             [...at, spec.key],
             item.start,
             item.end,
@@ -334,8 +360,23 @@ class Builder {
     message: string,
     at: readonly (string | number)[] | undefined,
   ): void {
+    const steps = this.inFile(at);
+    const target = this.partOf(steps);
+    this.add(code, message, [...this.ruleParent, this.ruleKey, ...steps], target.start, target.end);
+  }
+
+  /** A rule's `at` with its list index counted in the file (see `ruleItems`). */
+  private inFile(at: readonly (string | number)[] | undefined): readonly (string | number)[] {
+    if (at === undefined) return [];
+    const first = at[0];
+    if (this.ruleItems === null || typeof first !== 'number') return at;
+    return [this.ruleItems[first] ?? first, ...at.slice(1)];
+  }
+
+  /** The part of the rule's value at `at` (indexes and keys), or the nearest that exists. */
+  private partOf(at: readonly (string | number)[]): LocatedValue {
     let target = this.ruleNode!;
-    for (const step of at ?? []) {
+    for (const step of at) {
       const next: LocatedValue | undefined =
         typeof step === 'number'
           ? target.type === 'array'
@@ -347,14 +388,15 @@ class Builder {
       if (next === undefined) break;
       target = next;
     }
-    this.add(
-      code,
-      message,
-      [...this.ruleParent, this.ruleKey, ...(at ?? [])],
-      target.start,
-      target.end,
-    );
+    return target;
   }
+}
+
+/** The indexes of the items of `type`: those a list field keeps. */
+function keptItems(items: readonly LocatedValue[], type: ValueType): number[] {
+  const kept: number[] = [];
+  for (let i = 0; i < items.length; i++) if (items[i]!.type === type) kept.push(i);
+  return kept;
 }
 
 /** Builds the typed manifest from a located tree, with every structural and value problem. */
@@ -363,12 +405,12 @@ export function buildManifest(source: ManifestSource): BuildResult {
 }
 
 /**
- * How deep the located tree of plain data goes: containers below are located without
- * their contents. The deepest manifest field is four levels down
- * (`storage.volumes[0].host`), so nothing the builder reads is left out, and no nesting
- * (JSON of any depth, or an object graph with cycles) can overflow the stack.
+ * How deep the located tree of plain data (and of JSON text, see `locateJson`) goes:
+ * containers below are located without their contents. The deepest manifest field is
+ * four levels down (`storage.volumes[0].host`), so nothing the builder reads is left out,
+ * and no nesting (JSON of any depth, or an object graph with cycles) can overflow the stack.
  */
-const LOCATED_DATA_DEPTH = 16;
+export const LOCATED_DATA_DEPTH = 16;
 
 /** The located tree of a table value given as plain data (JSON), with empty spans. */
 export function locateValue(value: unknown, depth = 0): LocatedValue {

@@ -4,6 +4,7 @@
  * content-addressed references. Each returns a result or an explanation, never throws.
  */
 import { isDigit } from '../../lexer/scanner.js';
+import { codePointCount } from '../toml/errors.js';
 import { didYouMean } from './suggest.js';
 
 function isHexDigit(c: number): boolean {
@@ -179,12 +180,22 @@ export function checkModuleName(name: string): string | null {
   return null;
 }
 
-/** Free text without control characters. */
+/** `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`: how messages count items, from 1. */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/**
+ * Free text without control characters. The first one is named by its place in the text,
+ * counted from 1 in characters (code points, as columns are), not by a 0-based index.
+ */
 export function checkNoControlCharacters(text: string): string | null {
   const i = controlCharacterIndex(text);
   if (i === -1) return null;
-  const c = text.charCodeAt(i);
-  return `has the control character U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i}`;
+  const hex = text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
+  return `has the control character U+${hex} as its ${ordinal(codePointCount(text, 0, i) + 1)} character`;
 }
 
 /** The 41 Linux capabilities of capabilities(7), in kernel order. */

@@ -16,6 +16,7 @@ import {
   hasParentSegment,
   isCapability,
   normalizePath,
+  ordinal,
   parseCasReference,
   parsePortMapping,
   canonicalHostAddress,
@@ -46,6 +47,23 @@ export type Report = (
   at?: readonly (string | number)[],
 ) => void;
 
+/**
+ * The value a rule checks as the file writes it, for messages that quote it or refer to
+ * another part of it. A value given as data (JSON already parsed, a manifest built in
+ * code) has no text and no positions: then both give null.
+ */
+export interface Written {
+  /** Where a part of the value is (`at` as for `Report`): `line 3, column 12`. */
+  where(at: readonly (string | number)[]): string | null;
+  /** The value's text in the file: `9007199254740993`, `1_000`, `2e4` (not rounded or normalized). */
+  text(): string | null;
+  /**
+   * Item `index` of the list the rule got, counted from 1 as written: an item of the
+   * wrong type (reported as such, and not in the list) still counts.
+   */
+  itemNumber(index: number): number;
+}
+
 export interface FieldSpec {
   /** The TOML key and JSON name. */
   key: string;
@@ -54,7 +72,7 @@ export interface FieldSpec {
   type: FieldType;
   required?: boolean;
   /** Checks a written value (only values actually written are checked). */
-  rule?: (value: never, report: Report) => void;
+  rule?: (value: never, report: Report, written: Written) => void;
   /** The codes the rule reports (for the reference docs). */
   codes?: readonly DiagnosticCode[];
   /** For the docs and the JSON Schema. */
@@ -89,8 +107,10 @@ function oneOf(values: readonly string[], code: DiagnosticCode, what: string) {
 }
 
 function inRange(min: number, max: number, code: DiagnosticCode, what: string) {
-  return (value: number, report: Report) => {
-    if (value < min || value > max) report(code, `${what} ${value} is outside ${min}–${max}`);
+  return (value: number, report: Report, written: Written) => {
+    // Quoted as written: beyond 2^53 the value read is rounded (9007199254740993 is ...992).
+    if (value < min || value > max)
+      report(code, `${what} ${written.text() ?? value} is outside ${min}–${max}`);
   };
 }
 
@@ -125,16 +145,20 @@ function eachDuplicate<K>(keys: readonly K[], found: (index: number, first: numb
   }
 }
 
-/** Warns about duplicates in a list, at the second occurrence. */
+/** Warns about duplicates in a list, at the second occurrence, saying where the first is. */
 function reportDuplicates(
   values: readonly string[],
   code: DiagnosticCode,
   what: string,
   report: Report,
+  written: Written,
 ) {
-  eachDuplicate(values, (i, first) =>
-    report(code, `${what} '${values[i]}' is listed twice (first at index ${first})`, [i]),
-  );
+  eachDuplicate(values, (i, first) => {
+    const where = written.where([first]);
+    const firstAt =
+      where === null ? `as the ${ordinal(written.itemNumber(first))} item` : `at ${where}`;
+    report(code, `${what} '${values[i]}' is listed twice (first ${firstAt})`, [i]);
+  });
 }
 
 /**
@@ -184,7 +208,7 @@ function checkVolumePath(
 }
 
 /** Rules on the volume list (element fields are checked by the builder, see VOLUME_FIELDS). */
-function checkVolumes(volumes: VolumeMount[], report: Report): void {
+function checkVolumes(volumes: VolumeMount[], report: Report, written: Written): void {
   const containers: string[] = [];
   for (let i = 0; i < volumes.length; i++) {
     const volume = volumes[i]!;
@@ -194,13 +218,18 @@ function checkVolumes(volumes: VolumeMount[], report: Report): void {
     // An absent container (reported by the builder) gets a key no path can have.
     containers.push(volume.container === '' ? `\u0000${i}` : normalizePath(volume.container));
   }
-  eachDuplicate(containers, (i, first) =>
+  eachDuplicate(containers, (i, first) => {
+    const where = written.where([first, 'container']);
+    const user =
+      where === null
+        ? `the ${ordinal(written.itemNumber(first))} volume`
+        : `the volume at ${where}`;
     report(
       'volume-container-duplicate',
-      `container path '${volumes[i]!.container}' is already used by volume ${first}`,
+      `container path '${volumes[i]!.container}' is already used by ${user}`,
       [i, 'container'],
-    ),
-  );
+    );
+  });
 }
 
 /**
@@ -357,13 +386,13 @@ export const SECTIONS: readonly SectionSpec[] = [
         key: 'modules',
         prop: 'modules',
         type: 'strings',
-        rule: (value: string[], report: Report) => {
+        rule: (value: string[], report: Report, written: Written) => {
           value.forEach((name, i) => {
             const problem = checkModuleName(name);
             if (problem !== null)
               report('kernel-module-invalid', `kernel module '${name}' ${problem}`, [i]);
           });
-          reportDuplicates(value, 'kernel-module-duplicate', 'kernel module', report);
+          reportDuplicates(value, 'kernel-module-duplicate', 'kernel module', report, written);
         },
         codes: ['kernel-module-invalid', 'kernel-module-duplicate'],
         description: 'Kernel modules to load (`A-Za-z0-9_-`); a duplicate is a warning.',
@@ -423,7 +452,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         key: 'capabilities',
         prop: 'capabilities',
         type: 'strings',
-        rule: (value: string[], report: Report) => {
+        rule: (value: string[], report: Report, written: Written) => {
           value.forEach((name, i) => {
             if (isCapability(name)) return;
             const prefixed = isCapability(`CAP_${name.toUpperCase()}`)
@@ -433,7 +462,7 @@ export const SECTIONS: readonly SectionSpec[] = [
               prefixed !== null ? ` (did you mean '${prefixed}'?)` : didYouMean(name, CAPABILITIES);
             report('capability-unknown', `'${name}' is not a Linux capability${hint}`, [i]);
           });
-          reportDuplicates(value, 'capability-duplicate', 'capability', report);
+          reportDuplicates(value, 'capability-duplicate', 'capability', report, written);
         },
         values: CAPABILITIES,
         codes: ['capability-unknown', 'capability-duplicate'],

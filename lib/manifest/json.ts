@@ -4,11 +4,11 @@
  * and `container`); sections always present, `extends` only when set.
  */
 import { LineIndex } from '../toml/errors.js';
-import type { LocatedValue } from '../toml/located.js';
-import { jsonDuplicateName, jsonErrorOffset } from './json-syntax.js';
+import type { LocatedTable, LocatedValue } from '../toml/located.js';
+import { locateJson } from './json-syntax.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
 import { checkOptionsObject } from '../toml/options.js';
-import { buildManifest, locateTable } from './build.js';
+import { LOCATED_DATA_DEPTH, buildManifest, locateTable } from './build.js';
 import {
   type Diagnostic,
   type Location,
@@ -60,14 +60,15 @@ export interface FromJSONOptions {
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function loneSurrogates(root: LocatedValue, file: string): Diagnostic[] {
+function loneSurrogates(source: ManifestSource): Diagnostic[] {
   const found: Diagnostic[] = [];
   const visit = (value: LocatedValue, at: FieldPath): void => {
     if (value.type === 'string') {
       if (LONE_SURROGATE.test(value.value as string)) {
         const where = formatPath(at);
         const message = `${where}: the string has a lone surrogate, which is not Unicode text (TOML cannot hold it)`;
-        found.push(diagnostic('json-syntax', message, where, { ...NO_LOCATION, file }));
+        const location = source.location(value.start, value.end);
+        found.push(diagnostic('json-syntax', message, where, location));
       }
     } else if (value.type === 'array') {
       value.items.forEach((item, i) => visit(item, [...at, i]));
@@ -75,7 +76,7 @@ function loneSurrogates(root: LocatedValue, file: string): Diagnostic[] {
       for (let e = value.firstEntry; e !== null; e = e.next) visit(e.node, [...at, e.key]);
     }
   };
-  visit(root, []);
+  visit(source.root, []);
   return found;
 }
 
@@ -94,18 +95,13 @@ function characterAt(text: string, offset: number, file: string): Location {
   return { file, line, column, endLine: line, endColumn: column + 1 };
 }
 
-/** Where JSON text that `JSON.parse` refused goes wrong. */
-function jsonSyntaxLocation(text: string, file: string): Location {
-  const offset = jsonErrorOffset(text);
-  return offset < 0 ? { ...NO_LOCATION, file } : characterAt(text, offset, file);
-}
-
 /**
  * A manifest from its JSON form (a JSON text, its UTF-8 bytes, or an already parsed
  * value), checked with the same rules and codes as TOML input. Diagnostics name the JSON
- * path (`path`); JSON carries no positions, so their line and column are 0, except for
- * a syntax error (or invalid UTF-8), which is reported where the text goes wrong. `null`
- * members count as absent.
+ * path (`path`). Given text or bytes, each is at the line and column of the value (or
+ * the member name, for an unknown key) in the text, a syntax error (or invalid UTF-8)
+ * where the text goes wrong; a value already parsed has no positions, so their line and
+ * column are 0. `null` members count as absent.
  */
 export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}): ManifestResult {
   checkOptionsObject(options);
@@ -121,55 +117,67 @@ export function manifestFromJSON(input: unknown, options: FromJSONOptions = {}):
     // A byte-order mark is allowed before JSON bytes (RFC 8259 lets a parser ignore it).
     value = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
-  let repeated: Diagnostic | null = null;
-  if (typeof value === 'string') {
-    const text = value;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const message = `invalid JSON: ${(error as Error).message}`;
-      return failed(file, diagnostic('json-syntax', message, '', jsonSyntaxLocation(text, file)));
-    }
-    repeated = repeatedName(text, file);
-  }
+  if (typeof value === 'string') return fromText(value, file);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    const message = `a manifest must be a JSON object, got ${describeValue(value)}`;
-    return failed(file, diagnostic('wrong-type', message, '', { ...NO_LOCATION, file }));
+    return failed(file, notAnObject(value, { ...NO_LOCATION, file }));
   }
-  const result = fromData(value as Record<string, unknown>, file, undefined);
-  if (repeated !== null) result.diagnostics = sortDiagnostics([repeated, ...result.diagnostics]);
+  return fromSource(new ManifestSource(file, locateTable(value as Record<string, unknown>), null));
+}
+
+function notAnObject(value: unknown, location: Location): Diagnostic {
+  const message = `a manifest must be a JSON object, got ${describeValue(value)}`;
+  return diagnostic('wrong-type', message, '', location);
+}
+
+/**
+ * A manifest from JSON text, read in one pass that locates every value, so each problem
+ * is reported at its line and column as in a TOML file.
+ */
+function fromText(text: string, file: string): ManifestResult {
+  const { error, root, repeated } = locateJson(text, LOCATED_DATA_DEPTH);
+  if (error >= 0) {
+    // The scan found where; the engine says what (it refuses what the scan refuses).
+    let message = 'invalid JSON';
+    try {
+      JSON.parse(text);
+    } catch (engine) {
+      message = `invalid JSON: ${(engine as Error).message}`;
+    }
+    return failed(file, diagnostic('json-syntax', message, '', characterAt(text, error, file)));
+  }
+  const lines = new LineIndex(text);
+  const position = (offset: number) => lines.position(offset);
+  if (root!.type !== 'table') {
+    const { line, column } = position(root!.start);
+    const end = position(root!.end);
+    const at = { file, line, column, endLine: end.line, endColumn: end.column };
+    return failed(file, notAnObject(root!.value, at));
+  }
+  const result = fromSource(new ManifestSource(file, root as LocatedTable, position, text));
+  if (repeated !== null) {
+    // JSON.parse keeps only the last value of a name given twice, and the first would be
+    // lost without a word (TOML rejects a key written twice): reported at the second.
+    const { offset, name } = repeated;
+    const message = `member name ${JSON.stringify(name)} appears twice in one object; only the last value would be kept`;
+    const at = characterAt(text, offset, file);
+    result.diagnostics = sortDiagnostics([
+      diagnostic('json-syntax', message, '', at),
+      ...result.diagnostics,
+    ]);
+  }
   return result;
 }
 
 /**
- * A member name given twice in one object of `text`, at the second: `JSON.parse` keeps
- * only the last value, and the first would be lost without a word (TOML rejects a key
- * written twice).
+ * Builds and checks a manifest from the located tree of its JSON form, `unresolvedBase`
+ * as given or, when undefined, as its `extends` says.
  */
-function repeatedName(text: string, file: string): Diagnostic | null {
-  const repeated = jsonDuplicateName(text);
-  if (repeated === null) return null;
-  const { offset, name } = repeated;
-  const message = `member name ${JSON.stringify(name)} appears twice in one object; only the last value would be kept`;
-  return diagnostic('json-syntax', message, '', characterAt(text, offset, file));
-}
-
-/**
- * Builds and checks a manifest from plain data in its JSON form, `unresolvedBase` as
- * given or, when undefined, as its `extends` says.
- */
-function fromData(
-  data: Record<string, unknown>,
-  file: string,
-  unresolvedBase: boolean | undefined,
-): ManifestResult {
-  const root = locateTable(data);
-  const source = new ManifestSource(file, root, null);
+function fromSource(source: ManifestSource, unresolvedBase?: boolean): ManifestResult {
   const built = buildManifest(source);
-  built.manifest.sourcePath = file;
+  built.manifest.sourcePath = source.file;
   const diagnostics: Diagnostic[] = [
     ...built.diagnostics,
-    ...loneSurrogates(root, file),
+    ...loneSurrogates(source),
     ...validateRules(built.manifest, [source], {
       unresolvedBase: unresolvedBase ?? built.manifest.extends !== '',
     }),
@@ -237,5 +245,6 @@ export function validateManifest(
     const message = `a manifest must be an object, got ${describeValue(m)}`;
     return [diagnostic('wrong-type', message, '', NO_LOCATION)];
   }
-  return fromData(dataOf(m), '', options.unresolvedBase ?? m.extends !== '').diagnostics;
+  const source = new ManifestSource('', locateTable(dataOf(m)), null);
+  return fromSource(source, options.unresolvedBase ?? m.extends !== '').diagnostics;
 }

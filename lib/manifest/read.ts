@@ -46,8 +46,11 @@ export function readManifest(
     { integers: 'auto' },
     options.maxSyntaxErrors ?? 100,
   );
-  const manifestSource = new ManifestSource(file, document.root, (offset) =>
-    document.position(offset),
+  const manifestSource = new ManifestSource(
+    file,
+    document.root,
+    (offset) => document.position(offset),
+    document.source,
   );
   const built = buildManifest(manifestSource);
   built.manifest.sourcePath = file;

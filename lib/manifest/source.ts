@@ -32,6 +32,8 @@ export class ManifestSource {
     readonly root: LocatedTable,
     /** Offset to position; `null` for sources without text (JSON values). */
     private readonly position: ((offset: number) => Position) | null,
+    /** The text the spans of `root` are offsets into; `null` for sources without text. */
+    readonly text: string | null = null,
   ) {}
 
   /**
@@ -117,6 +119,11 @@ export class ManifestSource {
       endLine: to.line,
       endColumn: to.column,
     };
+  }
+
+  /** The text of `[start, end)` as written (a value's span), or null without text. */
+  written(start: number, end: number): string | null {
+    return this.text === null ? null : this.text.slice(start, end);
   }
 
   /** The start of the source (for problems with no better place, like a missing table). */
