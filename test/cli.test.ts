@@ -1056,3 +1056,38 @@ describe('cas put', () => {
     assert.ok(readdirSync(join(store, 'sha256')).every((name) => /^[0-9a-f]{64}$/.test(name)));
   });
 });
+
+describe('colour', () => {
+  it('takes --color and --no-color on every command, over FORCE_COLOR and NO_COLOR', () => {
+    const typo = 'examples/broken/typo-key.toml';
+    const coloured = (result: { stdout: string; stderr: string }) =>
+      /\u001b\[/.test(result.stdout + result.stderr);
+    // A pipe gets no colour by default; --color, or FORCE_COLOR, gives it.
+    assert.equal(coloured(run(['check', typo])), false);
+    assert.equal(coloured(run(['check', '--color', typo])), true);
+    assert.equal(coloured(run(['--color', 'check', typo])), true);
+    assert.equal(coloured(run(['check', typo], { env: { FORCE_COLOR: '1' } })), true);
+    assert.equal(coloured(run(['check', typo], { env: { FORCE_COLOR: '0' } })), false);
+    assert.equal(
+      coloured(run(['check', typo], { env: { NO_COLOR: '1', FORCE_COLOR: '' } })),
+      false,
+    );
+    assert.equal(coloured(run(['check', '--color', typo], { env: { NO_COLOR: '1' } })), true);
+    assert.equal(
+      coloured(run(['check', '--no-color', typo], { env: { FORCE_COLOR: '1' } })),
+      false,
+    );
+    // The last flag wins; every command takes them (resolve --no-color was unknown).
+    assert.equal(coloured(run(['check', '--no-color', '--color', typo])), true);
+    for (const command of ['resolve', 'json', 'digest']) {
+      const result = run([command, '--no-color', 'examples/container.toml']);
+      assert.equal(result.status, 0, `${command}: ${result.stderr}`);
+    }
+    const json = run(['json', '--color', typo]);
+    assert.equal(json.status, 1);
+    assert.equal(coloured(json), true, 'the problems on stderr are coloured');
+    // After --, a file may be called --color.
+    const literal = run(['check', '--', '--color']);
+    assert.match(literal.stdout, /--color/);
+  });
+});

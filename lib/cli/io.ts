@@ -37,7 +37,6 @@ function endOnWriteError(stream: NodeJS.WriteStream, name: string): void {
 export function processIo(): Io {
   endOnWriteError(process.stdout, 'standard output');
   endOnWriteError(process.stderr, 'standard error');
-  const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
@@ -53,7 +52,23 @@ export function processIo(): Io {
       }
       return out;
     },
-    color: !noColor && process.stdout.isTTY === true,
+    color: colorFromEnvironment(process.env, process.stdout.isTTY === true),
     stderrIsTTY: process.stderr.isTTY === true,
   };
+}
+
+/**
+ * Whether to colour by default: `FORCE_COLOR` set to anything but `''` or `0` turns it on,
+ * `NO_COLOR` set to anything but `''` turns it off, and otherwise only a terminal gets it.
+ * `--color` and `--no-color` (any command) decide over both.
+ */
+export function colorFromEnvironment(
+  env: Record<string, string | undefined>,
+  isTTY: boolean,
+): boolean {
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined && force !== '' && force !== '0') return true;
+  const none = env['NO_COLOR'];
+  if (none !== undefined && none !== '') return false;
+  return isTTY;
 }

@@ -46,8 +46,27 @@ const commands = new Map<string, Command>([
   ['cas', casCommand],
 ]);
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
+/**
+ * `--color` and `--no-color`, taken out of the arguments wherever they stand before `--`
+ * (every command takes them), and the colour they choose; the last one given wins.
+ */
+function colorFlags(argv: readonly string[], io: Io): { args: string[]; io: Io } {
+  const args: string[] = [];
+  let color = io.color;
+  let end = false;
+  for (const arg of argv) {
+    if (!end && (arg === '--color' || arg === '--no-color')) color = arg === '--color';
+    else {
+      if (arg === '--') end = true;
+      args.push(arg);
+    }
+  }
+  return { args, io: color === io.color ? io : { ...io, color } };
+}
+
+export async function main(argv: readonly string[], given: Io): Promise<number> {
+  const { args: argsWithoutColor, io } = colorFlags(argv, given);
+  const [name, ...rest] = argsWithoutColor;
   if (name === undefined) {
     // Usage asked for by mistake goes where errors go, as a usage error does.
     io.stderr(help);
