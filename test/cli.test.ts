@@ -1055,6 +1055,22 @@ describe('cas put', () => {
     // No temporary file is left behind.
     assert.ok(readdirSync(join(store, 'sha256')).every((name) => /^[0-9a-f]{64}$/.test(name)));
   });
+
+  it('reports a store it cannot write to for each file, and goes on (no internal error)', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'base.toml'), '[workload]\nimage = "nginx"\nmode = "container"\n');
+    writeFileSync(join(dir, 'not-a-store'), 'a file, not a directory\n');
+    const put = run(['cas', 'put', '--cas-root', 'not-a-store', 'base.toml', 'base.toml'], {
+      cwd: dir,
+    });
+    assert.equal(put.status, 1, put.stderr);
+    assert.equal(put.stdout, '');
+    assert.doesNotMatch(put.stderr, /internal error/);
+    const lines = put.stderr.match(
+      /^base\.toml: not stored: cannot write to the store not-a-store: .*ENOTDIR/gm,
+    );
+    assert.equal(lines?.length, 2, put.stderr);
+  });
 });
 
 describe('colour', () => {

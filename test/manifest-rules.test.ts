@@ -593,6 +593,19 @@ describe('field rules', () => {
     }
   });
 
+  it('reads an IPv4-mapped IPv6 host address as the IPv4 address it binds', () => {
+    const ports = (list: string[]) =>
+      diagnosticsOf(`${GOOD}[network]\nports = [${list.map((p) => `"${p}"`).join(', ')}]\n`)
+        .filter((d) => d.code === 'port-duplicate')
+        .map((d) => d.path);
+    // A socket bound to ::ffff:a.b.c.d takes a.b.c.d's port: the two cannot both be bound.
+    assert.deepEqual(ports(['1.2.3.4:80:80', '[::ffff:1.2.3.4]:80:81']), ['network.ports[1]']);
+    assert.deepEqual(ports(['[::ffff:102:304]:80:80', '1.2.3.4:80:81']), ['network.ports[1]']);
+    // ::ffff:0.0.0.0 is the IPv4 unspecified address: every IPv4 address on the port.
+    assert.deepEqual(ports(['9.9.9.9:81:81', '[::ffff:0.0.0.0]:81:82']), ['network.ports[1]']);
+    assert.deepEqual(ports(['1.2.3.4:80:80', '[::ffff:1.2.3.5]:80:81', '[::1.2.3.4]:80:82']), []);
+  });
+
   it('suggests by prefix, part and case before edit distance', () => {
     const messageOf = (source: string, code: string) =>
       diagnosticsOf(source).find((d) => d.code === code)?.message ?? '';

@@ -78,7 +78,18 @@ export async function casCommand(argv: readonly string[], io: Io): Promise<numbe
       failed = true;
       continue;
     }
-    const digest = await store.put(encodeManifest(result.manifest));
+    let digest: string;
+    try {
+      digest = await store.put(encodeManifest(result.manifest));
+    } catch (error) {
+      // The store cannot take it (a file where a directory should be, no permission, a
+      // full disk): this file is not stored, and the others are still tried.
+      io.stderr(
+        `${escapeControl(`${path}: not stored: cannot write to the store ${root}: ${(error as Error).message}`)}\n`,
+      );
+      failed = true;
+      continue;
+    }
     io.stdout(`cas://${digest}\n`);
   }
   return failed ? 1 : 0;

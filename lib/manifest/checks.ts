@@ -390,8 +390,9 @@ export function isIPv6(text: string, start = 0, end = text.length): boolean {
 /**
  * A valid IPv4 or IPv6 address (as `isIPv4`/`isIPv6` accept them) in one spelling per
  * address: IPv4 numbers without leading zeros, IPv6 as eight hexadecimal groups without
- * leading zeros (an IPv4 tail as its two groups). An unspecified address (`''`,
- * `0.0.0.0`, `::`) is `''`: it stands for every address of the host.
+ * leading zeros (an IPv4 tail as its two groups), an IPv4-mapped one (`::ffff:1.2.3.4`)
+ * as its IPv4 address. An unspecified address (`''`, `0.0.0.0`, `::`, `::ffff:0.0.0.0`) is
+ * `''`: it stands for every address of the host.
  */
 export function canonicalHostAddress(address: string): string {
   if (address === '') return '';
@@ -414,6 +415,11 @@ export function canonicalHostAddress(address: string): string {
   const head = groupsOf(gap === -1 ? address : address.slice(0, gap));
   const tail = gap === -1 ? [] : groupsOf(address.slice(gap + 2));
   const groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+  // An IPv4-mapped address (::ffff:a.b.c.d) binds the IPv4 address itself.
+  if (groups[5] === 0xffff && groups.slice(0, 5).every((n) => n === 0)) {
+    const [high, low] = [groups[6]!, groups[7]!];
+    return canonicalHostAddress(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+  }
   return groups.every((n) => n === 0) ? '' : groups.map((n) => n.toString(16)).join(':');
 }
 
