@@ -1006,6 +1006,13 @@ describe('bases and what is run', () => {
     const bad = run(['digest', 'bad.toml'], { cwd: dir });
     assert.equal(bad.status, 1);
     assert.equal(bad.stdout, '');
+    // Two integers a number cannot tell apart would share a digest: neither is digested.
+    for (const big of ['9007199254740993', '9007199254740992']) {
+      writeFileSync(join(dir, 'big.toml'), `${BASE_ONLY}pids_max = ${big}\n`);
+      const digest = run(['digest', 'big.toml'], { cwd: dir });
+      const expected = big.endsWith('3') ? 1 : 0;
+      assert.equal(digest.status, expected, `${big}: ${digest.stderr}`);
+    }
   });
 });
 

@@ -498,7 +498,14 @@ describe('field rules', () => {
     expectAt(`${GOOD}[resources]\ncpu_set = ""\n`, 'cpuset-invalid', 6, 11);
   });
   rule('io-weight-out-of-range', `${GOOD}[resources]\nio_weight = 10001\n`, 6, 13);
-  rule('pids-max-out-of-range', `${GOOD}[resources]\npids_max = 9223372036854775807\n`, 6, 12);
+  rule('pids-max-out-of-range', `${GOOD}[resources]\npids_max = 4194305\n`, 6, 12);
+  rule(
+    'integer-not-exact',
+    `${GOOD}[resources]\npids_max = 9223372036854775807\n`,
+    6,
+    12,
+    /9223372036854775807 cannot be held exactly/,
+  );
   it('reports an integer beyond 64 bits as a TOML error', () => {
     expectAt(
       `${GOOD}[resources]\npids_max = 99999999999999999999\n`,
@@ -858,12 +865,22 @@ describe('values and list items in messages, as the file writes them', () => {
   const show = (d: Diagnostic) => `${d.line}:${d.column} ${d.code} ${d.path}: ${d.message}`;
 
   it('quotes a number or date as written, not as read (rounded beyond 2^53, 100.0 as 100)', () => {
+    // Past 2^53 a number cannot hold it: refused as a value the model cannot read exactly
+    // (converted, …993 would become …992, another manifest with the same digest).
     expectAt(
       `${GOOD}[resources]\ncpu_weight = 9007199254740993\n`,
+      'integer-not-exact',
+      6,
+      14,
+      /^resources\.cpu_weight 9007199254740993 cannot be held exactly \(beyond ±2\^53 it would read as 9007199254740992\)$/,
+    );
+    // One that a number holds exactly is checked by the field's rule, quoted as written.
+    expectAt(
+      `${GOOD}[resources]\ncpu_weight = 0x40_0000_0000_0000\n`,
       'cpu-weight-out-of-range',
       6,
       14,
-      /^cpu_weight 9007199254740993 is outside 1–10000$/,
+      /^cpu_weight 0x40_0000_0000_0000 is outside 1–10000$/,
     );
     expectAt(
       `${GOOD}[resources]\npids_max = 100.0\n`,

@@ -275,6 +275,18 @@ class Builder {
         if (node.type !== 'integer')
           return this.wrongType(node, [...parent, spec.key], EXPECTED.integer);
         value = Number(node.value as number | bigint);
+        if (typeof node.value === 'bigint' && BigInt(value as number) !== node.value) {
+          // The model holds integers as numbers: past 2^53 most are rounded, and a rounded
+          // value converted or digested is another manifest (…993 would be …992).
+          const written = this.source.written(node.start, node.end) ?? String(node.value);
+          return this.add(
+            'integer-not-exact',
+            `${formatPath([...parent, spec.key])} ${written} cannot be held exactly (beyond ±2^53 it would read as ${String(value)})`,
+            [...parent, spec.key],
+            node.start,
+            node.end,
+          );
+        }
         break;
       case 'strings':
         if (node.type !== 'array')

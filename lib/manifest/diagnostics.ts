@@ -45,6 +45,12 @@ export const DIAGNOSTIC_CODES = {
       'A key the manifest model does not define; the message suggests the closest known key.',
     example: '[resources]\ncpu_weigth = 100',
   },
+  'integer-not-exact': {
+    severity: 'error',
+    summary:
+      'An integer beyond ±2^53 (9007199254740992) that a JavaScript number cannot hold exactly, in a manifest field. No field takes one (every range ends far below), and the model would round it: it is refused, and `json` and `digest` fail on it rather than write another value.',
+    example: '[resources]\npids_max = 9007199254740993',
+  },
   'key-case': {
     severity: 'warning',
     summary:
@@ -405,6 +411,7 @@ export function hasReadErrors(list: readonly Diagnostic[]): boolean {
         d.code === 'wrong-type' ||
         d.code === 'unknown-key' ||
         d.code === 'key-case-duplicate' ||
+        d.code === 'integer-not-exact' ||
         d.code === 'json-syntax'),
   );
 }
