@@ -595,6 +595,26 @@ describe('syntax errors', () => {
     assertError('k\u00e9y = 1', 'invalid-character', 1, 2, /quote other keys/);
   });
 
+  it('name the character after a backslash that starts no escape, in words', () => {
+    // "invalid escape sequence \followed by newline": the words ran into the backslash.
+    for (const [text, named] of [
+      ['a = "\\q"', 'invalid escape sequence \\q'],
+      ['a = "\\\n"', "invalid escape sequence: '\\' followed by newline"],
+      ['a = "\\\r\n"', "invalid escape sequence: '\\' followed by carriage return"],
+      ['a = "\\ "', "invalid escape sequence: '\\' followed by ' '"],
+      ['a = "\\\t"', "invalid escape sequence: '\\' followed by tab"],
+      ['a = "\\\u0001"', "invalid escape sequence: '\\' followed by U+0001"],
+      ['a = "\\\u007f"', "invalid escape sequence: '\\' followed by U+007F"],
+      ['a = "\\\u00e9"', "invalid escape sequence: '\\' followed by '\u00e9'"],
+      ['a = "\\\u{1F600}"', "invalid escape sequence: '\\' followed by '\u{1F600}'"],
+      ['a = "\\', "invalid escape sequence: '\\' followed by end of input"],
+      ['a = """\\q"""', 'invalid escape sequence \\q'],
+    ] as const) {
+      const error = errorOf(text);
+      assert.deepEqual([error.code, error.message], ['invalid-escape', named], text);
+    }
+  });
+
   it('count columns in code points and end spans after the token', () => {
     const error = assertError('s = "\u{1F600}\u{1F600}" x', 'expected-newline', 1, 10);
     assert.equal(error.offset, 11);
