@@ -655,6 +655,23 @@ describe('syntax errors', () => {
     }
   });
 
+  it('report a control character at its own line and column in every kind of string and in comments', () => {
+    for (const text of [
+      'a = 1\ns = """\nfirst line\nx\u0001y"""\n',
+      "a = 1\ns = '''\nfirst line\nx\u0001y'''\n",
+      'a = 1\nb = 2\ns = ["", "x\u0001y"]\n',
+      "a = 1\nb = 2\ns = {k = 'x\u0001y'}\n",
+      'a = 1\n# first line\n# x\u0001y\n',
+    ]) {
+      const error = errorOf(text);
+      const line = text.split('\n').findIndex((l) => l.includes('\u0001')) + 1;
+      const column = text.split('\n')[line - 1]!.indexOf('\u0001') + 1;
+      assert.deepEqual([error.code, error.line, error.column], ['control-character', line, column]);
+      const recovered = parseLocatedRecovering(text).errors[0]!;
+      assert.deepEqual([recovered.line, recovered.column], [line, column]);
+    }
+  });
+
   it('count columns in code points and end spans after the token', () => {
     const error = assertError('s = "\u{1F600}\u{1F600}" x', 'expected-newline', 1, 10);
     assert.equal(error.offset, 11);
