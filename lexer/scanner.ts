@@ -422,18 +422,17 @@ export class Scanner {
       case 0x55: // U
         return this.readHexEscape(p, 8);
     }
-    this.fail(
-      'invalid-escape',
-      `invalid escape sequence \\${this.escapeCharText(p + 1)}`,
-      p,
-      p + 2,
-    );
+    this.fail('invalid-escape', this.invalidEscapeMessage(p + 1), p, p + 2);
   }
 
-  private escapeCharText(p: number): string {
-    if (p >= this.len) return '';
+  /**
+   * `invalid escape sequence \q` for a visible ASCII character at `p` (after the
+   * backslash); any other is named: `invalid escape sequence: '\' followed by newline`.
+   */
+  private invalidEscapeMessage(p: number): string {
     const c = this.src.charCodeAt(p);
-    return c > 0x20 && c < Ch.Del ? this.src[p]! : `followed by ${this.charAt(p)}`;
+    if (c > 0x20 && c < Ch.Del) return `invalid escape sequence \\${this.src[p]!}`;
+    return `invalid escape sequence: '\\' followed by ${this.charAt(p)}`;
   }
 
   /** `\xHH`, `\uHHHH`, `\UHHHHHHHH` at `p`: exactly `digits` hex digits, a Unicode scalar value. */

@@ -13,6 +13,7 @@ import {
 import { LocatedTableNode } from '../lib/toml/located.js';
 import { LineIndex, positionIn } from '../lib/toml/errors.js';
 import { Random } from '../bench/random.js';
+import { Rng } from './fuzz-support.js';
 
 const source = [
   'title = "x" # comment', // 1
@@ -355,3 +356,126 @@ describe('LineIndex', () => {
     assert.ok(reads <= 2 * line.length + 512 * lookups, `${reads} reads for ${lookups} lookups`);
   });
 });
+
+describe('stringCharSpan', () => {
+  /** Line, column and text of the span of `value[index]` for the string at `path`. */
+  function charAt(text: string, path: (string | number)[], index: number) {
+    const doc = parseLocated(text);
+    const node = doc.entry(path)!.node;
+    const span = doc.stringCharSpan(node, index);
+    const { line, column } = doc.position(span.start);
+    return [line, column, text.slice(span.start, span.end)];
+  }
+
+  it('points at a character of a string value where it is written, in every kind of string', () => {
+    // The control character at index 13 of a multi-line value: its own line and column,
+    // not the opening quotes and an index into a value the reader cannot see.
+    const multiline = 'a = 1\ns = """\nfirst line\nx\\u0007y"""\n';
+    assert.equal((parse(multiline)['s'] as string).indexOf('\u0007'), 12);
+    assert.deepEqual(charAt(multiline, ['s'], 12), [4, 2, '\\u0007']);
+    assert.deepEqual(charAt(multiline, ['s'], 10), [3, 11, '\n']);
+    assert.deepEqual(charAt('s = """\r\nab\r\ncd"""', ['s'], 2), [2, 3, '\r\n']);
+    assert.deepEqual(charAt("s = '''\nab\n\tc'''", ['s'], 3), [3, 1, '\t']);
+    assert.deepEqual(charAt("s = 'ab\tc'", ['s'], 2), [1, 8, '\t']);
+    assert.deepEqual(charAt('s = "ab\\u0007c"', ['s'], 2), [1, 8, '\\u0007']);
+    assert.deepEqual(charAt('s = "ab\\u0007c"', ['s'], 3), [1, 14, 'c']);
+    assert.deepEqual(charAt('s = "\\e\\x07\\n"', ['s'], 1), [1, 8, '\\x07']);
+    assert.deepEqual(charAt('s = "\\e\\x07\\n"', ['s'], 2), [1, 12, '\\n']);
+    // A pair is one character of two units; an escape of one outside the BMP too.
+    assert.deepEqual(charAt('s = "\u{1F600}\\U0001F600\\b"', ['s'], 1), [1, 6, '\u{1F600}']);
+    assert.deepEqual(charAt('s = "\u{1F600}\\U0001F600\\b"', ['s'], 2), [1, 7, '\\U0001F600']);
+    assert.deepEqual(charAt('s = "\u{1F600}\\U0001F600\\b"', ['s'], 4), [1, 17, '\\b']);
+    // A line-ending backslash and what it trims are no character.
+    assert.deepEqual(charAt('s = """a \\\n   \n  b\\tc"""', ['s'], 3), [3, 4, '\\t']);
+    // In arrays and inline tables alike.
+    assert.deepEqual(charAt('a = [1, { k = "x\\u0001" }]', ['a', 1, 'k'], 1), [1, 17, '\\u0001']);
+  });
+
+  it('spans, in order, exactly what decodes to each character of every string', () => {
+    const rng = new Rng(17);
+    let checked = 0;
+    for (let round = 0; round < 200; round++) {
+      const value = randomText(rng);
+      for (const spelling of spellings(value)) {
+        const text = `s = ${spelling}\n`;
+        const doc = parseLocated(text);
+        assert.equal(doc.value['s'], value, JSON.stringify(spelling));
+        const node = doc.entry(['s'])!.node;
+        let decoded = '';
+        let last: Span | null = null;
+        for (let i = 0; i < value.length; i++) {
+          const span = doc.stringCharSpan(node, i);
+          assert.ok(span.start >= node.start && span.end <= node.end, spelling);
+          if (last !== null && span.start === last.start) continue; // the second half of a pair
+          assert.ok(last === null || span.start >= last.end, `${spelling}: ${i}`);
+          decoded += decode(text.slice(span.start, span.end), spelling.startsWith('"'));
+          last = span;
+          checked++;
+        }
+        assert.equal(decoded, value, spelling);
+      }
+    }
+    assert.ok(checked > 1000, `${checked} characters`);
+  });
+
+  it('takes only a string node and an index of its value', () => {
+    const doc = parseLocated('s = "ab"\nn = 1\ne = ""');
+    const s = doc.entry(['s'])!.node;
+    for (const index of [-1, 2, 0.5, NaN]) {
+      assert.throws(() => doc.stringCharSpan(s, index), RangeError, String(index));
+    }
+    assert.throws(() => doc.stringCharSpan(doc.entry(['n'])!.node, 0), RangeError);
+    assert.throws(() => doc.stringCharSpan(doc.entry(['e'])!.node, 0), RangeError);
+    assert.throws(() => doc.stringCharSpan(doc.root, 0), RangeError);
+  });
+});
+
+/** Random text with the characters that strings spell in more than one way. */
+function randomText(rng: Rng): string {
+  const pieces = ['a', ' ', '\t', '\n', '\u0001', '\u007f', '"', "'", '\\', 'é', '\u{1F600}'];
+  let text = '';
+  const length = rng.int(12);
+  for (let i = 0; i < length; i++) text += rng.pick(pieces);
+  return text;
+}
+
+/** Every way to write `value` as a TOML string that can (CRLF or LF, escapes or raw). */
+function spellings(value: string): string[] {
+  const escape = (c: string, forceU: boolean): string => {
+    const code = c.codePointAt(0)!;
+    if (!forceU) {
+      if (c === '"') return '\\"';
+      if (c === '\\') return '\\\\';
+      if (c === '\n') return '\\n';
+      if (c === '\t') return '\\t';
+      if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+      return c;
+    }
+    return code > 0xffff
+      ? `\\U${code.toString(16).padStart(8, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  };
+  const chars = Array.from(value);
+  const out = [
+    `"${chars.map((c) => escape(c, false)).join('')}"`,
+    `"${chars.map((c) => escape(c, true)).join('')}"`,
+    // Raw newlines and tabs (LF or CRLF), after a line-ending backslash (which would trim
+    // them at the start).
+    `"""\\\n  ${chars.map((c, i) => (i === 0 ? escape(c, true) : c === '\n' || c === '\t' ? c : escape(c, false))).join('')}"""`,
+    `"""\r\n${chars.map((c) => (c === '\n' ? '\r\n' : escape(c, false))).join('')}"""`,
+  ];
+  const literal = !/[\u0000-\u0008\u000a-\u001f\u007f']/u.test(value);
+  if (literal) out.push(`'${value}'`);
+  if (!/[\u0000-\u0008\u000b-\u001f\u007f]|'''/u.test(value) && !value.endsWith("'")) {
+    out.push(`'''\n${value}'''`);
+    if (!value.startsWith('\n')) out.push(`'''${value.replaceAll('\n', '\r\n')}'''`);
+  }
+  return out;
+}
+
+/** What the text of one span of a basic or literal string reads as. */
+function decode(written: string, basic: boolean): string {
+  if (written === '\r\n') return '\n';
+  if (basic && written.startsWith('\\')) return parse(`v = "${written}"`)['v'] as string;
+  return written;
+}

@@ -595,6 +595,83 @@ describe('syntax errors', () => {
     assertError('k\u00e9y = 1', 'invalid-character', 1, 2, /quote other keys/);
   });
 
+  it('say an array or inline table was never closed, at its bracket, when a statement follows', () => {
+    // The element's error (`expected ','` at the key) was on the next statement's line.
+    const cases: [string, TomlErrorCode, number, number, RegExp][] = [
+      ['ports = ["a", "b"\nname = "x"\n', 'unterminated-array', 1, 9, /before the key on line 2/],
+      ['ports = [1,\n"quoted" = 2\n', 'unterminated-array', 1, 9, /key on line 2/],
+      ['a = [\n  1,\n  2,\n[server]\n', 'unterminated-array', 1, 5, /table header on line 4/],
+      ['a = [[1], [2\n[[t]]\n', 'unterminated-array', 1, 11, /table header on line 2/],
+      ['t = {a = 1\nname = "x"\n', 'unterminated-inline-table', 1, 5, /key on line 2/],
+      // Keys after a comma could be more of it (TOML 1.1); the first starts the next statement.
+      ['t = {a = 1,\nk = 2\nj = 3\n', 'unterminated-inline-table', 1, 5, /key on line 2/],
+      ['t = {a = 1,\nk = 2', 'unterminated-inline-table', 1, 5, /key on line 2/],
+    ];
+    for (const [text, code, line, column, message] of cases) {
+      assertError(text, code, line, column, message);
+      assertError(text, code, line, column, message, { version: '1.0' });
+    }
+    // Not where the line closes the brackets, nor in an inline table written over lines
+    // (its lines are keys), nor for a line that is not a whole header or key.
+    assertError('t = {a = 1,\na = 2}\n', 'duplicate-key', 2, 1);
+    assertError('t = {\n  a = 1\n  b = 2\n}\n', 'expected-comma', 3, 3);
+    assertError('a = [\n  1\n  [2, 3]\n]\n', 'expected-comma', 3, 3);
+    assertError('a = [\n  1\n  {b = 2}\n]\n', 'expected-comma', 3, 3);
+    assertError('a = [1\n[t] x\n', 'expected-comma', 2, 1);
+  });
+
+  it('say an inline table left open at the end of a TOML 1.0 file is unterminated', () => {
+    // It said that newlines inside an inline table need TOML 1.1: it is invalid in 1.1 too.
+    const v10 = { version: '1.0' } as const;
+    assertError('a = {b = 1\n', 'unterminated-inline-table', 1, 5, /expected '}'/, v10);
+    assertError('a = {b = 1,\n\n', 'unterminated-inline-table', 1, 5, /expected '}'/, v10);
+    assertError('a = {b = {c = 1,\n', 'unterminated-inline-table', 1, 10, undefined, v10);
+    // Closed, it is the newline that needs 1.1, also before a later 1.1 addition.
+    assertError('a = {b = 1,\nc = 2}', 'version-1.1-only', 1, 12, /newlines/, v10);
+    assertError('a = {b = 1,\nc = "\\e"}', 'version-1.1-only', 1, 12, /newlines/, v10);
+    assertError('a = {b = 1,\nc = 2,}', 'version-1.1-only', 1, 12, /newlines/, v10);
+    assertError('a = {b = {c = 1\n}}', 'version-1.1-only', 1, 16, /newlines/, v10);
+    // A newline inside an array inside it is allowed in 1.0.
+    assert.deepEqual(parse('a = {b = [\n1]}', v10), { a: { b: [1] } });
+  });
+
+  it('name the character after a backslash that starts no escape, in words', () => {
+    // "invalid escape sequence \followed by newline": the words ran into the backslash.
+    for (const [text, named] of [
+      ['a = "\\q"', 'invalid escape sequence \\q'],
+      ['a = "\\\n"', "invalid escape sequence: '\\' followed by newline"],
+      ['a = "\\\r\n"', "invalid escape sequence: '\\' followed by carriage return"],
+      ['a = "\\ "', "invalid escape sequence: '\\' followed by ' '"],
+      ['a = "\\\t"', "invalid escape sequence: '\\' followed by tab"],
+      ['a = "\\\u0001"', "invalid escape sequence: '\\' followed by U+0001"],
+      ['a = "\\\u007f"', "invalid escape sequence: '\\' followed by U+007F"],
+      ['a = "\\\u00e9"', "invalid escape sequence: '\\' followed by '\u00e9'"],
+      ['a = "\\\u{1F600}"', "invalid escape sequence: '\\' followed by '\u{1F600}'"],
+      ['a = "\\', "invalid escape sequence: '\\' followed by end of input"],
+      ['a = """\\q"""', 'invalid escape sequence \\q'],
+    ] as const) {
+      const error = errorOf(text);
+      assert.deepEqual([error.code, error.message], ['invalid-escape', named], text);
+    }
+  });
+
+  it('report a control character at its own line and column in every kind of string and in comments', () => {
+    for (const text of [
+      'a = 1\ns = """\nfirst line\nx\u0001y"""\n',
+      "a = 1\ns = '''\nfirst line\nx\u0001y'''\n",
+      'a = 1\nb = 2\ns = ["", "x\u0001y"]\n',
+      "a = 1\nb = 2\ns = {k = 'x\u0001y'}\n",
+      'a = 1\n# first line\n# x\u0001y\n',
+    ]) {
+      const error = errorOf(text);
+      const line = text.split('\n').findIndex((l) => l.includes('\u0001')) + 1;
+      const column = text.split('\n')[line - 1]!.indexOf('\u0001') + 1;
+      assert.deepEqual([error.code, error.line, error.column], ['control-character', line, column]);
+      const recovered = parseLocatedRecovering(text).errors[0]!;
+      assert.deepEqual([recovered.line, recovered.column], [line, column]);
+    }
+  });
+
   it('count columns in code points and end spans after the token', () => {
     const error = assertError('s = "\u{1F600}\u{1F600}" x', 'expected-newline', 1, 10);
     assert.equal(error.offset, 11);

@@ -200,6 +200,48 @@ describe('a statement the recovering parse skips leaves nothing behind', () => {
     ],
     // The open bracket took every line after it into the statement, up to a `]`.
     ['a header left open', '[a.b\n[c]\nk = [1]\n', [1], ['unterminated-table-header']],
+    // An array or inline table left open took every line after it into its statement.
+    [
+      'an array left open, before a key',
+      'ports = ["a", "b"\nname = "x"\n[t]\nk = 1\n',
+      [1],
+      ['unterminated-array'],
+    ],
+    [
+      'an array left open over lines, before a header',
+      'a = 1\nports = [\n  "a",\n  "[b]",\n# c\n[t]\nk = 1\n',
+      [2, 3, 4],
+      ['unterminated-array'],
+    ],
+    ['an inline table left open', 't = {a = 1\nname = "x"\n', [1], ['unterminated-inline-table']],
+    [
+      'an inline table left open after a comma, before keys it could take (TOML 1.1)',
+      't = {a = 1,\nname = "x"\nk = 2\n',
+      [1],
+      ['unterminated-inline-table'],
+    ],
+    ['an error in an array left open', 'p = [1, 2 x\nname = "x"\n', [1], ['expected-comma']],
+    ['a string left open in an array', 'p = ["a\nname = "x"\n', [1], ['newline-in-string']],
+    // The stream splitter paused at the quote before the newline and read on to the next.
+    ['a quote that ends the failed line', 'a = 1 x"\nb = 2\n', [1], ['expected-newline']],
+    [
+      'an error in an inline table written over lines: its key lines are its own',
+      't = {\n  a = 1 x,\n  b = 2,\n}\nc = 3\n',
+      [1, 2, 3, 4],
+      ['expected-comma'],
+    ],
+    [
+      'a missing comma in an inline table written over lines',
+      't = {\n  a = 1\n  b = 2\n}\nc = 3\n',
+      [1, 2, 3, 4],
+      ['expected-comma'],
+    ],
+    [
+      'a missing comma in an array of inline tables',
+      'v = [\n  { h = 1 }\n  { h = 2 },\n]\nk = 1\n',
+      [1, 2, 3, 4],
+      ['expected-comma'],
+    ],
     ['a header whose parents are new', '[p.q.r] x\n[s]\n', [1], ['expected-newline']],
     ['a header too deep', `[${Array(300).fill('h').join('.')}]\n[s]\n`, [1], ['max-depth']],
     ['a new array of tables', '[[arr]] x\n[[arr]]\nk = 1\n', [1], ['expected-newline']],
@@ -234,31 +276,48 @@ describe('a statement the recovering parse skips leaves nothing behind', () => {
     assert.deepEqual([y.origin, y.start, y.end], ['implicit', 3, 4]);
   });
 
-  it('is the parse of the document without them, for random documents', () => {
-    const iterations = Number(process.env['VOLT_RECOVER_ITERATIONS'] ?? 300);
-    let planted = 0;
-    for (let i = 0; i < iterations; i++) {
-      const rng = new Rng(seedFor(18, 3, i));
-      const options: ParseOptions = { integers: 'bigint', version: '1.1' };
-      const doc = generateDocument(rng, { v11: true, tomllibSafe: false });
-      const result = plantBadStatements(rng, doc.text);
-      planted += result.bad.length;
-      const recovered = parseLocatedRecovering(result.text, options, Infinity);
-      const what = `iteration ${i}:\n${result.text}`;
-      assert.deepEqual(
-        recovered.errors.map((e) => e.line),
-        result.bad,
-        `${what}\n${recovered.errors.map((e) => e.message).join('\n')}`,
-      );
-      // Removed, the lines leave the document as generated; blanked, its offsets too.
-      assert.deepEqual(recovered.document.value, parse(doc.text, options), what);
-      const clean = parseLocated(blanked(result.text, result.bad), options);
-      assert.deepEqual(treeOf(recovered.document.root), treeOf(clean.root), what);
-      assertSameBehaviour(recovered.document, clean, what);
-    }
-    assert.ok(planted >= iterations, `only ${planted} bad statements planted`);
-  });
+  for (const version of ['1.1', '1.0'] as const) {
+    it(`is the parse of the document without them, for random TOML ${version} documents`, () => {
+      assertRecoversRandomDocuments(version, version === '1.1' ? 3 : 4);
+    });
+  }
 });
+
+/**
+ * Random valid documents with bad statements of every kind planted between their
+ * statements (see `plantBadStatements`): the recovering parse reports each on its own
+ * line and nothing else, and builds everything else, as `parse` does without them.
+ */
+function assertRecoversRandomDocuments(version: '1.0' | '1.1', stream: number): void {
+  const iterations = Number(process.env['VOLT_RECOVER_ITERATIONS'] ?? 300);
+  let planted = 0;
+  const used = new Set<string>();
+  for (let i = 0; i < iterations; i++) {
+    const rng = new Rng(seedFor(18, stream, i));
+    const options: ParseOptions = { integers: 'bigint', version };
+    const doc = generateDocument(rng, { v11: version === '1.1', tomllibSafe: false });
+    const result = plantBadStatements(rng, doc.text);
+    planted += result.bad.length;
+    for (const statement of result.statements) used.add(statement);
+    const recovered = parseLocatedRecovering(result.text, options, Infinity);
+    const what = `iteration ${i}:\n${result.text}`;
+    assert.deepEqual(
+      recovered.errors.map((e) => e.line),
+      result.bad,
+      `${what}\n${recovered.errors.map((e) => e.message).join('\n')}`,
+    );
+    // Removed, the lines leave the document as generated; blanked, its offsets too.
+    assert.deepEqual(recovered.document.value, parse(doc.text, options), what);
+    const clean = parseLocated(blanked(result.text, result.bad), options);
+    assert.deepEqual(treeOf(recovered.document.root), treeOf(clean.root), what);
+    assertSameBehaviour(recovered.document, clean, what);
+  }
+  assert.ok(planted >= iterations, `only ${planted} bad statements planted`);
+  // Every bad line was planted.
+  for (const statement of [...BAD_STATEMENTS, ...UNCLOSED, ...BAD_HEADERS]) {
+    assert.ok(used.has(statement), `never planted: ${statement}`);
+  }
+}
 
 /** Statements that fail wherever they stand, whatever the document defines. */
 const BAD_STATEMENTS: readonly string[] = [
@@ -272,6 +331,35 @@ const BAD_STATEMENTS: readonly string[] = [
   'name.__proto__.z = { p = 1, p = 2 }',
   'x1 = = 2',
   '= 1',
+  // Bad values, keys and escapes, control characters, a literal string left open.
+  'v = nope',
+  'w = [1, nope]',
+  'a b = 1',
+  '"k\u0001" = 1',
+  'e = "a\\qb"',
+  'e.f = "\\u12"',
+  'c = "bell \u0007"',
+  "c = 'bell \u0007'",
+  'k = 1 # bell \u0007',
+  "s = 'open",
+];
+
+/**
+ * Arrays and inline tables left open: they end before the next line that starts a
+ * statement, so none is planted right before a bad line that starts none (`= 1`).
+ * Not an inline table whose `{` ends its line: written over lines (TOML 1.1), its lines
+ * are keys, so the keys after it are taken as its own.
+ */
+const UNCLOSED: readonly string[] = [
+  'ports = ["a", "b"',
+  'ports = [1,',
+  'x.y = [[1, 2], [3',
+  'm = ["[not a header]",',
+  'n = [',
+  't = {a = 1',
+  't = { a.b = "c",',
+  'u = {a = [1, 2]',
+  'w = [{a = 1}, {b = 2',
 ];
 
 /** Headers that fail wherever they stand; planted only before a header or at the end. */
@@ -279,15 +367,21 @@ const BAD_HEADERS: readonly string[] = [
   '[a.b] junk',
   '[[a]] junk',
   '[key.name.',
+  '[workload',
+  '[[workload',
+  '[a."b',
   `[${Array(300).fill('b').join('.')}]`,
   '[[c.d]]]',
 ];
 
 /**
  * `text` (a valid document) with bad statements put on lines of their own between its
- * statements, and the (1-based) numbers of those lines.
+ * statements, the (1-based) numbers of those lines, and the statements planted.
  */
-function plantBadStatements(rng: Rng, text: string): { text: string; bad: number[] } {
+function plantBadStatements(
+  rng: Rng,
+  text: string,
+): { text: string; bad: number[]; statements: string[] } {
   // Statement boundaries: the ends of newlines outside brackets and braces.
   const starts: { offset: number; header: boolean }[] = [{ offset: 0, header: false }];
   let depth = 0;
@@ -312,17 +406,29 @@ function plantBadStatements(rng: Rng, text: string): { text: string; bad: number
     out.push(piece);
     for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) line++;
   };
+  const planted: string[] = [];
+  let unclosedBefore = false;
   for (const start of starts) {
-    put(text.slice(from, start.offset));
+    const between = text.slice(from, start.offset);
+    put(between);
     from = start.offset;
+    // Right after brackets left open (blank lines and comments between), only a line
+    // that starts a statement would end them: plant nothing.
+    if (unclosedBefore && between.replaceAll(/#[^\n]*/g, '').trim() === '') continue;
+    unclosedBefore = false;
     // Not before a byte-order mark, which only the first line may start with.
     if (text.charCodeAt(start.offset) === 0xfeff || !rng.chance(0.3)) continue;
-    const statements = start.header && rng.chance(0.5) ? BAD_HEADERS : BAD_STATEMENTS;
+    const kind = start.header && rng.chance(0.5) ? 'header' : rng.pick(['statement', 'unclosed']);
+    unclosedBefore = kind === 'unclosed';
     bad.push(line);
-    put(`${rng.pick(statements)}\n`);
+    const statement = rng.pick(
+      kind === 'header' ? BAD_HEADERS : kind === 'unclosed' ? UNCLOSED : BAD_STATEMENTS,
+    );
+    planted.push(statement);
+    put(`${statement}\n`);
   }
   put(text.slice(from));
-  return { text: out.join(''), bad };
+  return { text: out.join(''), bad, statements: planted };
 }
 
 /** Both documents answer lookups the same (the map by key and `entry` included). */

@@ -22,6 +22,7 @@ export {
   type Span,
   type TableOrigin,
   type ValueType,
+  stringCharSpan,
 } from './located.js';
 export { TomlError, LineIndex, type Position, type TomlErrorCode } from './errors.js';
 export {

@@ -226,6 +226,78 @@ export class LocatedDocument {
   entry(path: readonly (string | number)[]): LocatedEntry | undefined {
     return entryAt(this.root, path);
   }
+
+  /** `stringCharSpan` in this document's text. */
+  stringCharSpan(node: LocatedValue, index: number): Span {
+    return stringCharSpan(this.source, node, index);
+  }
+}
+
+/**
+ * The span in `source` of the character at `index` of the value of `node`, a string of
+ * the located tree of `source`: what was written for it, an escape whole (`\u0007`, `\e`),
+ * a CRLF that reads as `\n` both characters, a surrogate pair both halves. A message
+ * about one character of a string value (a control character a field does not allow)
+ * can then point at its own line and column, not at the string's start and an index
+ * into a value the reader cannot see. `index` counts UTF-16 units of the value, as
+ * `charCodeAt` does. A node that is not a string, or an index not in its value, is a
+ * `RangeError`. The text is read from the string's start: call it for an error only.
+ */
+export function stringCharSpan(source: string, node: LocatedValue, index: number): Span {
+  const value = node.value;
+  if (node.type !== 'string' || typeof value !== 'string') {
+    throw new RangeError(`stringCharSpan needs a string, got a ${node.type}`);
+  }
+  if (!Number.isInteger(index) || index < 0 || index >= value.length) {
+    throw new RangeError(
+      `index must be an integer from 0 to ${value.length - 1} (the value's length less one), got ${index}`,
+    );
+  }
+  const quote = source.charCodeAt(node.start);
+  const basic = quote === 0x22;
+  const multiline =
+    source.charCodeAt(node.start + 1) === quote && source.charCodeAt(node.start + 2) === quote;
+  let p = node.start + (multiline ? 3 : 1);
+  const end = node.end - (multiline ? 3 : 1);
+  // A newline right after the opening quotes is not part of the value.
+  if (multiline) p = afterLineEnding(source, p);
+  let at = 0;
+  while (p < end) {
+    let length = 1;
+    let units = 1;
+    const c = source.charCodeAt(p);
+    if (c === 0x5c && basic) {
+      const escaped = source.charCodeAt(p + 1);
+      if (multiline && isWhitespaceOrNewline(escaped)) {
+        // A line-ending backslash: it and the whitespace and newlines after it are no text.
+        p++;
+        while (p < end && isWhitespaceOrNewline(source.charCodeAt(p))) p++;
+        continue;
+      }
+      length = escaped === 0x78 ? 4 : escaped === 0x75 ? 6 : escaped === 0x55 ? 10 : 2;
+      if (escaped === 0x55 && parseInt(source.slice(p + 2, p + 10), 16) > 0xffff) units = 2;
+    } else if (c === 0x0d && source.charCodeAt(p + 1) === 0x0a) {
+      length = 2;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const d = source.charCodeAt(p + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) length = units = 2;
+    }
+    if (index < at + units) return { start: p, end: p + length };
+    at += units;
+    p += length;
+  }
+  throw new RangeError(`index ${index} is not in the text of the string at ${node.start}`);
+}
+
+function isWhitespaceOrNewline(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** `p`, or the offset after the LF or CRLF at `p`. */
+function afterLineEnding(source: string, p: number): number {
+  if (source.charCodeAt(p) === 0x0a) return p + 1;
+  if (source.charCodeAt(p) === 0x0d && source.charCodeAt(p + 1) === 0x0a) return p + 2;
+  return p;
 }
 
 /**

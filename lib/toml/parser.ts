@@ -5,7 +5,6 @@
  * reopened) live in a parallel tree of `TableNode`s; results are plain objects.
  */
 import { Scanner } from '../../lexer/scanner.js';
-import { StatementSplitter } from '../../lexer/splitter.js';
 import { Mode, Token } from '../../lexer/tokens.js';
 import {
   LineIndex,
@@ -31,6 +30,7 @@ import {
 import { formatKey, keyInMessage } from './keys.js';
 import { DEFAULT_MAX_DEPTH, type ParseOptions, resolveOptions } from './options.js';
 import { IntegerMode, Kind, type ScalarContext, decodeScalar } from './scalars.js';
+import { LineKind, failedStatementEnd, lineEndingOpenBrackets } from './statement-end.js';
 
 const enum Flag {
   /** Defined by a header (or by dotted keys in an earlier section): closed to dotted keys and headers. */
@@ -201,23 +201,6 @@ export function needsDefinitionContext(error: unknown): boolean {
   return error instanceof TomlError && CONTEXT_CODES.has(error.code);
 }
 
-/**
- * The end of the statement that starts at `from` and holds the error at `errorAt`: the
- * first statement boundary after the error, as the stream splitter sees boundaries.
- */
-function nextStatement(text: string, from: number, errorAt: number): number {
-  const splitter = new StatementSplitter();
-  let end = text.indexOf('\n', Math.max(from, errorAt));
-  let scanned = from;
-  while (end !== -1) {
-    const boundary = splitter.push(text.slice(scanned, end + 1), false);
-    scanned = end + 1;
-    if (boundary === scanned - from) return scanned;
-    end = text.indexOf('\n', scanned);
-  }
-  return text.length;
-}
-
 /** The offset after the newline that ends the line `offset` is on (or the text's end). */
 function lineEnd(text: string, offset: number): number {
   const newline = text.indexOf('\n', offset);
@@ -303,6 +286,25 @@ export class Parser extends Scanner implements ScalarContext {
   private setPrevious: LocatedEntry | null = null;
   /** What the statement being parsed is, for "expected a newline after …". */
   private lastStatementName = 'value';
+  /**
+   * Where the statement being parsed starts (blank lines and comments before it
+   * included): an error inside an array or inline table on a line that starts a
+   * statement says they were never closed (see `fail`), and the brackets still open are
+   * found from here, on the error's path only.
+   */
+  private statementStart = 0;
+  /**
+   * Where the recovering parse goes on after the error being thrown, when the error says
+   * where its statement ends (an array or inline table left open ends before the line
+   * that starts the next statement); -1 otherwise.
+   */
+  private resumeAt = -1;
+  /**
+   * TOML 1.0: the first newline inside the inline tables being read, or -1. It is an error
+   * once the inline table closes; one that never does is reported as unterminated, as TOML
+   * 1.1 reports it.
+   */
+  private inlineNewline = -1;
 
   constructor(options: ParseOptions | undefined, locate: boolean, track: boolean) {
     super();
@@ -329,6 +331,9 @@ export class Parser extends Scanner implements ScalarContext {
     this.lastLocated = null;
     this.lines = null;
     this.lastStatementName = 'value';
+    this.statementStart = 0;
+    this.resumeAt = -1;
+    this.inlineNewline = -1;
   }
 
   /** Lets go of the document (the parser itself can stay, with its optimized code). */
@@ -430,6 +435,7 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** One line's statement and its line ending; false at the end of the text. */
   private parseStatement(): boolean {
+    this.statementStart = this.pos;
     let tok = this.next(Mode.Key);
     while (tok === Token.Newline) tok = this.next(Mode.Key);
     if (tok === Token.EOF) return false;
@@ -472,6 +478,8 @@ export class Parser extends Scanner implements ScalarContext {
       const arraysMark = this.tableArrays.length;
       this.changeSlots = 0;
       this.setTable = null;
+      this.resumeAt = -1;
+      this.inlineNewline = -1;
       // Not a header until one starts: a statement whose first token fails is not one,
       // whatever the statement before it was.
       this.lastStatementName = 'value';
@@ -499,8 +507,10 @@ export class Parser extends Scanner implements ScalarContext {
           // A header is one line: the brackets of one left open do not take the lines
           // after it into the statement, as those of an array would.
           this.pos = lineEnd(text, Math.max(error.offset, this.pos - 1));
+        } else if (this.resumeAt >= 0) {
+          this.pos = this.resumeAt;
         } else {
-          this.pos = nextStatement(text, statementStart, error.offset);
+          this.pos = failedStatementEnd(text, statementStart, error.offset);
         }
       }
     }
@@ -806,17 +816,14 @@ export class Parser extends Scanner implements ScalarContext {
     return array;
   }
 
-  /** The next token inside an inline table: newlines only in TOML 1.1. */
+  /**
+   * The next token inside an inline table. A newline needs TOML 1.1; in 1.0 the first one is
+   * reported when its inline table closes (see `inlineNewline`).
+   */
   private nextInInlineTable(): Token {
     let tok = this.next(Mode.Key);
     while (tok === Token.Newline) {
-      if (!this.v11) {
-        this.fail(
-          'version-1.1-only',
-          'newlines inside an inline table need TOML 1.1',
-          this.tokenStart,
-        );
-      }
+      if (!this.v11 && this.inlineNewline < 0) this.inlineNewline = this.tokenStart;
       tok = this.next(Mode.Key);
     }
     return tok;
@@ -862,6 +869,8 @@ export class Parser extends Scanner implements ScalarContext {
         }
       }
     }
+    // TOML 1.0: a newline inside it (not in an inline table inside it, which failed).
+    if (this.inlineNewline > start) this.failNewlineInInlineTable(this.inlineNewline);
     this.kind = Kind.Table;
     if (located !== null) {
       located.end = this.pos;
@@ -874,6 +883,10 @@ export class Parser extends Scanner implements ScalarContext {
 
   private unterminatedInlineTable(start: number): never {
     this.fail('unterminated-inline-table', "unterminated inline table: expected '}'", start);
+  }
+
+  private failNewlineInInlineTable(at: number): never {
+    this.fail('version-1.1-only', 'newlines inside an inline table need TOML 1.1', at);
   }
 
   // ---- tables -------------------------------------------------------------------------
@@ -1231,8 +1244,42 @@ export class Parser extends Scanner implements ScalarContext {
     return (this.lines ??= new LineIndex(this.src, this.baseOffset === 0));
   }
 
-  /** Throws a TomlError for `src[start, end)`. */
+  /**
+   * Throws a TomlError for `src[start, end)`. Inside arrays or inline tables, an error on
+   * or after a line that starts a statement (`key =`, `[table]`) is theirs: they were
+   * never closed, so the error is that, at the bracket, and the statement ends before
+   * that line (`resumeAt`). Without it the error was an element's (`expected ','`) on a
+   * later line, and a recovering parse took every line after into the statement.
+   */
   override fail(code: TomlErrorCode, message: string, start: number, end = start + 1): never {
+    // A header is one line; what TOML 1.1 allows is not a bracket left open.
+    if (this.lastStatementName === 'value' && code !== 'version-1.1-only') {
+      // Where the parse got to: an error at the bracket (unterminated) is found at the end.
+      const reached = Math.max(start, this.tokenStart);
+      const open = lineEndingOpenBrackets(this.src, this.statementStart, reached);
+      if (open !== null) {
+        this.resumeAt = open.at;
+        const array = this.src.charCodeAt(open.opener) === 0x5b;
+        const before = `${open.kind === LineKind.Header ? 'the table header' : 'the key'} on line ${this.positionOf(open.at).line}`;
+        throw errorIn(
+          this.lineIndex(),
+          array ? 'unterminated-array' : 'unterminated-inline-table',
+          array
+            ? `unterminated array: expected ']' before ${before}`
+            : `unterminated inline table: expected '}' before ${before}`,
+          open.opener,
+          open.opener + 1,
+          this.baseOffset,
+          this.baseLine,
+        );
+      }
+    }
+    // TOML 1.0: a newline in an inline table comes before any later need for 1.1.
+    if (code === 'version-1.1-only' && this.inlineNewline >= 0 && this.inlineNewline < start) {
+      const at = this.inlineNewline;
+      this.inlineNewline = -1;
+      this.failNewlineInInlineTable(at);
+    }
     throw errorIn(this.lineIndex(), code, message, start, end, this.baseOffset, this.baseLine);
   }
 
