@@ -345,29 +345,30 @@ describe('field rules', () => {
     22,
     /^kernel module 'a' is listed twice \(first at line 6, column 12\)$/,
   );
+  // At the control character itself (issue 17), not at the value's opening quote.
   rule(
     'kernel-cmdline-control-character',
     `${GOOD}[kernel]\ncmdline = "quiet\\tdebug"\n`,
     6,
-    11,
+    17,
     /U\+0009/,
   );
   it('kernel-cmdline-control-character for C1 and DEL too, naming its place from 1', () => {
     // Escaped or raw (TOML takes C1 raw in a string): the same diagnostic at the value.
     // Counted in characters of the value from 1 (a surrogate pair is one), not an index.
-    for (const [written, place, hex] of [
-      ['quiet\\u009bdebug', '6th', '009B'],
-      ['quiet\\u0080', '6th', '0080'],
-      ['a\u0085b', '2nd', '0085'],
-      ['\\u009f', '1st', '009F'],
-      ['quiet\\u007f', '6th', '007F'],
-      ['\u{1F600}\u{1F600}\\u0085', '3rd', '0085'],
+    for (const [written, place, hex, column] of [
+      ['quiet\\u009bdebug', '6th', '009B', 17],
+      ['quiet\\u0080', '6th', '0080', 17],
+      ['a\u0085b', '2nd', '0085', 13],
+      ['\\u009f', '1st', '009F', 12],
+      ['quiet\\u007f', '6th', '007F', 17],
+      ['\u{1F600}\u{1F600}\\u0085', '3rd', '0085', 14],
     ] as const) {
       expectAt(
         `${GOOD}[kernel]\ncmdline = "${written}"\n`,
         'kernel-cmdline-control-character',
         6,
-        11,
+        column,
         new RegExp(
           `^kernel cmdline has the control character U\\+${hex} as its ${place} character$`,
         ),
@@ -381,7 +382,8 @@ describe('field rules', () => {
   });
   it('paths and extends reject C1 control characters as they reject C0', () => {
     const c1 = '\\u009b';
-    expectAt(`${GOOD}[kernel]\npath = "/boot/${c1}"\n`, 'kernel-path-not-absolute', 6, 8);
+    // The kernel path at the character itself; the other paths at the value.
+    expectAt(`${GOOD}[kernel]\npath = "/boot/${c1}"\n`, 'kernel-path-not-absolute', 6, 15);
     expectAt(`${GOOD}[storage]\nrootfs = "/r${c1}"\n`, 'rootfs-invalid', 6, 10, /control/);
     expectAt(
       `${GOOD}[[storage.volumes]]\nhost = "/h${c1}"\ncontainer = "/c"\n`,
@@ -858,6 +860,28 @@ describe('long lists', () => {
       assert.ok(!codes.some((c) => c.endsWith('-duplicate')), key);
       assert.ok(reads <= 10 * values.length, `${key}: ${reads} reads of ${values.length} entries`);
     }
+  });
+});
+
+describe('a control character in a string value, at its own line and column', () => {
+  it('is placed on the character, not at the opening quotes, in every kind of string', () => {
+    const kvm =
+      '[workload]\nname = "w"\nmode = "hybrid-kvm"\nimage = "i"\n[kernel]\npath = "/boot/k"\n';
+    const where = (cmdline: string) =>
+      parseManifest(`${kvm}cmdline = ${cmdline}\n`)
+        .diagnostics.filter((d) => d.code === 'kernel-cmdline-control-character')
+        .map((d) => `${d.line}:${d.column}-${d.endLine}:${d.endColumn}`);
+    // Multi-line basic string: the escape on the line after the opening quotes; a newline
+    // in the value is a control character too, reported where it is.
+    assert.deepEqual(where('"""\nquiet \\u0007 x"""'), ['8:7-8:13']);
+    assert.deepEqual(where('"""\nconsole=ttyS0\nquiet"""'), ['8:14-9:1']);
+    assert.deepEqual(where('"a\\tb"'), ['7:13-7:15']);
+    assert.deepEqual(where('"é😀\\x7f"'), ['7:14-7:18']);
+    // A path: the control character, not the whole value.
+    const path = parseManifest(kvm.replace('"/boot/k"', '"/boot/\\u0001k"')).diagnostics.find(
+      (d) => d.code === 'kernel-path-not-absolute',
+    )!;
+    assert.deepEqual([path.line, path.column, path.endColumn], [6, 15, 21]);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   LocatedTableNode,
   type LocatedValue,
   type ValueType,
+  stringCharSpan,
 } from '../toml/located.js';
 import { type Diagnostic, type DiagnosticCode, diagnostic } from './diagnostics.js';
 import { describeValue, isEmpty } from './encode.js';
@@ -109,7 +110,8 @@ class Builder {
    */
   private ruleItems: number[] | null = null;
   /** One `Report` for all rules: no closure per field on the happy path. */
-  private readonly report: Report = (code, message, at) => this.reportAt(code, message, at);
+  private readonly report: Report = (code, message, at, character) =>
+    this.reportAt(code, message, at, character);
   /** The rule's value as written, for all rules likewise. */
   private readonly written: Written = {
     where: (at) => {
@@ -371,10 +373,23 @@ class Builder {
     code: DiagnosticCode,
     message: string,
     at: readonly (string | number)[] | undefined,
+    character?: number,
   ): void {
     const steps = this.inFile(at);
     const target = this.partOf(steps);
-    this.add(code, message, [...this.ruleParent, this.ruleKey, ...steps], target.start, target.end);
+    const span = character === undefined ? target : this.characterSpan(target, character);
+    this.add(code, message, [...this.ruleParent, this.ruleKey, ...steps], span.start, span.end);
+  }
+
+  /**
+   * Where character `index` of the string `node` is written in a TOML source (a control
+   * character in a multi-line string: its own line and column, not the opening quotes);
+   * the whole value where there is no TOML text (JSON).
+   */
+  private characterSpan(node: LocatedValue, index: number): { start: number; end: number } {
+    const text = this.source.text;
+    if (text === null || node.type !== 'string' || !this.source.isToml) return node;
+    return stringCharSpan(text, node, index);
   }
 
   /** A rule's `at` with its list index counted in the file (see `ruleItems`). */

@@ -20,7 +20,7 @@ function isControlCharacter(c: number): boolean {
 }
 
 /** The index of the first control character in `text`, or -1. */
-function controlCharacterIndex(text: string): number {
+export function controlCharacterIndex(text: string): number {
   for (let i = 0; i < text.length; i++) if (isControlCharacter(text.charCodeAt(i))) return i;
   return -1;
 }

@@ -12,6 +12,7 @@ import {
   checkKernelVersion,
   checkModuleName,
   checkNoControlCharacters,
+  controlCharacterIndex,
   explainCasReference,
   hasParentSegment,
   isCapability,
@@ -45,6 +46,8 @@ export type Report = (
   code: DiagnosticCode,
   message: string,
   at?: readonly (string | number)[],
+  /** The problem is one character of a string value: its index (UTF-16), placed exactly. */
+  character?: number,
 ) => void;
 
 /**
@@ -117,7 +120,15 @@ function inRange(min: number, max: number, code: DiagnosticCode, what: string) {
 function absolutePath(code: DiagnosticCode, what: string) {
   return (value: string, report: Report) => {
     const problem = checkAbsolutePath(value);
-    if (problem !== null) report(code, `${what} '${value}' ${problem}`);
+    if (problem !== null) {
+      const control = controlCharacterIndex(value);
+      report(
+        code,
+        `${what} '${value}' ${problem}`,
+        undefined,
+        control === -1 ? undefined : control,
+      );
+    }
   };
 }
 
@@ -403,8 +414,14 @@ export const SECTIONS: readonly SectionSpec[] = [
         type: 'string',
         rule: (value: string, report: Report) => {
           const problem = checkNoControlCharacters(value);
-          if (problem !== null)
-            report('kernel-cmdline-control-character', `kernel cmdline ${problem}`);
+          if (problem !== null) {
+            report(
+              'kernel-cmdline-control-character',
+              `kernel cmdline ${problem}`,
+              undefined,
+              controlCharacterIndex(value),
+            );
+          }
         },
         codes: ['kernel-cmdline-control-character'],
         description: 'Kernel command line; free text without control characters.',

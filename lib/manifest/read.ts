@@ -51,6 +51,7 @@ export function readManifest(
     document.root,
     (offset) => document.position(offset),
     document.source,
+    true,
   );
   const built = buildManifest(manifestSource);
   built.manifest.sourcePath = file;

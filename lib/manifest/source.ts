@@ -34,6 +34,8 @@ export class ManifestSource {
     private readonly position: ((offset: number) => Position) | null,
     /** The text the spans of `root` are offsets into; `null` for sources without text. */
     readonly text: string | null = null,
+    /** The text is TOML (its strings can be read character by character); else JSON. */
+    readonly isToml = false,
   ) {}
 
   /**
