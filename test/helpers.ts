@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { ManifestLoadError, type ManifestHost } from '../lib/index.js';
 import type { TomlError } from '../lib/toml/index.js';
 import { fileURLToPath } from 'node:url';
 
@@ -150,4 +151,35 @@ export function errorFields(error: TomlError): Record<string, unknown> {
     endColumn: error.endColumn,
     byteOffset: error.byteOffset,
   };
+}
+
+/** Every TypeScript source of the library (`lexer/`, `lib/`), project-relative with `/`. */
+export function sourceFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
+    }
+  };
+  walk(join(projectRoot, 'lexer'));
+  walk(join(projectRoot, 'lib'));
+  return out.map((path) => relative(projectRoot, path).split(sep).join('/'));
+}
+
+/** A host that reads bases from `files` (and `cas://` objects from `cas`), for resolve tests. */
+export function memoryHost(
+  files: Record<string, string>,
+  cas?: Record<string, string>,
+): ManifestHost {
+  const host: ManifestHost = {
+    readFile: async (path) => {
+      const text = files[path];
+      if (text === undefined) throw new ManifestLoadError('not-found', `${path} does not exist`);
+      return text;
+    },
+  };
+  if (cas !== undefined) host.cas = { get: async (digest) => cas[digest] ?? null };
+  return host;
 }

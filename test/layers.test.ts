@@ -9,12 +9,12 @@
  * imports first, so a pass means something.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { projectRoot } from './helpers.js';
+import { projectRoot, sourceFiles } from './helpers.js';
 
 /** The layers, lowest first: a directory (or a single file) and the layer's name. */
 const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[] }> = [
@@ -64,20 +64,6 @@ function wrongWay(from: string, specifiers: readonly string[]): string[] {
 
 function specifiersOf(source: string): string[] {
   return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
-}
-
-function sourceFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
-    }
-  };
-  walk(join(projectRoot, 'lexer'));
-  walk(join(projectRoot, 'lib'));
-  return out.map((path) => relative(projectRoot, path).split(sep).join('/'));
 }
 
 describe('the layer checker itself', () => {

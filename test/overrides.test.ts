@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Random } from '../bench/random.js';
 import {
-  ManifestLoadError,
   SECTIONS,
   encodeManifest,
   manifestDigest,
@@ -18,22 +17,12 @@ import {
   manifestToJSON,
   parseManifest,
   resolveManifest,
-  type ManifestHost,
 } from '../lib/index.js';
+import { memoryHost } from './helpers.js';
 import { stringify } from '../lib/toml/index.js';
 import { randomManifest } from './manifest-gen.js';
 
 const EMPTY: Record<string, unknown> = { string: '', boolean: false, strings: [], volumes: [] };
-
-function memoryHost(files: Record<string, string>): ManifestHost {
-  return {
-    readFile: async (path) => {
-      const text = files[path];
-      if (text === undefined) throw new ManifestLoadError('not-found', `${path} does not exist`);
-      return text;
-    },
-  };
-}
 
 /** A child over `base.toml`: some fields of another manifest, and some written empty. */
 function randomChild(random: Random): { text: string; empties: string[] } {

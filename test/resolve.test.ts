@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
-  ManifestLoadError,
   encodeManifest,
   resolveManifest,
   sha256Hex,
@@ -12,19 +11,8 @@ import {
   type ManifestHost,
   type ResolveOptions,
 } from '../lib/index.js';
+import { memoryHost } from './helpers.js';
 import { DirectoryCasStore, loadManifest } from '../lib/node/index.js';
-
-function memoryHost(files: Record<string, string>, cas?: Record<string, string>): ManifestHost {
-  const host: ManifestHost = {
-    readFile: async (path) => {
-      const text = files[path];
-      if (text === undefined) throw new ManifestLoadError('not-found', `${path} does not exist`);
-      return text;
-    },
-  };
-  if (cas !== undefined) host.cas = { get: async (digest) => cas[digest] ?? null };
-  return host;
-}
 
 const show = (list: Diagnostic[]) =>
   list.map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.path}`);

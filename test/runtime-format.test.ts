@@ -15,7 +15,6 @@ import { describe, it } from 'node:test';
 import { Random } from '../bench/random.js';
 import {
   MODES,
-  ManifestLoadError,
   emptyManifest,
   encodeManifest,
   formatManifest,
@@ -23,8 +22,8 @@ import {
   parseManifest,
   resolveManifest,
   type Manifest,
-  type ManifestHost,
 } from '../lib/index.js';
+import { memoryHost } from './helpers.js';
 import { randomManifest } from './manifest-gen.js';
 
 function goString(value: string): string {
@@ -95,16 +94,6 @@ export function goEncode(m: Manifest): string {
     bool(I + I, 'readonly', volume.readOnly);
   }
   return `${out.join('\n')}\n`;
-}
-
-function memoryHost(files: Record<string, string>): ManifestHost {
-  return {
-    readFile: async (path) => {
-      const text = files[path];
-      if (text === undefined) throw new ManifestLoadError('not-found', `${path} does not exist`);
-      return text;
-    },
-  };
 }
 
 const codes = (text: string) =>

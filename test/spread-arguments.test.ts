@@ -10,11 +10,11 @@
  * strings and comments is not taken for code) and is tried on synthetic sources first.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { projectRoot } from './helpers.js';
+import { projectRoot, sourceFiles } from './helpers.js';
 
 /**
  * Calls that spread an array whose length has a small fixed bound, by file: the exact text
@@ -78,20 +78,6 @@ function problemsOf(file: string, source: string): string[] {
     if (!seen.has(text)) problems.push(`${file}: no call ${text} (listed as bounded)`);
   }
   return problems;
-}
-
-function sourceFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
-    }
-  };
-  walk(join(projectRoot, 'lexer'));
-  walk(join(projectRoot, 'lib'));
-  return out.map((path) => relative(projectRoot, path).split(sep).join('/'));
 }
 
 describe('the spread checker itself', () => {
