@@ -382,27 +382,33 @@ describe('field rules', () => {
   });
   it('paths and extends reject C1 control characters as they reject C0', () => {
     const c1 = '\\u009b';
-    // The kernel path at the character itself; the other paths at the value.
+    // Each at the control character itself (its escape), not at the value's quote.
     expectAt(`${GOOD}[kernel]\npath = "/boot/${c1}"\n`, 'kernel-path-not-absolute', 6, 15);
-    expectAt(`${GOOD}[storage]\nrootfs = "/r${c1}"\n`, 'rootfs-invalid', 6, 10, /control/);
+    expectAt(`${GOOD}[storage]\nrootfs = "/r${c1}"\n`, 'rootfs-invalid', 6, 13, /control/);
     expectAt(
       `${GOOD}[[storage.volumes]]\nhost = "/h${c1}"\ncontainer = "/c"\n`,
       'volume-path-not-absolute',
       6,
-      8,
+      11,
       /control/,
     );
     expectAt(
       `extends = "b${c1}.toml"\n${GOOD}`,
       'extends-invalid',
       1,
-      11,
+      13,
       /U\+009B as its 2nd character$/,
     );
     const landlock = `${GOOD}[security]\nlandlock_profile = "/p${c1}"\n`;
-    expectAt(landlock, 'landlock-profile-invalid', 6, 20);
+    expectAt(landlock, 'landlock-profile-invalid', 6, 23);
     const seccomp = `${GOOD}[security]\nseccomp_profile = "/p${c1}"\n`;
-    expectAt(seccomp, 'seccomp-profile-invalid', 6, 19);
+    expectAt(seccomp, 'seccomp-profile-invalid', 6, 22);
+    // A value given as data (JSON) has no text: the whole value, as before.
+    const data = manifestFromJSON({
+      workload: { name: 'w', mode: 'container', image: 'i' },
+      storage: { rootfs: '/r\u009b' },
+    }).diagnostics.find((d) => d.code === 'rootfs-invalid')!;
+    assert.deepEqual([data.line, data.column], [0, 0]);
   });
   rule(
     'landlock-profile-invalid',

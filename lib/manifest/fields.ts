@@ -117,18 +117,17 @@ function inRange(min: number, max: number, code: DiagnosticCode, what: string) {
   };
 }
 
+/** The index of the first control character of `value`, for `Report`'s `character`. */
+function controlAt(value: string): number | undefined {
+  const index = controlCharacterIndex(value);
+  return index === -1 ? undefined : index;
+}
+
 function absolutePath(code: DiagnosticCode, what: string) {
   return (value: string, report: Report) => {
     const problem = checkAbsolutePath(value);
-    if (problem !== null) {
-      const control = controlCharacterIndex(value);
-      report(
-        code,
-        `${what} '${value}' ${problem}`,
-        undefined,
-        control === -1 ? undefined : control,
-      );
-    }
+    if (problem !== null)
+      report(code, `${what} '${value}' ${problem}`, undefined, controlAt(value));
   };
 }
 
@@ -192,7 +191,7 @@ export function extendsProblem(value: string): string | null {
 
 function checkExtends(value: string, report: Report): void {
   const problem = extendsProblem(value);
-  if (problem !== null) report('extends-invalid', problem);
+  if (problem !== null) report('extends-invalid', problem, undefined, controlAt(value));
 }
 
 function checkSize(what: string) {
@@ -210,7 +209,12 @@ function checkVolumePath(
 ) {
   const problem = checkAbsolutePath(value);
   if (problem !== null) {
-    report('volume-path-not-absolute', `volume ${which} '${value}' ${problem}`, at);
+    report(
+      'volume-path-not-absolute',
+      `volume ${which} '${value}' ${problem}`,
+      at,
+      controlAt(value),
+    );
   } else if (hasParentSegment(value)) {
     report('volume-path-traversal', `volume ${which} '${value}' has a '..' segment`, at);
   } else if (which === 'container' && normalizePath(value) === '/') {
@@ -419,7 +423,7 @@ export const SECTIONS: readonly SectionSpec[] = [
               'kernel-cmdline-control-character',
               `kernel cmdline ${problem}`,
               undefined,
-              controlCharacterIndex(value),
+              controlAt(value),
             );
           }
         },
@@ -442,6 +446,8 @@ export const SECTIONS: readonly SectionSpec[] = [
           report(
             'landlock-profile-invalid',
             `landlock profile '${value}' is not one of ${LANDLOCK_PROFILES.join(', ')} or an absolute path${didYouMean(value, LANDLOCK_PROFILES)}`,
+            undefined,
+            controlAt(value),
           );
         },
         values: LANDLOCK_PROFILES,
@@ -459,6 +465,8 @@ export const SECTIONS: readonly SectionSpec[] = [
           report(
             'seccomp-profile-invalid',
             `seccomp profile '${value}' is not one of ${SECCOMP_PROFILES.join(', ')} or an absolute path${didYouMean(value, SECCOMP_PROFILES)}`,
+            undefined,
+            controlAt(value),
           );
         },
         values: SECCOMP_PROFILES,
@@ -623,7 +631,12 @@ export const SECTIONS: readonly SectionSpec[] = [
           }
           const problem = checkAbsolutePath(value);
           if (problem !== null) {
-            report('rootfs-invalid', `rootfs '${value}' ${problem} (or use cas://sha256:<hex>)`);
+            report(
+              'rootfs-invalid',
+              `rootfs '${value}' ${problem} (or use cas://sha256:<hex>)`,
+              undefined,
+              controlAt(value),
+            );
           }
         },
         codes: ['rootfs-invalid'],
