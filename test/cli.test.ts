@@ -1114,3 +1114,44 @@ describe('colour', () => {
     assert.match(literal.stdout, /--color/);
   });
 });
+
+describe('--quiet and --max-warnings', () => {
+  it('report errors only, and fail on more warnings than allowed', () => {
+    const dir = workdir();
+    // Two warnings (a [kernel] in container mode, a duplicate capability) and no error.
+    writeFileSync(
+      join(dir, 'warn.toml'),
+      `${GOOD}[kernel]\nversion = "6.1"\n[security]\ncapabilities = ["CAP_CHOWN", "CAP_CHOWN"]\n`,
+    );
+    writeFileSync(join(dir, 'bad.toml'), `${GOOD}[resources]\ncpu_weight = 20000\n`);
+    const all = run(['check', '--format', 'json', 'warn.toml'], { cwd: dir });
+    assert.equal(all.status, 0);
+    assert.equal((JSON.parse(all.stdout) as unknown[]).length, 2);
+    const quiet = run(['check', '--quiet', '--format', 'json', 'warn.toml', 'bad.toml'], {
+      cwd: dir,
+    });
+    assert.equal(quiet.status, 1);
+    assert.deepEqual(
+      (JSON.parse(quiet.stdout) as { code: string }[]).map((d) => d.code),
+      ['cpu-weight-out-of-range'],
+    );
+    assert.equal(run(['check', '--max-warnings', '2', 'warn.toml'], { cwd: dir }).status, 0);
+    const over = run(['check', '--max-warnings', '1', 'warn.toml'], { cwd: dir });
+    assert.equal(over.status, 1);
+    assert.equal(over.stderr, 'volt-manifest: 2 warnings, more than --max-warnings 1\n');
+    // Warnings hidden by --quiet still count.
+    assert.equal(
+      run(['check', '--quiet', '--max-warnings=0', 'warn.toml'], { cwd: dir }).status,
+      1,
+    );
+    assert.equal(
+      run(['check', '--max-warnings', '0', '--exit-zero', 'warn.toml'], { cwd: dir }).status,
+      0,
+    );
+    for (const bad of ['-1', '1.5', 'many', '']) {
+      const usage = run(['check', `--max-warnings=${bad}`, 'warn.toml'], { cwd: dir });
+      assert.equal(usage.status, 2, bad);
+      assert.match(usage.stderr, /--max-warnings needs a whole number/);
+    }
+  });
+});

@@ -29,6 +29,8 @@ Options:
                     (workflow annotations)
   --no-color        no colours (they are only used on a terminal, never with NO_COLOR)
   --exit-zero       exit 0 even when errors are found (report only)
+  --quiet           report errors only (warnings still count for --max-warnings)
+  --max-warnings N  exit 1 when there are more than N warnings
   --workers N       worker threads for large sets (default: all cores; at most
                     ${WORKERS_PER_CPU} per core)
   --cas-root DIR    directory store for cas://sha256:... bases (<DIR>/sha256/<hex>);
@@ -39,7 +41,8 @@ Options:
                     only for manifests you trust
   -h, --help        show this help
 
-Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+Exit status: 0 no errors (warnings allowed up to --max-warnings), 1 errors found or
+too many warnings, 2 usage error.
 `;
 
 /** Problems with the paths themselves, as diagnostics. */
@@ -117,6 +120,8 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     format: { value: true, choices: ['human', 'json', 'github'] },
     'no-color': {},
     'exit-zero': {},
+    quiet: {},
+    'max-warnings': { value: true },
     workers: { value: true },
     'cas-root': { value: true },
     root: { value: true },
@@ -129,6 +134,11 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   }
   if (args.positionals.length === 0) throw new UsageError("'check' needs at least one PATH");
   const format = (args.options.get('format') ?? 'human') as OutputFormat;
+  const maxWarningsText = args.options.get('max-warnings') as string | undefined;
+  if (maxWarningsText !== undefined && !/^[0-9]+$/.test(maxWarningsText)) {
+    throw new UsageError('--max-warnings needs a whole number of 0 or more');
+  }
+  const maxWarnings = maxWarningsText === undefined ? Infinity : Number(maxWarningsText);
   const color = io.color && !args.options.has('no-color');
   const workersText = args.options.get('workers');
   let workers: number | undefined;
@@ -163,7 +173,12 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   });
   if (progress) io.stderr('\r\u001b[K');
   const { perFile, bases } = asRun(results);
-  const diagnostics = dedupe([...pathDiagnostics(problems), ...perFile.flat()]);
+  const found = dedupe([...pathDiagnostics(problems), ...perFile.flat()]);
+  const warnings = found.filter((d) => d.severity === 'warning').length;
+  // --quiet: errors only, as ESLint's; the warnings still count for --max-warnings.
+  const diagnostics = args.options.has('quiet')
+    ? found.filter((d) => d.severity === 'error')
+    : found;
   const checked = files.length;
 
   if (format === 'json') io.stdout(formatJson(diagnostics));
@@ -174,5 +189,12 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     if (diagnostics.length > 0) io.stdout('\n');
     io.stdout(summary(diagnostics, checked, color, bases));
   }
-  return hasErrors(diagnostics) && !args.options.has('exit-zero') ? 1 : 0;
+  const tooManyWarnings = warnings > maxWarnings;
+  if (tooManyWarnings) {
+    io.stderr(
+      `volt-manifest: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`,
+    );
+  }
+  if (args.options.has('exit-zero')) return 0;
+  return hasErrors(diagnostics) || tooManyWarnings ? 1 : 0;
 }
