@@ -184,11 +184,13 @@ describe('check', () => {
       (d) => `${d.file.slice(dir.length + 1)} ${d.code}`,
     );
     const rootCanRead = process.getuid?.() === 0;
+    // In input order: the directory's files, then the missing file where it was named
+    // (it was reported first), then the FIFO.
     assert.deepEqual(codes, [
-      'missing.toml file-not-found',
       'binary.toml toml-invalid-utf8',
       ...(rootCanRead ? [] : ['locked.toml file-unreadable']),
       'nested/deeper/bad.toml cpu-weight-out-of-range',
+      'missing.toml file-not-found',
       'fifo.toml file-unreadable',
     ]);
     const fifo = (JSON.parse(result.stdout) as { file: string; message: string }[]).find((d) =>

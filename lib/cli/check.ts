@@ -173,7 +173,17 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   });
   if (progress) io.stderr('\r\u001b[K');
   const { perFile, bases } = asRun(results);
-  const found = dedupe([...pathDiagnostics(problems), ...perFile.flat()]);
+  // In input order: a path that could not be used stands where it was named.
+  const inOrder: Diagnostic[] = [];
+  let next = 0;
+  for (let i = 0; i <= perFile.length; i++) {
+    while (next < problems.length && problems[next]!.at <= i) {
+      for (const d of pathDiagnostics([problems[next]!])) inOrder.push(d);
+      next++;
+    }
+    for (const d of perFile[i] ?? []) inOrder.push(d);
+  }
+  const found = dedupe(inOrder);
   const warnings = found.filter((d) => d.severity === 'warning').length;
   // --quiet: errors only, as ESLint's; the warnings still count for --max-warnings.
   const diagnostics = args.options.has('quiet')

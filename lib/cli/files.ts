@@ -15,6 +15,8 @@ export interface Expansion {
     path: string;
     reason: 'not-found' | 'unreadable' | 'symlink' | 'linked-directory';
     message: string;
+    /** How many files come before it: where it stands among the files, in input order. */
+    at: number;
   }[];
 }
 
@@ -74,6 +76,7 @@ export async function expandPaths(
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       problems.push({
+        at: files.length,
         path: dir,
         reason: 'unreadable',
         message: `${dir}: ${(error as Error).message}`,
@@ -97,6 +100,7 @@ export async function expandPaths(
         const isManifest = !entry.isDirectory() && entry.name.subarray(-5).equals(TOML_SUFFIX);
         if (isManifest || entry.isDirectory()) {
           problems.push({
+            at: files.length,
             path,
             reason: 'unreadable',
             message: `${path}: cannot be ${entry.isDirectory() ? 'searched' : 'read'}: its name is not valid UTF-8 (rename it)`,
@@ -107,12 +111,14 @@ export async function expandPaths(
       if (entry.isSymbolicLink()) {
         if (name.endsWith('.toml')) {
           problems.push({
+            at: files.length,
             path,
             reason: 'symlink',
             message: `${path}: a symbolic link, not followed`,
           });
         } else if (linkedDirectories && (await isDirectory(path))) {
           problems.push({
+            at: files.length,
             path,
             reason: 'linked-directory',
             message: `${path}: a symbolic link to a directory, not followed`,
@@ -129,6 +135,7 @@ export async function expandPaths(
     } catch (error) {
       const problem = loadError(error, path);
       problems.push({
+        at: files.length,
         path,
         reason: problem.kind === 'not-found' ? 'not-found' : 'unreadable',
         message: problem.message,
@@ -136,7 +143,12 @@ export async function expandPaths(
       continue;
     }
     if (info.isSymbolicLink() && !followLinks) {
-      problems.push({ path, reason: 'symlink', message: `${path}: a symbolic link, not followed` });
+      problems.push({
+        at: files.length,
+        path,
+        reason: 'symlink',
+        message: `${path}: a symbolic link, not followed`,
+      });
     } else if (info.isDirectory()) await walk(path);
     else add(path);
   }
