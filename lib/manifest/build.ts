@@ -159,9 +159,14 @@ class Builder {
       const parent = SECTION_PATHS.get(key)!;
       const target = manifest[key] as Record<string, unknown>;
       for (let field = entry.node.firstEntry; field !== null; field = field.next) {
-        const name = this.modelKey(field, entry.node, fields, parent);
-        if (name === undefined) continue;
-        const spec = fields.get(name);
+        // One lookup for a key as the model spells it; another case only when that misses.
+        let name: string | undefined = field.key;
+        let spec = fields.get(name);
+        if (spec === undefined) {
+          name = this.modelKey(field, entry.node, fields, parent);
+          if (name === undefined) continue;
+          spec = fields.get(name);
+        }
         if (spec === undefined) this.unknownKey(field, [key, name], [...fields.keys()]);
         else if (!(spec.zeroMeansUnset && isUnsetValue(key, name, field.node)))
           this.field(spec, field, parent, target);
@@ -341,9 +346,13 @@ class Builder {
       const volume = emptyVolume();
       const target = volume as unknown as Record<string, unknown>;
       for (let field = item.firstEntry; field !== null; field = field.next) {
-        const name = this.modelKey(field, item, VOLUME_FIELDS_BY_KEY, at);
-        if (name === undefined) continue;
-        const spec = VOLUME_FIELDS_BY_KEY.get(name);
+        let name: string | undefined = field.key;
+        let spec = VOLUME_FIELDS_BY_KEY.get(name);
+        if (spec === undefined) {
+          name = this.modelKey(field, item, VOLUME_FIELDS_BY_KEY, at);
+          if (name === undefined) continue;
+          spec = VOLUME_FIELDS_BY_KEY.get(name);
+        }
         if (spec === undefined)
           this.unknownKey(field, [...at, name], [...VOLUME_FIELDS_BY_KEY.keys()]);
         else this.field(spec, field, at, target);

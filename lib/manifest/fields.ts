@@ -251,16 +251,18 @@ function checkVolumes(volumes: VolumeMount[], report: Report, written: Written):
  * Two mappings conflict when they bind the same host port and protocol on the same host
  * address; an unspecified address (`8080:80`, `0.0.0.0:…`, `[::]:…`) binds every address,
  * so it conflicts with any address on that port. Each later mapping is reported against
- * the first one it conflicts with; one pass, a map per port and protocol.
+ * the first one it conflicts with; one pass, a map per port and protocol. Addresses are
+ * made canonical only for a port and protocol mapped more than once (most are not).
  */
 function checkPorts(ports: string[], report: Report): void {
   interface Bound {
-    /** The first mapping of this port and protocol on an unspecified address. */
-    everyAddress: number;
-    /** The first mapping of this port and protocol (any address). */
+    /** The first mapping of this port and protocol, and its host address as written. */
     first: number;
-    /** The first mapping per specific address. */
-    byAddress: Map<string, number>;
+    firstAddress: string;
+    /** The first mapping on an unspecified address, once a second mapping came. */
+    everyAddress: number;
+    /** The first mapping per canonical address, once a second mapping came. */
+    byAddress: Map<string, number> | null;
   }
   const bound = new Map<number, Bound>();
   for (let i = 0; i < ports.length; i++) {
@@ -270,20 +272,25 @@ function checkPorts(ports: string[], report: Report): void {
       continue;
     }
     const key = mapping.hostPort * 2 + (mapping.protocol === 'udp' ? 1 : 0);
-    const address = canonicalHostAddress(mapping.hostIp);
-    let entry = bound.get(key);
+    const entry = bound.get(key);
     if (entry === undefined) {
-      entry = { everyAddress: -1, first: i, byAddress: new Map() };
-      bound.set(key, entry);
+      bound.set(key, { first: i, firstAddress: mapping.hostIp, everyAddress: -1, byAddress: null });
+      continue;
     }
+    let byAddress = entry.byAddress;
+    if (byAddress === null) {
+      byAddress = entry.byAddress = new Map();
+      const first = canonicalHostAddress(entry.firstAddress);
+      if (first === '') entry.everyAddress = entry.first;
+      else byAddress.set(first, entry.first);
+    }
+    const address = canonicalHostAddress(mapping.hostIp);
     const conflict =
       address === ''
-        ? entry.first !== i
-          ? entry.first
-          : -1
+        ? entry.first
         : entry.everyAddress !== -1
           ? entry.everyAddress
-          : (entry.byAddress.get(address) ?? -1);
+          : (byAddress.get(address) ?? -1);
     if (conflict !== -1) {
       const on = mapping.hostIp === '' ? '' : ` on ${mapping.hostIp}`;
       report(
@@ -294,7 +301,7 @@ function checkPorts(ports: string[], report: Report): void {
       continue;
     }
     if (address === '') entry.everyAddress = i;
-    else entry.byAddress.set(address, i);
+    else byAddress.set(address, i);
   }
 }
 
