@@ -105,9 +105,13 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
  * DEL, C1, U+2028, U+2029 and the bidirectional formatting characters raw. They are written
  * as `\uXXXX` here, which JSON reads back as the same strings.
  */
-export function jsonText(value: unknown, indent?: number): string {
+export function jsonText(
+  value: unknown,
+  indent?: number,
+  replacer?: (key: string, value: unknown) => unknown,
+): string {
   // A raw line feed in JSON text is the layout's, never inside a string.
-  return JSON.stringify(value, null, indent).split('\n').map(escapeControl).join('\n');
+  return JSON.stringify(value, replacer, indent).split('\n').map(escapeControl).join('\n');
 }
 
 /**
