@@ -307,6 +307,8 @@ describe('check', () => {
       /a\\n::error::b\\u001b\[2J\.toml:6:14: error cpu-weight-out-of-range/,
     );
     assert.match(names.stderr, /l\\u0007\.toml: a symbolic link, not followed/);
+    // fmt leaves a file whose problem the canonical form would drop, and says so by name.
+    writeFileSync(named, `${GOOD}[resources]\ncpu_weight = "high"\n`);
     for (const args of [
       ['fmt', dir],
       ['fmt', '--check', dir],
@@ -562,7 +564,7 @@ describe('fmt', () => {
 
   it('leaves files with errors, value comments or links untouched, and says why', () => {
     const dir = workdir();
-    const broken = `${GOOD}[network]\nports = ["80:99999"]\n`;
+    const broken = `${GOOD}[network]\nports = [80]\n`;
     writeFileSync(join(dir, 'errors.toml'), broken);
     const syntax = '[workload\nname = "x"\n';
     writeFileSync(join(dir, 'syntax.toml'), syntax);
@@ -571,7 +573,10 @@ describe('fmt', () => {
     symlinkSync(join(dir, 'errors.toml'), join(dir, 'link.toml'));
     const result = run(['fmt', dir, join(dir, 'link.toml')]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /errors\.toml: not formatted: 1 error \(fix them first/);
+    assert.match(
+      result.stderr,
+      /errors\.toml: not formatted: 1 error that formatting would lose \(fix it first/,
+    );
     assert.match(result.stderr, /syntax\.toml: not formatted: \d+ errors?/);
     assert.match(
       result.stderr,
@@ -581,6 +586,32 @@ describe('fmt', () => {
     assert.equal(readFileSync(join(dir, 'errors.toml'), 'utf8'), broken);
     assert.equal(readFileSync(join(dir, 'syntax.toml'), 'utf8'), syntax);
     assert.equal(readFileSync(join(dir, 'commented.toml'), 'utf8'), commented);
+  });
+
+  it('formats a file whose problems are the model rules, keeping every problem', () => {
+    // A port out of range and a weight above its maximum: the model holds both values, so
+    // formatting loses nothing; checking them is 'check's job (issue 19).
+    const dir = workdir();
+    const file = join(dir, 'rules.toml');
+    writeFileSync(
+      file,
+      `[network]\nports = ["80:99999"]\n[resources]\ncpu_weight = 20000\n${GOOD}`,
+    );
+    const before = run(['check', '--format', 'json', file]);
+    const result = run(['fmt', file]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, `formatted ${file}\n`);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      `${GOOD.trimEnd()}\n\n[resources]\ncpu_weight = 20000\n\n[network]\nports = ["80:99999"]\n`,
+    );
+    const after = run(['check', '--format', 'json', file]);
+    const problems = (out: string) =>
+      (JSON.parse(out) as { code: string; message: string }[])
+        .map((d) => `${d.code} ${d.message}`)
+        .sort();
+    assert.deepEqual(problems(after.stdout), problems(before.stdout));
+    assert.equal(problems(after.stdout).length, 2);
   });
 
   it('reports a file it cannot write and leaves it whole', (t) => {

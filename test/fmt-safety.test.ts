@@ -181,7 +181,7 @@ describe('fmt on a large manifest', () => {
   const count = 4000;
   let input = '# many volumes\n\n[storage] # volumes only\n';
   let expected =
-    '# many volumes\n\n[workload]\n# the name\nname = "big"\nmode = "container"\nimage = "img:1"\n';
+    '# many volumes\n\n[workload]\n# the name\nname = "big"\nmode = "container"\nimage = "img:1"\n# end\n';
   for (let i = 0; i < count; i++) {
     const readonly = i % 2 === 0;
     input += `# volume ${i}\n[[storage.volumes]]\ncontainer = "/mnt/v${i}"\nreadonly = ${readonly} # ro ${i}\nhost = "/srv/v${i}" # h${i}\n`;
@@ -193,8 +193,9 @@ describe('fmt on a large manifest', () => {
       ? `host = "/srv/v${i}" # h${i}\ncontainer = "/mnt/v${i}"\nreadonly = true # ro ${i}\n`
       : `# ro ${i}\nhost = "/srv/v${i}" # h${i}\ncontainer = "/mnt/v${i}"\n`;
   }
+  // `# end` closes the [workload] section (no blank line above it): it stays at the end of
+  // that section, wherever the section goes (issue 19).
   input += '[workload]\nimage = "img:1"\n# the name\nname = "big"\nmode = "container"\n# end\n';
-  expected += '\n# end\n';
 
   it(`carries every comment of ${count} volumes to its place`, () => {
     const outcome = formatManifest(input);
@@ -321,6 +322,86 @@ describe('fmt and file metadata', () => {
     assert.deepEqual(
       readdirSync(dir).filter((f) => f.endsWith('.tmp')),
       [],
+    );
+  });
+});
+
+describe('fmt keeps what the author chose where the model gives it no meaning (issue 19)', () => {
+  const WORKLOAD = '[workload]\nname = "web"\nmode = "container"\nimage = "nginx"\n';
+
+  it('keeps CRLF line endings, and LF ones', () => {
+    const crlf = `[resources]\r\ncpu_weight = 5\r\n${WORKLOAD.replace(/\n/g, '\r\n')}`;
+    const outcome = formatManifest(crlf);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(outcome.text, `${WORKLOAD}\n[resources]\ncpu_weight = 5\n`.replace(/\n/g, '\r\n'));
+    const again = formatManifest(outcome.text);
+    assert.ok(again.ok && !again.changed);
+    const lf = formatManifest(`[resources]\ncpu_weight = 5\n${WORKLOAD}`);
+    assert.ok(lf.ok && !lf.text.includes('\r'));
+  });
+
+  it("keeps a string's style when it holds the same value: literal, multi-line, escapes", () => {
+    const text =
+      "[workload]\nimage = 'nginx:1.27'\nname = \"w\\u0065b\"\nmode = '''container'''\n" +
+      'description = """\nline one\nline two"""\n[kernel]\ncmdline = "console=ttyS0"\n';
+    const outcome = formatManifest(text);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(
+      outcome.text,
+      "[workload]\nname = \"w\\u0065b\"\nmode = '''container'''\nimage = 'nginx:1.27'\n" +
+        'description = """\nline one\nline two"""\n\n[kernel]\ncmdline = "console=ttyS0"\n',
+    );
+    const again = formatManifest(outcome.text);
+    assert.ok(again.ok && !again.changed);
+  });
+
+  it('keeps a string the model changes in the canonical form', () => {
+    // A mode written in capitals reads as the lowercase mode: the written text is not the
+    // canonical value, so the canonical string is written.
+    const outcome = formatManifest(
+      "[workload]\nname = 'web'\nmode = 'Container'\nimage = 'nginx'\n",
+    );
+    if (!outcome.ok) return assert.match(outcome.reason, /would lose/);
+    const mode = /^mode = (.*)$/m.exec(outcome.text)![1];
+    assert.ok(mode === "'Container'" || mode === '"container"', outcome.text);
+    assert.ok(formatManifest(outcome.text).ok);
+  });
+
+  it('keeps comments in their context: end of a section, above a header, under a key', () => {
+    const text =
+      '# file header\n\n' +
+      '[resources]\ncpu_weight = 5\n# end of resources\n\n' +
+      '# about workload\n[workload]\nimage = "nginx"\n# after image\n\nname = "web"\nmode = "container"\n' +
+      '# end of workload\n';
+    const outcome = formatManifest(text);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(
+      outcome.text,
+      '# file header\n\n' +
+        '# about workload\n[workload]\nname = "web"\nmode = "container"\nimage = "nginx"\n# after image\n' +
+        '# end of workload\n\n' +
+        '[resources]\ncpu_weight = 5\n# end of resources\n',
+    );
+    const again = formatManifest(outcome.text);
+    assert.ok(again.ok && !again.changed, again.ok ? again.text : again.reason);
+  });
+
+  it('keeps a footer after a blank line at the end of the file', () => {
+    const outcome = formatManifest(`${WORKLOAD}\n# footer\n`);
+    assert.ok(outcome.ok);
+    assert.equal(outcome.text, `${WORKLOAD}\n# footer\n`);
+  });
+
+  it('keeps closing comments of a top level and of a section it does not write', () => {
+    const outcome = formatManifest(
+      `extends = "base.toml"\n# top-level note\n\n${WORKLOAD}[resources]\ncpu_weight = 0\n# gone section note\n\n[network]\nmode = "bridge"\n`,
+    );
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(
+      outcome.text,
+      // [resources] has nothing the canonical form writes: its closing comment goes above
+      // what came after it.
+      `extends = "base.toml"\n# top-level note\n\n${WORKLOAD}\n# gone section note\n[network]\nmode = "bridge"\n`,
     );
   });
 });

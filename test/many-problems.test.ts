@@ -46,12 +46,28 @@ describe(`a manifest with ${PROBLEMS.toLocaleString('en')} problems`, () => {
     assertAllPorts(parseManifest(manyProblems, { path: 'many.toml' }).diagnostics, 'parse');
   });
 
-  it('formatManifest refuses the file, with every one', () => {
+  it("formatManifest formats the file, every problem kept (rules are check's job)", () => {
     const outcome = formatManifest(manyProblems);
+    assert.equal(outcome.ok, true);
+    if (!outcome.ok) return;
+    // The canonical form writes the array on one line: every problem is there, on line 7.
+    const kept = parseManifest(outcome.text, { path: 'many.toml' }).diagnostics;
+    assert.equal(kept.length, PROBLEMS);
+    assert.ok(kept.every((d) => d.code === 'port-mapping-invalid' && d.line === 7));
+  });
+
+  it('formatManifest refuses a file with as many problems it would lose, with every one', () => {
+    const wrongTypes = manyProblems.replace(/ {2}"x",\n/g, '  1,\n');
+    const outcome = formatManifest(wrongTypes);
     assert.equal(outcome.ok, false);
     if (outcome.ok) return;
-    assert.match(outcome.reason, /^130000 errors /);
-    assertAllPorts(outcome.diagnostics, 'format');
+    assert.match(outcome.reason, /^130000 errors that formatting would lose /);
+    assert.equal(outcome.diagnostics.length, PROBLEMS);
+    assert.ok(outcome.diagnostics.every((d) => d.code === 'wrong-type'));
+    assert.deepEqual(
+      [outcome.diagnostics[0]!.line, outcome.diagnostics[PROBLEMS - 1]!.line],
+      [8, 7 + PROBLEMS],
+    );
   });
 
   it('resolveManifest returns every one, from a base too', async () => {
@@ -100,7 +116,7 @@ describe('fmt on 200,000 comment lines', () => {
       stdout,
       `formatted ${join(work, 'a-comments.toml')}\nformatted ${join(work, 'c-unformatted.toml')}\n`,
     );
-    assert.match(stderr, /b-broken\.toml: not formatted: 3 errors /);
+    assert.match(stderr, /b-broken\.toml: not formatted: 1 error that formatting would lose /);
     const formatted = readFileSync(join(work, 'a-comments.toml'), 'utf8');
     // Every comment is kept, in order, above the statement under them.
     assert.equal(

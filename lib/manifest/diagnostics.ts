@@ -404,15 +404,19 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
  * whether it can run, and the manifest still converts exactly.
  */
 export function hasReadErrors(list: readonly Diagnostic[]): boolean {
-  return list.some(
-    (d) =>
-      d.severity === 'error' &&
-      (d.code.startsWith('toml-') ||
-        d.code === 'wrong-type' ||
-        d.code === 'unknown-key' ||
-        d.code === 'key-case-duplicate' ||
-        d.code === 'integer-not-exact' ||
-        d.code === 'json-syntax'),
+  return list.some(isReadError);
+}
+
+/** One problem of the kind `hasReadErrors` looks for. */
+export function isReadError(d: Diagnostic): boolean {
+  return (
+    d.severity === 'error' &&
+    (d.code.startsWith('toml-') ||
+      d.code === 'wrong-type' ||
+      d.code === 'unknown-key' ||
+      d.code === 'key-case-duplicate' ||
+      d.code === 'integer-not-exact' ||
+      d.code === 'json-syntax')
   );
 }
 

@@ -3,16 +3,19 @@
  * wrote. Comments travel with the key or table they annotate: comment lines above a key
  * or header stay above it, a comment at the end of a line stays at the end of that line,
  * and a comment block at the top of the file separated by a blank line stays at the top.
- * What cannot be carried is refused, leaving the file as it is: a file with errors (its
- * canonical form could drop what is wrong in it) and comments inside a multi-line value.
+ * What cannot be carried is refused, leaving the file as it is: a file with a problem the
+ * model cannot hold (a syntax error, a value of the wrong type, an unknown key: its canonical
+ * form would drop it) and comments inside a multi-line value. Other problems (a value out of
+ * range, a missing field) stay in the formatted file, for `check` to report.
  * An empty value written in a manifest with `extends` overrides the base, and the canonical
  * form keeps it (`Manifest.overrides`).
  */
 import { tokenize } from '../../lexer/lexer.js';
 import { Token } from '../../lexer/tokens.js';
 import type { LocatedTable } from '../toml/located.js';
+import { quoteString } from '../toml/stringify.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
-import { type Diagnostic, hasErrors } from './diagnostics.js';
+import { type Diagnostic, isReadError } from './diagnostics.js';
 import { encodeManifest } from './encode.js';
 import { SECTIONS } from './fields.js';
 import { parseManifest } from './read.js';
@@ -26,11 +29,26 @@ interface Statement {
   path: string;
   leading: string[];
   trailing: string | null;
+  /** Comments under it, followed by a blank line (not above the next statement). */
+  after: string[];
 }
 
-/** The path each line of the original defines (`workload`, `workload.name`, `storage.volumes[1]`). */
-function statementPaths(source: ManifestSource): Map<number, string> {
+/** A string value as the author wrote it: its text (quotes included) and its value. */
+interface WrittenString {
+  text: string;
+  value: string;
+}
+
+/**
+ * The path each line of the original defines (`workload`, `workload.name`,
+ * `storage.volumes[1]`), and the string values by path, as written.
+ */
+function statementPaths(
+  source: ManifestSource,
+  text: string,
+): { lines: Map<number, string>; strings: Map<string, WrittenString> } {
   const lines = new Map<number, string>();
+  const strings = new Map<string, WrittenString>();
   const lineOf = (offset: number) => source.location(offset, offset).line;
   const visit = (table: LocatedTable, prefix: string) => {
     for (let entry = table.firstEntry; entry !== null; entry = entry.next) {
@@ -41,6 +59,9 @@ function statementPaths(source: ManifestSource): Map<number, string> {
       const node = entry.node;
       if (node.type === 'table' && node.origin === 'header') lines.set(lineOf(node.start), path);
       else lines.set(lineOf(entry.start), path);
+      if (node.type === 'string') {
+        strings.set(path, { text: text.slice(node.start, node.end), value: node.value as string });
+      }
       if (node.type === 'table' && node.origin !== 'inline') visit(node, path);
       if (node.type === 'array' && node.ofTables) {
         node.items.forEach((item, i) => {
@@ -51,7 +72,7 @@ function statementPaths(source: ManifestSource): Map<number, string> {
     }
   };
   visit(source.root, '');
-  return lines;
+  return { lines, strings };
 }
 
 /** The path each line of canonical text defines. */
@@ -117,39 +138,72 @@ function sameWrites(a: ManifestSource, b: ManifestSource): boolean {
   );
 }
 
+/**
+ * True when both lists hold the same problems (code, severity and message; positions move
+ * when a file is formatted): formatting neither hides a problem nor makes a new one.
+ */
+function sameProblems(before: readonly Diagnostic[], after: readonly Diagnostic[]): boolean {
+  if (before.length !== after.length) return false;
+  const key = (d: Diagnostic) => `${d.severity}\0${d.code}\0${d.message}`;
+  const counts = new Map<string, number>();
+  for (const d of before) counts.set(key(d), (counts.get(key(d)) ?? 0) + 1);
+  for (const d of after) {
+    const left = counts.get(key(d));
+    if (left === undefined || left === 0) return false;
+    counts.set(key(d), left - 1);
+  }
+  return true;
+}
+
 /** Formats a manifest file's text. `ok: false` leaves the file as it is, with the reason. */
 export function formatManifest(
   source: string | Uint8Array,
   options: { path?: string } = {},
 ): FormatOutcome {
   const result = parseManifest(source, options);
-  if (hasErrors(result.diagnostics)) {
-    const count = result.diagnostics.filter((d) => d.severity === 'error').length;
+  // A problem of the model's rules (a value out of range, a missing field) stays in the
+  // file, formatted: checking it is 'check's job. What the model could not read (a syntax
+  // error, a value of the wrong type, an unknown key) is not in the canonical form, so
+  // formatting would drop it: such a file is left as it is.
+  const lost = result.diagnostics.filter((d) => isReadError(d)).length;
+  if (lost > 0) {
     return {
       ok: false,
-      reason: `${count} error${count === 1 ? '' : 's'} (fix them first; 'volt-manifest check' lists them)`,
+      reason: `${lost} error${lost === 1 ? '' : 's'} that formatting would lose (fix ${lost === 1 ? 'it' : 'them'} first; 'volt-manifest check' lists them)`,
       diagnostics: result.diagnostics,
     };
   }
   const text = typeof source === 'string' ? source : decodeStrictUtf8(source).text;
-  const paths = statementPaths(result.sources[0]!);
+  const { lines: paths, strings } = statementPaths(result.sources[0]!, text);
 
-  // Comments, by the statement they belong to.
+  // Comments, by the statement they belong to. A block followed by a blank line belongs to
+  // what comes before it: the end of its section when a header comes next, else the
+  // statement above it. A block directly above a statement belongs to that statement.
   const statements: Statement[] = [];
   const header: string[] = [];
+  const sectionEnds: { section: string; comments: string[]; next: Statement | null }[] = [];
   let pending: string[] = [];
+  let closing: string[] = [];
+  let section = '';
   let depth = 0;
   let lineStatement: Statement | null = null;
   let lineHasContent = false;
+  let blankSinceStatement = false;
+  let pendingAfterBlank = false;
   let commentCount = 0;
   for (const token of tokenize(text)) {
     if (token.kind === Token.Whitespace) continue;
     if (token.kind === Token.Newline) {
-      // Comments at the top, then a blank line: the file's own header comment.
-      if (!lineHasContent && statements.length === 0 && pending.length > 0) {
-        appendAll(header, pending);
-        header.push('');
-        pending = [];
+      if (!lineHasContent) {
+        blankSinceStatement = true;
+        if (pending.length > 0) {
+          // Comments at the top, then a blank line: the file's own header comment.
+          if (statements.length === 0) {
+            appendAll(header, pending);
+            header.push('');
+          } else appendAll(closing, pending);
+          pending = [];
+        }
       }
       lineHasContent = false;
       if (depth === 0) lineStatement = null;
@@ -166,15 +220,26 @@ export function formatManifest(
         };
       }
       if (lineStatement !== null) lineStatement.trailing = token.text;
-      else pending.push(token.text);
+      else {
+        if (pending.length === 0) pendingAfterBlank = blankSinceStatement;
+        pending.push(token.text);
+      }
       continue;
     }
     if (depth === 0 && lineStatement === null) {
       const path = paths.get(token.line);
       if (path !== undefined) {
-        lineStatement = { path, leading: pending, trailing: null };
+        const isHeader = token.kind === Token.LeftBracket || token.kind === Token.DoubleLeftBracket;
+        lineStatement = { path, leading: pending, trailing: null, after: [] };
+        if (closing.length > 0) {
+          if (isHeader) sectionEnds.push({ section, comments: closing, next: lineStatement });
+          else appendAll(statements[statements.length - 1]!.after, closing);
+          closing = [];
+        }
+        if (isHeader) section = path;
         statements.push(lineStatement);
         pending = [];
+        blankSinceStatement = false;
       }
     }
     const kind = token.kind;
@@ -187,52 +252,91 @@ export function formatManifest(
     )
       depth--;
   }
-  const footer = pending;
+  // At the end: comments directly under the last statement end its section; after a blank
+  // line they are the file's footer.
+  let footer: string[] = [];
+  if (closing.length > 0) sectionEnds.push({ section, comments: closing, next: null });
+  if (pending.length > 0 && statements.length > 0 && !pendingAfterBlank) {
+    sectionEnds.push({ section, comments: pending, next: null });
+  } else footer = pending;
 
   // Attach each statement's comments to the canonical line with its path, or to the
   // first line under it, or else to the next statement that is written out.
   const canonical = encodeManifest(result.manifest);
   const lines = canonical.split('\n');
-  const indexOf = canonicalIndex(canonicalPaths(canonical));
+  const linePaths = canonicalPaths(canonical);
+  const indexOf = canonicalIndex(linePaths);
   const leading = new Map<number, string[]>();
   const trailing = new Map<number, string>();
+  const below = new Map<number, string[]>();
+  // Below those: the comments that close a section, after its last line.
+  const closingBelow = new Map<number, string[]>();
   // The comments of statements with no line of their own, in order, until one has. Lists
   // grow in place: copied for each statement, they cost the square of their length.
   let carried: string[] = [];
-  const leadingAt = (index: number): string[] => {
-    let list = leading.get(index);
-    if (list === undefined) leading.set(index, (list = []));
+  const listAt = (map: Map<number, string[]>, index: number): string[] => {
+    let list = map.get(index);
+    if (list === undefined) map.set(index, (list = []));
     return list;
   };
+  // The end of a section: its header's block of lines in the canonical text (the keys
+  // before the first header, for the top level); a section the canonical text does not
+  // write gives its closing comments to the statement after them (or the footer).
+  const endOfSection = (name: string): number => {
+    let at = name === '' ? 0 : indexOf(name);
+    if (at === -1 || (name === '' && lines[0]!.startsWith('['))) return -1;
+    if (name !== '' && linePaths[at] !== name) return -1;
+    while (at + 1 < lines.length && lines[at + 1] !== '' && !lines[at + 1]!.startsWith('[')) at++;
+    return lines[at] === '' ? -1 : at;
+  };
+  const unplaced: string[] = [];
+  for (const end of sectionEnds) {
+    const index = endOfSection(end.section);
+    if (index !== -1) appendAll(listAt(closingBelow, index), end.comments);
+    else if (end.next === null) appendAll(unplaced, end.comments);
+    else {
+      appendAll(end.comments, end.next.leading);
+      end.next.leading = end.comments;
+    }
+  }
   for (const statement of statements) {
     const index = indexOf(statement.path);
     appendAll(carried, statement.leading);
     if (index === -1) {
       if (statement.trailing !== null) carried.push(statement.trailing);
+      appendAll(carried, statement.after);
       continue;
     }
-    if (carried.length > 0) appendAll(leadingAt(index), carried);
+    if (carried.length > 0) appendAll(listAt(leading, index), carried);
     carried = [];
     if (statement.trailing !== null) {
       const existing = trailing.get(index);
       if (existing === undefined) trailing.set(index, statement.trailing);
-      else leadingAt(index).push(statement.trailing);
+      else listAt(leading, index).push(statement.trailing);
     }
+    if (statement.after.length > 0) appendAll(listAt(below, index), statement.after);
   }
+  const eol = lineEnding(text);
   const out: string[] = [...header];
-  lines.forEach((text, i) => {
-    if (i === lines.length - 1 && text === '') return;
+  lines.forEach((line, i) => {
+    if (i === lines.length - 1 && line === '') return;
     const above = leading.get(i);
     if (above !== undefined) appendAll(out, above);
+    const written = asWritten(line, linePaths[i]!, strings);
     const comment = trailing.get(i);
-    out.push(comment === undefined ? text : `${text} ${comment}`);
+    out.push(comment === undefined ? written : `${written} ${comment}`);
+    const after = below.get(i);
+    if (after !== undefined) appendAll(out, after);
+    const closes = closingBelow.get(i);
+    if (closes !== undefined) appendAll(out, closes);
   });
-  if (carried.length > 0 || footer.length > 0) {
+  if (carried.length > 0 || unplaced.length > 0 || footer.length > 0) {
     out.push('');
     appendAll(out, carried);
+    appendAll(out, unplaced);
     appendAll(out, footer);
   }
-  const formatted = `${out.join('\n')}\n`;
+  const formatted = `${out.join(eol)}${eol}`;
 
   // The result must mean the same and keep every comment; anything else is refused. With
   // `extends`, meaning also depends on which fields are written, not only their values.
@@ -244,7 +348,7 @@ export function formatManifest(
   const same =
     encodeManifest(check.manifest) === canonical &&
     (result.manifest.extends === '' || sameWrites(result.sources[0]!, check.sources[0]!));
-  if (hasErrors(check.diagnostics) || !same || kept !== commentCount) {
+  if (!sameProblems(result.diagnostics, check.diagnostics) || !same || kept !== commentCount) {
     return {
       ok: false,
       reason: 'formatting would change the manifest or drop a comment (please report this)',
@@ -252,4 +356,27 @@ export function formatManifest(
     };
   }
   return { ok: true, text: formatted, changed: formatted !== text };
+}
+
+/** The file's line ending, as its first line ends: `\r\n` stays `\r\n`. */
+function lineEnding(text: string): string {
+  const lf = text.indexOf('\n');
+  return lf > 0 && text.charCodeAt(lf - 1) === 0x0d ? '\r\n' : '\n';
+}
+
+/**
+ * A canonical `key = "…"` line with the string written as the author wrote it (a literal
+ * `'…'`, a multi-line string, escapes) when it holds the same value the canonical text
+ * writes; any other line as it is.
+ */
+function asWritten(
+  line: string,
+  path: string,
+  strings: ReadonlyMap<string, WrittenString>,
+): string {
+  const written = strings.get(path);
+  if (written === undefined) return line;
+  const at = line.indexOf(' = ');
+  if (at === -1 || line.slice(at + 3) !== quoteString(written.value)) return line;
+  return `${line.slice(0, at + 3)}${written.text}`;
 }
