@@ -15,12 +15,16 @@ export interface OptionSpec {
 }
 
 export interface ParsedArgs {
+  /** Each option given, with its last value. */
   options: Map<string, string | true>;
+  /** Every value of each option that takes one, in order (`--ignore a --ignore b`). */
+  values: Map<string, string[]>;
   positionals: string[];
 }
 
 export function parseArgs(argv: readonly string[], spec: Record<string, OptionSpec>): ParsedArgs {
   const options = new Map<string, string | true>();
+  const values = new Map<string, string[]>();
   const positionals: string[] = [];
   let onlyPositionals = false;
   for (let i = 0; i < argv.length; i++) {
@@ -56,6 +60,9 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
       );
     }
     options.set(name, value);
+    const all = values.get(name);
+    if (all === undefined) values.set(name, [value]);
+    else all.push(value);
   }
-  return { options, positionals };
+  return { options, values, positionals };
 }

@@ -4,33 +4,47 @@ import { resolve as resolvePath } from 'node:path';
 import process from 'node:process';
 import { type Diagnostic, diagnostic, hasErrors } from '../manifest/diagnostics.js';
 import { isInheritableRequirement } from '../manifest/validate.js';
+import { resolveManifest } from '../manifest/resolve.js';
 import { type CheckResult, WORKERS_PER_CPU, checkManifests, maxWorkers } from '../node/batch.js';
+import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
-import { expandPaths, rootOption } from './files.js';
-import type { Io } from './io.js';
+import { type Expansion, expandPaths, outputFileOption, rootOption } from './files.js';
+import { type Io, writeFileAtomically } from './io.js';
 import {
   SourceCache,
   escapeControl,
   formatGithub,
   formatHuman,
   formatJson,
+  formatSarif,
   summary,
   type OutputFormat,
 } from './report.js';
 
 export const checkHelp = `Usage: volt-manifest check [options] PATH...
 
-Checks manifests: files, or directories searched recursively for *.toml. Resolves
-'extends', validates, and prints every diagnostic. A file that cannot be read is
-reported and the others are still checked.
+Checks manifests: files, directories searched recursively for *.toml, or glob patterns
+('ex/**/*.toml': * ? [...] **, expanded here, quoted so the shell does not) matching
+*.toml files. Resolves 'extends', validates, and prints every diagnostic. A file that
+cannot be read is reported and the others are still checked; a directory or pattern
+that gives no file is a usage error. PATH '-' reads one manifest from standard input.
 
 Options:
-  --format FORMAT   human (default), json (one array of diagnostics) or github
-                    (workflow annotations)
+  --format FORMAT   human (default), json (one array of diagnostics), github
+                    (workflow annotations) or sarif (SARIF 2.1.0, for code scanning)
+  --output-file FILE  write the report to FILE (atomically, no colour), not stdout
   --no-color        no colours (they are only used on a terminal, never with NO_COLOR)
   --exit-zero       exit 0 even when errors are found (report only)
   --quiet           report errors only (warnings still count for --max-warnings)
   --max-warnings N  exit 1 when there are more than N warnings
+  --ignore PATTERN  leave out what PATTERN (.gitignore syntax, from the current
+                    directory) matches while walking; repeatable
+  --no-ignore       walk node_modules, dot-directories and dot-files, and what
+                    .gitignore files and --ignore exclude (never .git, .hg, .svn)
+  --shard I/N       check only part I of N of the files (file k, from 0, is in part
+                    k mod N + 1): N CI jobs each check one part
+  --stdin-filename PATH  with PATH '-': the name the manifest on stdin is reported
+                    under, and where its 'extends' are resolved from
   --workers N       worker threads for large sets (default: all cores; at most
                     ${WORKERS_PER_CPU} per core)
   --cas-root DIR    directory store for cas://sha256:... bases (<DIR>/sha256/<hex>);
@@ -41,14 +55,16 @@ Options:
                     only for manifests you trust
   -h, --help        show this help
 
+A walk skips .git, .hg, .svn, node_modules, names starting with '.', and what the
+.gitignore files of the tree (and above it, up to its git work tree's root) exclude.
+A file named as it is is always checked.
+
 Exit status: 0 no errors (warnings allowed up to --max-warnings), 1 errors found or
-too many warnings, 2 usage error.
+too many warnings, 2 usage error (or no file matching a PATH).
 `;
 
 /** Problems with the paths themselves, as diagnostics. */
-function pathDiagnostics(
-  problems: Awaited<ReturnType<typeof expandPaths>>['problems'],
-): Diagnostic[] {
+function pathDiagnostics(problems: Expansion['problems']): Diagnostic[] {
   return problems
     .filter((p) => p.reason !== 'symlink' && p.reason !== 'linked-directory')
     .map((p) =>
@@ -115,13 +131,70 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
   });
 }
 
+/** `--shard I/N`: which of N equal parts of the file list this run checks (1-based). */
+function shardOption(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const match = /^([0-9]+)\/([0-9]+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || index < 1 || index > count) {
+    throw new UsageError(
+      `option '--shard' needs I/N with 1 <= I <= N (such as 2/4, the second of four parts); got '${text}'`,
+    );
+  }
+  return { index, count };
+}
+
+/**
+ * The files of shard `index` of `count` and the path problems it reports: file i (from 0,
+ * in input order) belongs to shard (i mod count) + 1, so the shards differ in size by one
+ * file at most. A path that could not be used is reported by shard 1 alone, so a merged
+ * report has it once.
+ */
+function shardOf(
+  expansion: Expansion,
+  { index, count }: { index: number; count: number },
+): Expansion {
+  const files = expansion.files.filter((_, i) => i % count === index - 1);
+  // Where a problem stands among the files that are kept: those before it.
+  const kept = (at: number) => Math.floor((at + count - index) / count);
+  const problems = index === 1 ? expansion.problems.map((p) => ({ ...p, at: kept(p.at) })) : [];
+  return { files, problems };
+}
+
+/**
+ * The manifest on standard input, checked as the file `path` would be: named so in the
+ * report, its `extends` resolved from that file's directory, inside the root.
+ */
+async function checkStdin(
+  io: Io,
+  path: string,
+  sources: SourceCache,
+  options: { casRoot?: string; root?: string },
+): Promise<CheckResult> {
+  const bytes = await io.readStdin();
+  const hostOptions: NodeHostOptions = {};
+  if (options.casRoot !== undefined) hostOptions.cas = new DirectoryCasStore(options.casRoot);
+  if (options.root !== undefined) hostOptions.root = options.root;
+  const result = await resolveManifest(bytes, { path, host: nodeHost(hostOptions) });
+  // Frames come from what was read, not from a file of that name on disk.
+  sources.set(path, new TextDecoder().decode(bytes));
+  const files = result.sources.length === 0 ? [path] : result.sources.map((s) => s.file);
+  return { path, diagnostics: result.diagnostics, files };
+}
+
 export async function checkCommand(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {
-    format: { value: true, choices: ['human', 'json', 'github'] },
+    format: { value: true, choices: ['human', 'json', 'github', 'sarif'] },
+    'output-file': { value: true },
     'no-color': {},
     'exit-zero': {},
     quiet: {},
     'max-warnings': { value: true },
+    ignore: { value: true },
+    'no-ignore': {},
+    shard: { value: true },
+    'stdin-filename': { value: true },
     workers: { value: true },
     'cas-root': { value: true },
     root: { value: true },
@@ -139,7 +212,23 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     throw new UsageError('--max-warnings needs a whole number of 0 or more');
   }
   const maxWarnings = maxWarningsText === undefined ? Infinity : Number(maxWarningsText);
-  const color = io.color && !args.options.has('no-color');
+  const outputFile = args.options.get('output-file') as string | undefined;
+  if (outputFile !== undefined) outputFileOption(outputFile);
+  // A report written to a file has no colour: it is read later, not on this terminal.
+  const color = io.color && !args.options.has('no-color') && outputFile === undefined;
+  const ignorePatterns = args.values.get('ignore') ?? [];
+  if (ignorePatterns.some((p) => p.trim() === '' || p.startsWith('#')))
+    throw new UsageError("option '--ignore' needs a pattern (not empty, not a '#' comment)");
+  const shard = shardOption(args.options.get('shard') as string | undefined);
+  const stdinName = args.options.get('stdin-filename') as string | undefined;
+  const fromStdin = args.positionals.includes('-');
+  if (fromStdin && args.positionals.length > 1)
+    throw new UsageError("PATH '-' (standard input) must be the only PATH");
+  if (stdinName !== undefined && !fromStdin)
+    throw new UsageError(
+      "option '--stdin-filename' names what PATH '-' reads; give '-' as the PATH",
+    );
+  if (stdinName === '') throw new UsageError("option '--stdin-filename' needs a file name");
   const workersText = args.options.get('workers');
   let workers: number | undefined;
   if (workersText !== undefined) {
@@ -157,21 +246,41 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   const casRoot =
     (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
   const root = rootOption(args.options.get('root') as string | undefined);
+  const sources = new SourceCache();
 
-  const { files, problems } = await expandPaths(args.positionals, true, {
-    linkedDirectories: true,
-  });
-  for (const p of problems)
-    if (p.reason === 'symlink' || p.reason === 'linked-directory')
-      io.stderr(`note: ${escapeControl(p.message)}\n`);
-  const progress = io.stderrIsTTY && files.length > 200;
-  const results = await checkManifests(files, {
-    ...(workers !== undefined ? { workers } : {}),
-    ...(casRoot !== undefined ? { casRoot } : {}),
-    ...(root !== undefined ? { root } : {}),
-    ...(progress ? { onProgress: (done, total) => io.stderr(`\rchecking ${done}/${total}`) } : {}),
-  });
-  if (progress) io.stderr('\r\u001b[K');
+  let files: string[];
+  let problems: Expansion['problems'];
+  let results: CheckResult[];
+  if (fromStdin) {
+    files = [stdinName ?? '<stdin>'];
+    problems = [];
+    results = [
+      await checkStdin(io, files[0]!, sources, {
+        ...(casRoot !== undefined ? { casRoot } : {}),
+        ...(root !== undefined ? { root } : {}),
+      }),
+    ];
+  } else {
+    const expansion = await expandPaths(args.positionals, true, {
+      linkedDirectories: true,
+      ignoreFiles: !args.options.has('no-ignore'),
+      ignorePatterns,
+    });
+    ({ files, problems } = shard === undefined ? expansion : shardOf(expansion, shard));
+    for (const p of problems)
+      if (p.reason === 'symlink' || p.reason === 'linked-directory')
+        io.stderr(`note: ${escapeControl(p.message)}\n`);
+    const progress = io.stderrIsTTY && files.length > 200;
+    results = await checkManifests(files, {
+      ...(workers !== undefined ? { workers } : {}),
+      ...(casRoot !== undefined ? { casRoot } : {}),
+      ...(root !== undefined ? { root } : {}),
+      ...(progress
+        ? { onProgress: (done, total) => io.stderr(`\rchecking ${done}/${total}`) }
+        : {}),
+    });
+    if (progress) io.stderr('\r\u001b[K');
+  }
   const { perFile, bases } = asRun(results);
   // In input order: a path that could not be used stands where it was named.
   const inOrder: Diagnostic[] = [];
@@ -191,13 +300,25 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     : found;
   const checked = files.length;
 
-  if (format === 'json') io.stdout(formatJson(diagnostics));
-  else if (format === 'github') io.stdout(diagnostics.map(formatGithub).join(''));
+  let report: string;
+  if (format === 'json') report = formatJson(diagnostics);
+  else if (format === 'github') report = diagnostics.map(formatGithub).join('');
+  else if (format === 'sarif') report = formatSarif(diagnostics, process.cwd());
   else {
-    const sources = new SourceCache();
-    io.stdout(diagnostics.map((d) => formatHuman(d, color, sources)).join('\n'));
-    if (diagnostics.length > 0) io.stdout('\n');
-    io.stdout(summary(diagnostics, checked, color, bases));
+    report = diagnostics.map((d) => formatHuman(d, color, sources)).join('\n');
+    if (diagnostics.length > 0) report += '\n';
+    report += summary(diagnostics, checked, color, bases);
+  }
+  if (outputFile === undefined) io.stdout(report);
+  else {
+    try {
+      await writeFileAtomically(outputFile, report);
+    } catch (error) {
+      io.stderr(
+        `volt-manifest: ${escapeControl(`cannot write the report to ${outputFile}: ${(error as Error).message}`)}\n`,
+      );
+      return 2;
+    }
   }
   const tooManyWarnings = warnings > maxWarnings;
   if (tooManyWarnings) {

@@ -1,11 +1,20 @@
 /** Turning command-line paths into the list of manifest files. */
 import { isUtf8 } from 'node:buffer';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import process from 'node:process';
 import { loadError } from '../node/load.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
 import { UsageError } from './args.js';
+import {
+  type IgnoreRule,
+  gitignoreRules,
+  globRegExp,
+  ignoreRule,
+  isGlob,
+  isIgnored,
+} from './glob.js';
 
 export interface Expansion {
   /** Files to process, in order, without duplicates. */
@@ -37,8 +46,6 @@ function escapedFileName(name: Uint8Array): string {
   }
 }
 
-const TOML_SUFFIX = Buffer.from('.toml');
-
 /** Whether `path` leads to a directory, following links; false when it leads nowhere. */
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -48,28 +55,83 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
+/** Version-control directories: never walked, whatever the options. */
+const VCS_DIRECTORIES = new Set(['.git', '.hg', '.svn']);
+
+export interface Selection {
+  /**
+   * Skip `node_modules`, names starting with `.`, and what `.gitignore` files exclude,
+   * while walking (true unless `--no-ignore`).
+   */
+  ignoreFiles?: boolean;
+  /** `--ignore` patterns, in `.gitignore` syntax, relative to the current directory. */
+  ignorePatterns?: readonly string[];
+}
+
+/**
+ * The rules of the `.gitignore` files above the directory `absolute`, up to the root of the
+ * git work tree it is in (the nearest directory above it with a `.git`), outermost first; none
+ * outside a work tree. The walk reads the directory's own file and those below it.
+ */
+function rulesAbove(absolute: string): IgnoreRule[] {
+  const above: string[] = [];
+  for (let dir = absolute; ;) {
+    if (existsSync(join(dir, '.git'))) {
+      return above.reverse().flatMap((d) => gitignoreRules(d));
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return [];
+    above.push((dir = parent));
+  }
+}
+
 /**
  * Files as given (any name), directories walked recursively for `*.toml` files in sorted
- * order. Symbolic links found inside directories are not followed (so a walk never leaves
- * the tree or loops); with `followLinks: false` a link given directly is refused too.
- * Links named `*.toml` are listed as problems; with `linkedDirectories`, so are links to
+ * order, and glob patterns (`'ex/**\/*.toml'`, when no file has that name) expanded to the
+ * `*.toml` files they match, by the same walk. The walk skips version-control directories,
+ * and (unless `ignoreFiles` is false) `node_modules`, names starting with `.` and what the
+ * `.gitignore` files of the tree (and those above it, up to the root of its git work tree)
+ * exclude; `ignorePatterns` are more such lines. A file named as it is is always taken.
+ * A directory or pattern that gives no file is a usage error that says so.
+ *
+ * Symbolic links found inside directories are not followed (so a walk never leaves the
+ * tree or loops); with `followLinks: false` a link given directly is refused too. Links
+ * named `*.toml` are listed as problems; with `linkedDirectories`, so are links to
  * directories, whose manifests would otherwise go unchecked without a word.
  */
 export async function expandPaths(
   paths: readonly string[],
   followLinks: boolean,
-  { linkedDirectories = false }: { linkedDirectories?: boolean } = {},
+  {
+    linkedDirectories = false,
+    ignoreFiles = true,
+    ignorePatterns = [],
+  }: { linkedDirectories?: boolean } & Selection = {},
 ): Promise<Expansion> {
   const files: string[] = [];
   const seen = new Set<string>();
   const problems: Expansion['problems'] = [];
+  const cwd = process.cwd();
+  // --no-ignore takes everything but VCS directories, --ignore patterns too (as ESLint's).
+  const patternRules = ignoreFiles ? ignorePatterns.flatMap((p) => ignoreRule(p, cwd) ?? []) : [];
   const add = (file: string) => {
     if (!seen.has(file)) {
       seen.add(file);
       files.push(file);
     }
   };
-  const walk = async (dir: string): Promise<void> => {
+  /** Entries of the current argument left out by an ignore rule (for the message when none is left). */
+  let ignored = 0;
+  /**
+   * Walks `dir`, whose path from the start of a glob is `relative`; `match`, for a glob,
+   * is what that path of a file must match. `rules` are the ignore rules from above.
+   */
+  const walk = async (
+    dir: string,
+    inherited: readonly IgnoreRule[],
+    relative: string,
+    match: RegExp | null,
+  ): Promise<void> => {
     let entries;
     try {
       // Names as bytes: one that is not UTF-8 has no string that names the file.
@@ -83,6 +145,15 @@ export async function expandPaths(
       });
       return;
     }
+    const absolute = resolve(dir);
+    // The directory's own .gitignore first, then --ignore: the last rule that matches wins.
+    const rules = ignoreFiles
+      ? [
+          ...inherited.filter((r) => !patternRules.includes(r)),
+          ...gitignoreRules(absolute),
+          ...patternRules,
+        ]
+      : [];
     const named = entries.map((entry) => {
       const utf8 = isUtf8(entry.name);
       return {
@@ -94,21 +165,34 @@ export async function expandPaths(
     named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const { entry, utf8, name } of named) {
       const path = join(dir, name);
+      const isDir = entry.isDirectory();
+      if (isDir && VCS_DIRECTORIES.has(name)) continue;
+      // What the walk would pass over anyway is not counted as ignored.
+      if (!isDir && !entry.isSymbolicLink() && !name.endsWith('.toml')) continue;
+      const skipped =
+        (ignoreFiles && (name.startsWith('.') || (isDir && name === 'node_modules'))) ||
+        isIgnored(rules, `${absolute === '/' ? '' : absolute}/${name}`, isDir);
+      if (skipped) {
+        ignored++;
+        continue;
+      }
+      const inside = relative === '' ? name : `${relative}/${name}`;
+      const matches = isDir || match === null || match.test(inside);
       if (!utf8) {
         // Not passed over without a word: a manifest (or a directory that may hold some)
         // that cannot be checked is reported, its name escaped.
-        const isManifest = !entry.isDirectory() && entry.name.subarray(-5).equals(TOML_SUFFIX);
-        if (isManifest || entry.isDirectory()) {
+        if (matches) {
           problems.push({
             at: files.length,
             path,
             reason: 'unreadable',
-            message: `${path}: cannot be ${entry.isDirectory() ? 'searched' : 'read'}: its name is not valid UTF-8 (rename it)`,
+            message: `${path}: cannot be ${isDir ? 'searched' : 'read'}: its name is not valid UTF-8 (rename it)`,
           });
         }
         continue;
       }
       if (entry.isSymbolicLink()) {
+        if (!matches) continue;
         if (name.endsWith('.toml')) {
           problems.push({
             at: files.length,
@@ -124,15 +208,33 @@ export async function expandPaths(
             message: `${path}: a symbolic link to a directory, not followed`,
           });
         }
-      } else if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && name.endsWith('.toml')) add(path);
+      } else if (isDir) await walk(path, rules, inside, match);
+      else if (entry.isFile() && matches) add(path);
     }
   };
+  const startRules = (dir: string) =>
+    ignoreFiles ? [...rulesAbove(resolve(dir)), ...patternRules] : [];
+  /** A usage error when the argument `path` gave nothing from `before` on. */
+  const mustFind = (message: string, before: { files: number; problems: number }) => {
+    if (files.length > before.files || problems.length > before.problems) return;
+    const why =
+      ignored > 0
+        ? ` (${ignored} ${ignored === 1 ? 'entry is' : 'entries are'} ignored by .gitignore, --ignore or the default skips; --no-ignore takes ${ignored === 1 ? 'it' : 'them'})`
+        : '';
+    throw new UsageError(`${message}${why}`);
+  };
   for (const path of paths) {
+    ignored = 0;
+    const before = { files: files.length, problems: problems.length };
     let info;
     try {
       info = await lstat(path);
     } catch (error) {
+      if (isGlob(path)) {
+        await expandGlob(path);
+        mustFind(`no files matching the pattern '${path}' were found`, before);
+        continue;
+      }
       const problem = loadError(error, path);
       problems.push({
         at: files.length,
@@ -149,10 +251,23 @@ export async function expandPaths(
         reason: 'symlink',
         message: `${path}: a symbolic link, not followed`,
       });
-    } else if (info.isDirectory()) await walk(path);
-    else add(path);
+    } else if (info.isDirectory()) {
+      await walk(path, startRules(path), '', null);
+      mustFind(`no *.toml files found in the directory '${path}'`, before);
+    } else add(path);
   }
   return { files, problems };
+
+  /** The files the glob `pattern` matches, walked from its first segments without `*?[`. */
+  async function expandGlob(pattern: string): Promise<void> {
+    const segments = pattern.split('/');
+    const literal = segments.findIndex((s) => isGlob(s));
+    // Escapes in the literal part name the characters themselves.
+    const baseSegments = segments.slice(0, literal).map((s) => s.replace(/\\(.)/gu, '$1'));
+    const base = literal === 0 ? '.' : baseSegments.join('/') || '/';
+    if (!(await isDirectory(base))) return;
+    await walk(base, startRules(base), '', globRegExp(segments.slice(literal).join('/')));
+  }
 }
 
 /**
@@ -170,4 +285,22 @@ export function rootOption(root: string | undefined): string | undefined {
   }
   if (!info.isDirectory()) throw new UsageError(`option '--root': ${root} is not a directory`);
   return root;
+}
+
+/**
+ * `--output-file FILE`, checked before any file is: its directory must exist and the name
+ * must not be a directory, so that a run does not check everything and then fail to write.
+ */
+export function outputFileOption(file: string): void {
+  if (file === '') throw new UsageError("option '--output-file' needs a file name, got ''");
+  let info;
+  try {
+    info = statSync(dirname(file));
+  } catch (error) {
+    throw new UsageError(`option '--output-file': ${loadError(error, dirname(file)).message}`);
+  }
+  if (!info.isDirectory())
+    throw new UsageError(`option '--output-file': ${dirname(file)} is not a directory`);
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new UsageError(`option '--output-file': ${file} is a directory`);
 }

@@ -9,10 +9,14 @@ import { expandPaths } from './files.js';
 import type { Io } from './io.js';
 import { escapeControl } from './report.js';
 
-export const fmtHelp = `Usage: volt-manifest fmt [--check] PATH...
+export const fmtHelp = `Usage: volt-manifest fmt [--check] PATH... (or - for standard input)
 
-Rewrites manifests (files, or directories searched recursively for *.toml) in
-canonical form: sections and keys in model order, empty values left out, one style.
+Rewrites manifests (files, directories searched recursively for *.toml, or glob
+patterns such as 'ex/**/*.toml') in canonical form: sections and keys in model order,
+empty values left out, one style. PATH '-' reads a manifest from standard input and
+writes its canonical form to standard output (nothing, and exit 1, when refused).
+Directories and patterns are walked as by 'check' (no .git, node_modules, dot-names or
+what .gitignore excludes); one that gives no file is a usage error.
 
 Nothing you wrote is lost:
   - comments move with the key or table they annotate (lines above it stay above it,
@@ -30,6 +34,9 @@ Nothing you wrote is lost:
 
 Options:
   --check      write nothing; list the files that would change and exit 1 if any
+  --ignore PATTERN  leave out what PATTERN (.gitignore syntax) matches; repeatable
+  --no-ignore  walk node_modules, dot-names, and what .gitignore and --ignore exclude
+  --stdin-filename PATH  with PATH '-': the name used in messages for standard input
   -h, --help   show this help
 
 Exit status: 0 done (or nothing to change), 1 a file was refused or would change
@@ -103,15 +110,37 @@ export async function writeAtomically(
 }
 
 export async function fmtCommand(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, { check: {}, help: {}, h: {} });
+  const args = parseArgs(argv, {
+    check: {},
+    ignore: { value: true },
+    'no-ignore': {},
+    'stdin-filename': { value: true },
+    help: {},
+    h: {},
+  });
   if (args.options.has('help') || args.options.has('h')) {
     io.stdout(fmtHelp);
     return 0;
   }
   if (args.positionals.length === 0) throw new UsageError("'fmt' needs at least one PATH");
   const checkOnly = args.options.has('check');
+  const stdinName = args.options.get('stdin-filename') as string | undefined;
+  const fromStdin = args.positionals.includes('-');
+  if (fromStdin && args.positionals.length > 1)
+    throw new UsageError("PATH '-' (standard input) must be the only PATH");
+  if (stdinName !== undefined && !fromStdin)
+    throw new UsageError(
+      "option '--stdin-filename' names what PATH '-' reads; give '-' as the PATH",
+    );
+  if (stdinName === '') throw new UsageError("option '--stdin-filename' needs a file name");
+  const ignorePatterns = args.values.get('ignore') ?? [];
+  if (ignorePatterns.some((p) => p.trim() === '' || p.startsWith('#')))
+    throw new UsageError("option '--ignore' needs a pattern (not empty, not a '#' comment)");
+  if (fromStdin) return fmtStdin(io, stdinName ?? '<stdin>', checkOnly);
   const { files, problems } = await expandPaths(args.positionals, false, {
     linkedDirectories: true,
+    ignoreFiles: !args.options.has('no-ignore'),
+    ignorePatterns,
   });
   let failed = false;
   for (const problem of problems) {
@@ -164,4 +193,27 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
     return 1;
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * `fmt -`: the canonical form of the manifest on standard input, on standard output (the
+ * text as it was when it is already canonical), as editors pipe a buffer through. With
+ * `--check`, nothing is written but the name when it would change (exit 1). A refusal
+ * writes nothing on stdout, the reason on stderr, and exits 1.
+ */
+async function fmtStdin(io: Io, name: string, checkOnly: boolean): Promise<number> {
+  const bytes = await io.readStdin();
+  const outcome = formatManifest(bytes, { path: name });
+  if (!outcome.ok) {
+    io.stderr(`${escapeControl(`${name}: not formatted: ${outcome.reason}`)}\n`);
+    return 1;
+  }
+  if (checkOnly) {
+    if (!outcome.changed) return 0;
+    io.stdout(`${escapeControl(name)}\n`);
+    io.stderr('1 file would be reformatted\n');
+    return 1;
+  }
+  io.stdout(outcome.text);
+  return 0;
 }

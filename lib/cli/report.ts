@@ -1,12 +1,19 @@
-/** Printing diagnostics: for people (with code frames), as JSON, or as GitHub annotations. */
+/**
+ * Printing diagnostics: for people (with code frames), as JSON, as GitHub annotations, or
+ * as SARIF for code scanning.
+ */
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CodeFrameLine, escapeControl } from '../toml/errors.js';
-import type { Diagnostic } from '../manifest/diagnostics.js';
+import { DIAGNOSTIC_CODES, type Diagnostic } from '../manifest/diagnostics.js';
+import { VERSION } from './version.js';
+import { alignCaret } from './width.js';
 
 /** Messages on the terminal are escaped as code frames are (see `escapeControl`). */
 export { escapeControl };
 
-export type OutputFormat = 'human' | 'json' | 'github';
+export type OutputFormat = 'human' | 'json' | 'github' | 'sarif';
 
 const paint = (on: boolean, code: string) => (text: string) =>
   on ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -16,6 +23,12 @@ export class SourceCache {
   private readonly texts = new Map<string, string[] | null>();
   /** Per file, its lines made ready for framing, each once however many problems it has. */
   private readonly frames = new Map<string, Map<number, CodeFrameLine>>();
+
+  /** Frames for `file` from `text` instead of the file (a manifest read from stdin). */
+  set(file: string, text: string): void {
+    this.texts.set(file, text.replace(/^\uFEFF/, '').split(/\r?\n/));
+    this.frames.delete(file);
+  }
 
   line(file: string, line: number): string | undefined {
     if (!this.texts.has(file)) {
@@ -59,7 +72,8 @@ export function formatHuman(d: Diagnostic, color: boolean, sources: SourceCache)
   let out = `${bold(where)}: ${severity} ${paint(color, '2')(d.code)} ${escapeControl(d.message)}${path}\n`;
   const frameLine = d.line > 0 ? sources.frameLine(d.file, d.line) : undefined;
   if (frameLine !== undefined) {
-    const frame = frameLine.render(d.line, d.column, d.endLine, d.endColumn);
+    // Carets under wide characters (CJK, emoji) take two columns, as the characters do.
+    const frame = alignCaret(frameLine.render(d.line, d.column, d.endLine, d.endColumn));
     const [source, caret] = frame.split('\n');
     out += `${source}\n${paint(color, d.severity === 'error' ? '31' : '33')(caret!)}\n`;
   }
@@ -141,4 +155,98 @@ export function formatGithub(d: Diagnostic): string {
   props.push(`title=${escapeProperty(d.code)}`);
   const path = d.path !== '' ? ` (${d.path})` : '';
   return `::${d.severity} ${props.join(',')}::${escapeData(d.message + path)}\n`;
+}
+
+/** The first sentence of a catalogue summary, for a rule's short description. */
+function firstSentence(text: string): string {
+  const end = text.search(/\.(\s|$)/);
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
+/**
+ * A file name as a SARIF artifact URI: an absolute path as a `file:` URL, a relative one
+ * (relative to the directory the command ran in, `%SRCROOT%`) with each segment
+ * percent-encoded, a `cas://` reference as it is.
+ */
+function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  if (file.startsWith('cas://')) return { uri: file };
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  return { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/**
+ * SARIF 2.1.0 (for GitHub code scanning): one run of `volt-manifest`, its rules the codes of
+ * the catalogue (docs/error-codes.md) and each TOML syntax code met, its results at
+ * 1-based lines and columns counted in Unicode code points (`columnKind`), the end
+ * column being the one after the span, as SARIF counts it. `cwd` is where relative file
+ * names start (`%SRCROOT%`).
+ */
+export function formatSarif(diagnostics: readonly Diagnostic[], cwd: string): string {
+  const rules: object[] = [];
+  const ruleIndex = new Map<string, number>();
+  const addRule = (id: string, rule: object) => {
+    ruleIndex.set(id, rules.length);
+    rules.push({ id, ...rule });
+  };
+  for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
+    if (code === 'toml-syntax') continue;
+    addRule(code, {
+      shortDescription: { text: firstSentence(info.summary) },
+      fullDescription: { text: info.summary },
+      defaultConfiguration: { level: info.severity },
+    });
+  }
+  const syntax = DIAGNOSTIC_CODES['toml-syntax'];
+  for (const d of diagnostics) {
+    if (ruleIndex.has(d.code)) continue;
+    addRule(d.code, {
+      shortDescription: { text: `TOML syntax error ${d.code.replace(/^toml-/, '')}` },
+      fullDescription: { text: syntax.summary },
+      defaultConfiguration: { level: d.severity },
+    });
+  }
+  const results = diagnostics.map((d) => {
+    const physicalLocation: Record<string, unknown> = {
+      artifactLocation: artifactLocation(d.file),
+    };
+    if (d.line > 0) {
+      physicalLocation['region'] = {
+        startLine: d.line,
+        startColumn: d.column,
+        endLine: Math.max(d.endLine, d.line),
+        endColumn: Math.max(d.endColumn, 1),
+      };
+    }
+    const location: Record<string, unknown> = { physicalLocation };
+    if (d.path !== '')
+      location['logicalLocations'] = [{ fullyQualifiedName: d.path, kind: 'member' }];
+    return {
+      ruleId: d.code,
+      ruleIndex: ruleIndex.get(d.code)!,
+      level: d.severity,
+      message: { text: d.message },
+      locations: [location],
+    };
+  });
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'volt-manifest',
+            version: VERSION,
+            rules,
+          },
+        },
+        originalUriBaseIds: {
+          '%SRCROOT%': { uri: pathToFileURL(cwd.endsWith('/') ? cwd : `${cwd}/`).href },
+        },
+        columnKind: 'unicodeCodePoints',
+        results,
+      },
+    ],
+  };
+  return `${jsonText(log, 2)}\n`;
 }
