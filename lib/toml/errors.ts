@@ -62,19 +62,21 @@ export interface TomlErrorDetails {
 
 export class TomlError extends Error {
   override readonly name = 'TomlError';
-  readonly code: TomlErrorCode;
+  // `declare`d and set by the constructor: a declared class field is one more copy of
+  // its name in every bundle (it is defined as undefined before the constructor sets it).
+  declare readonly code: TomlErrorCode;
   /** UTF-16 offset of the first offending character. */
-  readonly offset: number;
-  readonly line: number;
-  readonly column: number;
+  declare readonly offset: number;
+  declare readonly line: number;
+  declare readonly column: number;
   /** End of the offending span (exclusive). */
-  readonly endOffset: number;
-  readonly endLine: number;
-  readonly endColumn: number;
+  declare readonly endOffset: number;
+  declare readonly endLine: number;
+  declare readonly endColumn: number;
   /** The source line the error starts on (without its newline). */
-  readonly lineText: string;
+  declare readonly lineText: string;
   /** Byte offset into the input, for `invalid-utf8` errors on byte input. */
-  readonly byteOffset: number | undefined;
+  declare readonly byteOffset: number | undefined;
 
   constructor(details: TomlErrorDetails) {
     super(details.message);
