@@ -231,15 +231,16 @@ export const typeNames: readonly ValueType[] = [
 
 /** A located parse: the plain value, the located tree, and position lookup. */
 export class LocatedDocument {
-  readonly value: Record<string, unknown>;
-  readonly root: LocatedTable;
-  readonly source: string;
-  private lines: LineIndex | null = null;
+  declare readonly value: Record<string, unknown>;
+  declare readonly root: LocatedTable;
+  declare readonly source: string;
+  declare private lines: LineIndex | null;
 
   constructor(source: string, root: LocatedTable) {
-    this.source = source;
-    this.root = root;
     this.value = root.value;
+    this.root = root;
+    this.source = source;
+    this.lines = null;
   }
 
   /** Line and column (1-based, code points) of an offset. */
