@@ -86,11 +86,14 @@ function fractionMillis(fraction: string): number {
   return fraction === '' ? 0 : Number((fraction + '00').slice(0, 3));
 }
 
+// The fields of the classes are `declare`d and set by their constructors, in the same
+// order: a declared class field is one more copy of its name in every bundle.
+
 /** A calendar date with no time and no offset: `1979-05-27`. */
 export class LocalDate {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
+  declare readonly year: number;
+  declare readonly month: number;
+  declare readonly day: number;
 
   constructor(year: number, month: number, day: number) {
     checkDate(year, month, day);
@@ -114,11 +117,11 @@ export class LocalDate {
 
 /** A time of day with no date and no offset: `07:32:00.999999`. */
 export class LocalTime {
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
+  declare readonly hour: number;
+  declare readonly minute: number;
+  declare readonly second: number;
   /** Fractional-second digits exactly as written (`''` when there are none). */
-  readonly fraction: string;
+  declare readonly fraction: string;
 
   constructor(hour: number, minute: number, second = 0, fraction = '') {
     checkTime(hour, minute, second, fraction);
@@ -148,13 +151,13 @@ export class LocalTime {
 
 /** A date and time with no offset: `1979-05-27T07:32:00`. */
 export class LocalDateTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  readonly fraction: string;
+  declare readonly year: number;
+  declare readonly month: number;
+  declare readonly day: number;
+  declare readonly hour: number;
+  declare readonly minute: number;
+  declare readonly second: number;
+  declare readonly fraction: string;
 
   constructor(
     year: number,
@@ -195,15 +198,15 @@ export class LocalDateTime {
 
 /** A date and time at an offset from UTC: `1979-05-27T07:32:00-08:00`. */
 export class OffsetDateTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  readonly fraction: string;
+  declare readonly year: number;
+  declare readonly month: number;
+  declare readonly day: number;
+  declare readonly hour: number;
+  declare readonly minute: number;
+  declare readonly second: number;
+  declare readonly fraction: string;
   /** `'Z'` or `±HH:MM`, as written (`z` reads as `Z`). */
-  readonly offset: string;
+  declare readonly offset: string;
 
   constructor(
     year: number,

@@ -62,19 +62,21 @@ export interface TomlErrorDetails {
 
 export class TomlError extends Error {
   override readonly name = 'TomlError';
-  readonly code: TomlErrorCode;
+  // `declare`d and set by the constructor: a declared class field is one more copy of
+  // its name in every bundle (it is defined as undefined before the constructor sets it).
+  declare readonly code: TomlErrorCode;
   /** UTF-16 offset of the first offending character. */
-  readonly offset: number;
-  readonly line: number;
-  readonly column: number;
+  declare readonly offset: number;
+  declare readonly line: number;
+  declare readonly column: number;
   /** End of the offending span (exclusive). */
-  readonly endOffset: number;
-  readonly endLine: number;
-  readonly endColumn: number;
+  declare readonly endOffset: number;
+  declare readonly endLine: number;
+  declare readonly endColumn: number;
   /** The source line the error starts on (without its newline). */
-  readonly lineText: string;
+  declare readonly lineText: string;
   /** Byte offset into the input, for `invalid-utf8` errors on byte input. */
-  readonly byteOffset: number | undefined;
+  declare readonly byteOffset: number | undefined;
 
   constructor(details: TomlErrorDetails) {
     super(details.message);
@@ -208,14 +210,14 @@ export function renderCodeFrame(
  */
 export class CodeFrameLine {
   /** The line as shown: control characters escaped, tabs kept. */
-  private readonly text: string;
+  declare private readonly text: string;
   /** The shown column of each column of the line (index: column - 1), when escaped. */
-  private readonly shownColumns: number[] | null;
+  declare private readonly shownColumns: number[] | null;
   /** Columns (code points) of the line as written, and as shown. */
-  private readonly columns: number;
-  private readonly shownWidth: number;
+  declare private readonly columns: number;
+  declare private readonly shownWidth: number;
   /** 0-based shown columns of the surrogate pairs in `text`, ascending. */
-  private readonly pairColumns: number[] = [];
+  declare private readonly pairColumns: number[];
 
   constructor(lineText: string) {
     let escaped = false;
@@ -223,7 +225,8 @@ export class CodeFrameLine {
       const c = lineText.charCodeAt(i);
       escaped = c !== 0x09 && isActedOn(lineText, i, c);
     }
-    this.shownColumns = escaped ? [] : null;
+    const shownColumns: number[] | null = escaped ? [] : null;
+    const pairColumns: number[] = [];
     let text = '';
     let from = 0;
     let columns = 0;
@@ -231,12 +234,12 @@ export class CodeFrameLine {
     let width = 0;
     for (let i = 0; i < lineText.length; i++) {
       const c = lineText.charCodeAt(i);
-      this.shownColumns?.push(width + 1);
+      shownColumns?.push(width + 1);
       columns++;
       if (c >= 0xd800 && c <= 0xdbff && i + 1 < lineText.length) {
         const d = lineText.charCodeAt(i + 1);
         if (d >= 0xdc00 && d <= 0xdfff) {
-          this.pairColumns.push(width);
+          pairColumns.push(width);
           i++;
         }
       } else if (escaped && c !== 0x09 && isActedOn(lineText, i, c)) {
@@ -249,8 +252,10 @@ export class CodeFrameLine {
       width++;
     }
     this.text = escaped ? text + lineText.slice(from) : lineText;
+    this.shownColumns = shownColumns;
     this.columns = columns;
     this.shownWidth = width;
+    this.pairColumns = pairColumns;
   }
 
   /** The frame of columns [column, endColumn) on line number `line` (see renderCodeFrame). */
@@ -485,20 +490,22 @@ const COUNTED_COLUMNS = 256;
  * an error near the start of a large file does not index all of it.
  */
 export class LineIndex {
-  readonly text: string;
+  declare readonly text: string;
   /** Whether `text` starts the document (see `columnOf`): a streamed piece does not. */
-  private readonly documentStart: boolean;
+  declare private readonly documentStart: boolean;
   /** Starts of the lines up to `next`. */
-  private readonly starts: number[] = [0];
+  declare private readonly starts: number[];
   /** The first newline not yet in `starts`, or -1 once every line is. */
-  private next: number;
+  declare private next: number;
   /** Offsets of the second halves of surrogate pairs, found on the first far lookup. */
-  private pairEnds: number[] | null = null;
+  declare private pairEnds: number[] | null;
 
   constructor(text: string, documentStart = true) {
     this.text = text;
     this.documentStart = documentStart;
+    this.starts = [0];
     this.next = text.indexOf('\n');
+    this.pairEnds = null;
   }
 
   /** Adds the starts of the lines that begin at or before `offset`. */

@@ -80,6 +80,11 @@ export interface LocatedEntry extends Span {
 }
 
 /*
+ * Their fields are `declare`d and set in the constructor, in the order they were
+ * declared before (the order of their own properties): declared as class fields, each
+ * name was written out once more in a bundle, to define the field before the
+ * constructor set it.
+ *
  * The located nodes are class instances, not object literals: V8 tracks where literals
  * are made, and as a located tree outlives the collections made during its parse, it
  * starts making them directly in the old generation, where each store of a young value
@@ -89,35 +94,56 @@ export interface LocatedEntry extends Span {
 
 /** A located string, number, boolean or date/time. */
 export class LocatedScalarNode implements LocatedScalar {
-  constructor(
-    public type: ScalarType,
-    public value: unknown,
-    public start: number,
-    public end: number,
-  ) {}
+  declare type: ScalarType;
+  declare value: unknown;
+  declare start: number;
+  declare end: number;
+  constructor(type: ScalarType, value: unknown, start: number, end: number) {
+    this.type = type;
+    this.value = value;
+    this.start = start;
+    this.end = end;
+  }
 }
 
 /** A located array, or array of tables. */
 export class LocatedArrayNode implements LocatedArray {
-  readonly type = 'array';
+  declare value: unknown[];
+  declare start: number;
+  declare end: number;
+  declare items: LocatedValue[];
+  declare ofTables: boolean;
+  declare readonly type: 'array';
   constructor(
-    public value: unknown[],
-    public start: number,
-    public end: number,
-    public items: LocatedValue[],
-    public ofTables: boolean,
-  ) {}
+    value: unknown[],
+    start: number,
+    end: number,
+    items: LocatedValue[],
+    ofTables: boolean,
+  ) {
+    this.value = value;
+    this.start = start;
+    this.end = end;
+    this.items = items;
+    this.ofTables = ofTables;
+    this.type = 'array';
+  }
 }
 
 /** A key of a located table. */
 class LocatedEntryNode implements LocatedEntry {
-  next: LocatedEntry | null = null;
-  constructor(
-    public key: string,
-    public start: number,
-    public end: number,
-    public node: LocatedValue,
-  ) {}
+  declare key: string;
+  declare start: number;
+  declare end: number;
+  declare node: LocatedValue;
+  declare next: LocatedEntry | null;
+  constructor(key: string, start: number, end: number, node: LocatedValue) {
+    this.key = key;
+    this.start = start;
+    this.end = end;
+    this.node = node;
+    this.next = null;
+  }
 }
 
 /** Tables with more entries than this get a map for lookups by key. */
@@ -129,19 +155,28 @@ const SEARCHED_ENTRIES = 16;
  * located parse allocated.
  */
 export class LocatedTableNode implements LocatedTable {
-  readonly type = 'table';
-  firstEntry: LocatedEntry | null = null;
+  declare value: Record<string, unknown>;
+  declare origin: TableOrigin;
+  declare start: number;
+  declare end: number;
+  declare readonly type: 'table';
+  declare firstEntry: LocatedEntry | null;
   /** The entry added last (a recovering parse takes it back when its statement fails). */
-  lastEntry: LocatedEntry | null = null;
-  private byKey: Map<string, LocatedEntry> | null = null;
-  private count = 0;
+  declare lastEntry: LocatedEntry | null;
+  declare private byKey: Map<string, LocatedEntry> | null;
+  declare private count: number;
 
-  constructor(
-    public value: Record<string, unknown>,
-    public origin: TableOrigin,
-    public start: number,
-    public end: number,
-  ) {}
+  constructor(value: Record<string, unknown>, origin: TableOrigin, start: number, end: number) {
+    this.value = value;
+    this.origin = origin;
+    this.start = start;
+    this.end = end;
+    this.type = 'table';
+    this.firstEntry = null;
+    this.lastEntry = null;
+    this.byKey = null;
+    this.count = 0;
+  }
 
   get entries(): Map<string, LocatedEntry> {
     if (this.byKey === null) {
@@ -196,15 +231,16 @@ export const typeNames: readonly ValueType[] = [
 
 /** A located parse: the plain value, the located tree, and position lookup. */
 export class LocatedDocument {
-  readonly value: Record<string, unknown>;
-  readonly root: LocatedTable;
-  readonly source: string;
-  private lines: LineIndex | null = null;
+  declare readonly value: Record<string, unknown>;
+  declare readonly root: LocatedTable;
+  declare readonly source: string;
+  declare private lines: LineIndex | null;
 
   constructor(source: string, root: LocatedTable) {
-    this.source = source;
-    this.root = root;
     this.value = root.value;
+    this.root = root;
+    this.source = source;
+    this.lines = null;
   }
 
   /** Line and column (1-based, code points) of an offset. */

@@ -32,8 +32,10 @@ export function utf8Decoder(
   }
 }
 
-const platformDecoder = utf8Decoder();
-const strictPlatformDecoder = utf8Decoder(undefined, true);
+// Made at load, so a bundle keeps the calls unless they are marked free of side effects:
+// a bundle of `parse` alone then leaves out the encoder and the lenient decoder.
+const platformDecoder = /* @__PURE__ */ utf8Decoder();
+const strictPlatformDecoder = /* @__PURE__ */ utf8Decoder(undefined, true);
 
 /**
  * Bytes as strict UTF-8, as `decodeUtf8` does it: the text before the first invalid
@@ -91,7 +93,7 @@ export function utf8Encoder(
   }
 }
 
-const platformEncoder = utf8Encoder();
+const platformEncoder = /* @__PURE__ */ utf8Encoder();
 
 /**
  * Writes `text` as UTF-8 (a lone surrogate as U+FFFD) at the start of `out` and returns
