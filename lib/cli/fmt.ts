@@ -7,24 +7,31 @@ import { readManifestFile } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
 import { expandPaths } from './files.js';
 import type { Io } from './io.js';
+import { decodeStrictUtf8 } from '../toml/utf8-text.js';
+import { unifiedDiff } from './diff.js';
 import { escapeControl } from './report.js';
 
-export const fmtHelp = `Usage: volt-manifest fmt [--check] PATH... (or - for standard input)
+export const fmtHelp = `Usage: volt-manifest fmt [--check | --diff] PATH... (or - for standard input)
 
 Rewrites manifests (files, directories searched recursively for *.toml, or glob
 patterns such as 'ex/**/*.toml') in canonical form: sections and keys in model order,
-empty values left out, one style. PATH '-' reads a manifest from standard input and
+empty values left out (kept in a manifest with 'extends', where they override). PATH '-' reads a manifest from standard input and
 writes its canonical form to standard output (nothing, and exit 1, when refused).
 Directories and patterns are walked as by 'check' (no .git, node_modules, dot-names or
 what .gitignore excludes); one that gives no file is a usage error.
 
 Nothing you wrote is lost:
   - comments move with the key or table they annotate (lines above it stay above it,
-    a comment at the end of a line stays there, a header comment stays on top);
-  - a file is left untouched, with the reason, when it has errors (run 'check'),
-    when a comment sits inside a multi-line value, when it has 'extends' and writes
-    an empty value (which overrides the base but has no canonical form), or when it
-    is a symbolic link (a link to a directory met in a walk gets a note);
+    a comment at the end of a line stays there, a header comment stays on top, a
+    block followed by a blank line stays under what is above it: the end of its
+    section before a header);
+  - the line ending (CRLF stays CRLF) and each string's style (literal, multi-line,
+    escapes) stay as written when they hold the same value;
+  - problems of the model's rules (a value out of range, a missing field) stay, for
+    'check' to report; a file is left untouched, with the reason, when it has errors
+    formatting would lose (a syntax error, a wrong type, an unknown key: run 'check'),
+    when a comment sits inside a multi-line value, or when it is a symbolic link (a
+    link to a directory met in a walk gets a note);
   - files are replaced atomically (written to a temporary file, then renamed), so an
     interrupted run never leaves a truncated manifest; the new file gets the old
     one's permission bits and, where allowed, its owner and group;
@@ -34,6 +41,8 @@ Nothing you wrote is lost:
 
 Options:
   --check      write nothing; list the files that would change and exit 1 if any
+  --diff       write nothing; print a unified diff of each file that would change
+               (exit 1 if any), as 'diff -u' does
   --ignore PATTERN  leave out what PATTERN (.gitignore syntax) matches; repeatable
   --no-ignore  walk node_modules, dot-names, and what .gitignore and --ignore exclude
   --stdin-filename PATH  with PATH '-': the name used in messages for standard input
@@ -112,6 +121,7 @@ export async function writeAtomically(
 export async function fmtCommand(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {
     check: {},
+    diff: {},
     ignore: { value: true },
     'no-ignore': {},
     'stdin-filename': { value: true },
@@ -123,7 +133,8 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
     return 0;
   }
   if (args.positionals.length === 0) throw new UsageError("'fmt' needs at least one PATH");
-  const checkOnly = args.options.has('check');
+  const showDiff = args.options.has('diff');
+  const checkOnly = args.options.has('check') || showDiff;
   const stdinName = args.options.get('stdin-filename') as string | undefined;
   const fromStdin = args.positionals.includes('-');
   if (fromStdin && args.positionals.length > 1)
@@ -136,7 +147,7 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
   const ignorePatterns = args.values.get('ignore') ?? [];
   if (ignorePatterns.some((p) => p.trim() === '' || p.startsWith('#')))
     throw new UsageError("option '--ignore' needs a pattern (not empty, not a '#' comment)");
-  if (fromStdin) return fmtStdin(io, stdinName ?? '<stdin>', checkOnly);
+  if (fromStdin) return fmtStdin(io, stdinName ?? '<stdin>', checkOnly, showDiff);
   const { files, problems } = await expandPaths(args.positionals, false, {
     linkedDirectories: true,
     ignoreFiles: !args.options.has('no-ignore'),
@@ -171,6 +182,10 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
     }
     if (!outcome.changed) continue;
     changed++;
+    if (showDiff) {
+      io.stdout(unifiedDiff(file, decodeStrictUtf8(bytes).text, outcome.text, io.color));
+      continue;
+    }
     if (checkOnly) {
       io.stdout(`${escapeControl(file)}\n`);
       continue;
@@ -201,7 +216,12 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
  * `--check`, nothing is written but the name when it would change (exit 1). A refusal
  * writes nothing on stdout, the reason on stderr, and exits 1.
  */
-async function fmtStdin(io: Io, name: string, checkOnly: boolean): Promise<number> {
+async function fmtStdin(
+  io: Io,
+  name: string,
+  checkOnly: boolean,
+  showDiff: boolean,
+): Promise<number> {
   const bytes = await io.readStdin();
   const outcome = formatManifest(bytes, { path: name });
   if (!outcome.ok) {
@@ -210,7 +230,9 @@ async function fmtStdin(io: Io, name: string, checkOnly: boolean): Promise<numbe
   }
   if (checkOnly) {
     if (!outcome.changed) return 0;
-    io.stdout(`${escapeControl(name)}\n`);
+    if (showDiff)
+      io.stdout(unifiedDiff(name, decodeStrictUtf8(bytes).text, outcome.text, io.color));
+    else io.stdout(`${escapeControl(name)}\n`);
     io.stderr('1 file would be reformatted\n');
     return 1;
   }

@@ -15,7 +15,7 @@ export { escapeControl };
 
 export type OutputFormat = 'human' | 'json' | 'github' | 'sarif';
 
-const paint = (on: boolean, code: string) => (text: string) =>
+export const paint = (on: boolean, code: string) => (text: string) =>
   on ? `\u001b[${code}m${text}\u001b[0m` : text;
 
 /** Source lines of files, read once, for code frames. */
