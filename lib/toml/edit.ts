@@ -322,14 +322,13 @@ export class EditableDocument {
     const lineEnd = afterLine(this.source, comma === -1 ? last.end : comma);
     const breakAt = this.source[lineEnd - 2] === '\r' ? lineEnd - 2 : lineEnd - 1;
     const indent = indentBefore(this.source, items.length > 0 ? last.start : closing);
-    const splices: Splice[] = [
-      {
-        start: breakAt,
-        end: breakAt,
-        text: `${this.newline}${indent}${text}${comma === -1 ? '' : ','}`,
-      },
-    ];
-    if (comma === -1) splices.push({ start: last.end, end: last.end, text: ',' });
+    // The comma first: at the same offset (no comment after the item), it goes before.
+    const splices: Splice[] = comma === -1 ? [{ start: last.end, end: last.end, text: ',' }] : [];
+    splices.push({
+      start: breakAt,
+      end: breakAt,
+      text: `${this.newline}${indent}${text}${comma === -1 ? '' : ','}`,
+    });
     this.apply(splices);
   }
 
