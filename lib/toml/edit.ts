@@ -490,17 +490,25 @@ export class EditableDocument {
   /** The ranges that remove sections, each with the comment block above its header. */
   private sectionRemovals(sections: LocatedTable[]): Splice[] {
     const source = this.source;
-    return sections.map((section) => {
-      let start = commentBlockStart(source, lineStart(source, section.start));
-      let end = this.sectionEnd(section);
-      const blankBefore = start === 0 || isBlankLine(source, lineStart(source, start - 1));
-      if (blankBefore && end < source.length && isBlankLine(source, end)) {
-        end = afterLine(source, end);
-      } else if (end === source.length && start > 0 && blankBefore) {
-        start = lineStart(source, start - 1);
+    // Sections one after the other are one range: the blank lines around it are tidied once.
+    const ranges: Splice[] = [];
+    for (const section of [...sections].sort((a, b) => a.start - b.start)) {
+      const start = commentBlockStart(source, lineStart(source, section.start));
+      const end = this.sectionEnd(section);
+      const last = ranges[ranges.length - 1];
+      if (last !== undefined && last.end === start) last.end = end;
+      else ranges.push({ start, end, text: '' });
+    }
+    for (const range of ranges) {
+      const blankBefore =
+        range.start === 0 || isBlankLine(source, lineStart(source, range.start - 1));
+      if (blankBefore && range.end < source.length && isBlankLine(source, range.end)) {
+        range.end = afterLine(source, range.end);
+      } else if (range.end === source.length && range.start > 0 && blankBefore) {
+        range.start = lineStart(source, range.start - 1);
       }
-      return { start, end, text: '' };
-    });
+    }
+    return ranges;
   }
 
   /** The ranges that remove items of an inline array. */
