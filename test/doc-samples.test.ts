@@ -37,6 +37,7 @@ const DOCS: Record<string, '.' | 'examples'> = {
   'README.md': '.',
   'docs/getting-started.md': 'examples',
   'docs/toml-api.md': 'examples',
+  'docs/editing.md': 'examples',
   'docs/manifest-api.md': 'examples',
   'docs/cli.md': 'examples',
 };

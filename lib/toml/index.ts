@@ -11,6 +11,7 @@ export {
 } from './parse.js';
 export { DEFAULT_MAX_DEPTH, type ParseOptions } from './options.js';
 export { stringify, type StringifyOptions } from './stringify.js';
+export { EditableDocument, patch, type EditPath } from './edit.js';
 export {
   LocatedDocument,
   type LocatedArray,

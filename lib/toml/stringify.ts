@@ -247,6 +247,26 @@ class Encoder {
 
   encode(root: Record<string, unknown>): string {
     this.table(root, root, '', '', false);
+    return this.output();
+  }
+
+  /**
+   * `value` as written after `key = ` (inline), or, with a `header` (`a."b c"`), a table
+   * as its `[header]` section (`[[header]]` for an `element`) and its sub-sections.
+   */
+  encodePart(
+    value: unknown,
+    container: object,
+    key: string | number,
+    header: string,
+    element: boolean,
+  ): string {
+    if (header === '') this.value(value, container, key);
+    else this.table(value as Record<string, unknown>, container, key, header, element);
+    return this.output();
+  }
+
+  private output(): string {
     const last = bytesToString(this.bytes, this.length);
     if (this.blocks.length === 0) return last;
     this.blocks.push(last);
@@ -717,4 +737,62 @@ export function stringify(value: Record<string, unknown>, options?: StringifyOpt
     encoder.begin(undefined);
     spareEncoder = encoder;
   }
+}
+
+/**
+ * What `stringify` writes for `value` at `path` of a document: the inline text that
+ * follows `key = `, or, when `section` is set, the `[a.b]` section of a table (for an
+ * array-of-tables element, `[[a.b]]`) with its sub-sections, the header named by the
+ * path's keys. The editor writes its values with this; errors name `path`.
+ */
+export function stringifyAt(
+  value: unknown,
+  path: readonly (string | number)[],
+  section: 'inline' | 'table' | 'element',
+  options?: StringifyOptions,
+): string {
+  // The value inside containers along `path`, so an error's path is the document's.
+  let root: unknown = value;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const step = path[i]!;
+    const holder: unknown[] | Record<string, unknown> = typeof step === 'number' ? [] : {};
+    Object.defineProperty(holder, step, { value: root, enumerable: true, writable: true });
+    root = holder;
+  }
+  const container = path.length === 0 ? {} : (parentOf(root, path) as object);
+  const key = path.length === 0 ? '' : path[path.length - 1]!;
+  if (section !== 'inline' && !isPlainObject(value)) {
+    throw unencodable('a section must be a table (a plain object)', formatPath(path));
+  }
+  const encoder = spareEncoder ?? new Encoder();
+  spareEncoder = null;
+  try {
+    encoder.begin(options);
+    let header = '';
+    if (section !== 'inline') {
+      for (const step of path) {
+        if (typeof step === 'number') continue;
+        const name = isBareKey(step) ? step : quoteString(step);
+        if (name === null)
+          throw unencodable('cannot encode a key with a lone surrogate', formatPath(path));
+        header = header === '' ? name : `${header}.${name}`;
+      }
+    }
+    return encoder.encodePart(value, container, key, header, section === 'element');
+  } catch (error) {
+    if (error instanceof EncodeFailure) throw failureError(root as object, error);
+    if (!isStackOverflow(error)) throw error;
+    throw unencodable('nesting is deeper than the JavaScript stack allows', formatPath(path));
+  } finally {
+    encoder.begin(undefined);
+    spareEncoder = encoder;
+  }
+}
+
+/** The container holding the last step of `path` in the nest `root` built along it. */
+function parentOf(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (let i = 0; i < path.length - 1; i++)
+    node = (node as Record<string | number, unknown>)[path[i]!];
+  return node;
 }

@@ -1,0 +1,865 @@
+/**
+ * Editing a TOML text in place: set, delete and append by path, with every byte outside
+ * the entries touched left as the author wrote it (comments, blank lines, key order,
+ * quoting, spacing). Built on the located parse: each edit is a few splices of the text
+ * at the spans of the located tree, then the text is parsed again, which both checks the
+ * result and gives the spans for the next edit. An edit whose result would not read as
+ * the value asked for throws a `TomlError` naming the path and changes nothing.
+ */
+import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
+import { type TomlErrorCode, TomlError } from './errors.js';
+import { formatKey, isBareKey } from './keys.js';
+import type {
+  LocatedArray,
+  LocatedDocument,
+  LocatedEntry,
+  LocatedTable,
+  LocatedValue,
+} from './located.js';
+import type { ParseOptions } from './options.js';
+import { parseLocated } from './parse.js';
+import { quoteString, stringifyAt, type StringifyOptions } from './stringify.js';
+import {
+  type Splice,
+  afterLine,
+  commaAfter,
+  commentBlockStart,
+  indentBefore,
+  isBlankLine,
+  lineEndingOf,
+  lineStart,
+  memberRemovals,
+  skipSeparators,
+} from './edit-text.js';
+import { quotesOf, styledString } from './edit-string.js';
+
+/** Keys and array indexes from the document's root: `['storage', 'volumes', 0, 'host']`. */
+export type EditPath = readonly (string | number)[];
+
+type Table = Record<string, unknown>;
+
+/** Where a path leads in the located tree: the nodes along it, as far as they exist. */
+interface Found {
+  /** `nodes[i]` is the node at `path.slice(0, i)`; `nodes[0]` is the root. */
+  nodes: LocatedValue[];
+  /** `entries[i - 1]` is the entry of `nodes[i]` in its table (or null for an array item). */
+  entries: (LocatedEntry | null)[];
+  /** True when the whole path exists (`nodes.length === path.length + 1`). */
+  exists: boolean;
+}
+
+/**
+ * A TOML document open for editing. `set`, `delete` and `append` change the text at the
+ * entries they name and nothing else; `toString()` gives the text. Values are written by
+ * `stringify`'s rules (a string in the quotes of the string it replaces when they can
+ * hold it). Core only: no Node API.
+ */
+export class EditableDocument {
+  private source: string;
+  private located: LocatedDocument;
+  private readonly options: ParseOptions | undefined;
+  private readonly writeOptions: StringifyOptions;
+  private readonly bigints: boolean;
+  private readonly newline: string;
+  /** The path of the edit running, for messages. */
+  private editing: EditPath = [];
+
+  /** Parses `text` (a `TomlError` if it is not valid TOML under `options`). */
+  constructor(text: string, options?: ParseOptions) {
+    this.options = options;
+    this.located = parseLocated(text, options);
+    this.source = this.located.source;
+    this.bigints = options?.integers === 'bigint';
+    // Read with bigint integers, a number is a float: written as one, it reads back so.
+    this.writeOptions = { numbers: this.bigints ? 'float' : 'auto' };
+    this.newline = lineEndingOf(this.source);
+  }
+
+  /** The document's value, as `parse` gives it (do not change it: use `set`). */
+  get value(): Table {
+    return this.located.value;
+  }
+
+  /** The value at `path`, or `undefined` when there is none. */
+  get(path: EditPath): unknown {
+    checkPath(path);
+    let value: unknown = this.located.value;
+    for (const step of path) {
+      if (typeof step === 'number') {
+        if (!Array.isArray(value)) return undefined;
+        value = value[step];
+      } else {
+        if (!isTable(value) || !Object.hasOwn(value, step)) return undefined;
+        value = value[step];
+      }
+    }
+    return value;
+  }
+
+  /**
+   * Makes `path` read as `value`. An existing value is replaced in place (a table or an
+   * array is changed member by member); a new key goes into the table that owns it,
+   * tables missing on the way are created. `set([], value)` makes the whole document
+   * read as `value`. `null` or `undefined` deletes.
+   */
+  set(path: EditPath, value: unknown): this {
+    checkPath(path);
+    if (value === undefined || value === null) {
+      this.delete(path);
+      return this;
+    }
+    const expected = withValue(this.located.value, path, value);
+    this.transaction(path, expected, () => this.setAt(path, value));
+    return this;
+  }
+
+  /**
+   * Removes the value at `path` (a key with its line, its comment and the comment block
+   * directly above it; a table with its sections; an array item). Returns false, and
+   * changes nothing, when there is no such value.
+   */
+  delete(path: EditPath): boolean {
+    checkPath(path);
+    if (path.length === 0) throw new TypeError('delete needs a path of at least one key');
+    if (this.get(path) === undefined) return false;
+    const expected = withValue(this.located.value, path, undefined);
+    this.transaction(path, expected, () => this.deleteAt(path));
+    return true;
+  }
+
+  /**
+   * Appends `value` to the array at `path` (to an array of tables, a table as a new
+   * `[[section]]`); a missing array is created holding `value`.
+   */
+  append(path: EditPath, value: unknown): this {
+    checkPath(path);
+    const current = this.get(path);
+    if (current !== undefined && !Array.isArray(current)) {
+      const found = this.find(path);
+      throw this.failure(
+        'key-is-value',
+        `cannot append to ${describePath(path)}: it is ${kindOf(current)}, not an array`,
+        found.nodes[found.nodes.length - 1],
+      );
+    }
+    const array = current === undefined ? [value] : [...current, value];
+    const expected = withValue(this.located.value, path, array);
+    this.transaction(path, expected, () => {
+      if (current === undefined) this.setAt(path, array);
+      else this.setAt([...path, current.length], value);
+    });
+    return this;
+  }
+
+  /** The text of the document. */
+  toString(): string {
+    return this.source;
+  }
+
+  // ---- the edits --------------------------------------------------------------------
+
+  /** Runs an edit; unless the result reads as `expected`, undoes it and throws. */
+  private transaction(path: EditPath, expected: unknown, edit: () => void): void {
+    const { source, located } = this;
+    this.editing = path;
+    try {
+      edit();
+      if (!sameValue(this.located.value, expected, this.bigints)) {
+        throw this.failure(
+          'invalid-value',
+          `cannot write ${describePath(path)}: the edited text would not read as the value asked for`,
+          undefined,
+        );
+      }
+    } catch (error) {
+      this.source = source;
+      this.located = located;
+      throw error;
+    }
+  }
+
+  private setAt(path: EditPath, value: unknown): void {
+    if (value === undefined || value === null) {
+      if (typeof path[path.length - 1] === 'number') {
+        throw this.failure(
+          'unencodable-value',
+          `cannot set ${describePath(path)} to ${String(value)}: an array item must be a value`,
+          undefined,
+        );
+      }
+      this.deleteAt(path);
+      return;
+    }
+    const found = this.find(path);
+    if (found.exists) this.replaceAt(path, found, value);
+    else this.insertAt(path, found, value);
+  }
+
+  /** Replaces the existing value at `path`. */
+  private replaceAt(path: EditPath, found: Found, value: unknown): void {
+    const node = found.nodes[found.nodes.length - 1]!;
+    if (sameValue(node.value, value, this.bigints)) return;
+    if (node.type === 'table' && isTable(value)) {
+      this.changeTable(path, node.value, value);
+      return;
+    }
+    if (node.type === 'array' && Array.isArray(value)) {
+      if (!node.ofTables || isArrayOfTables(value)) {
+        this.changeArray(path, node, value);
+        return;
+      }
+    }
+    if (isInline(node)) {
+      this.apply([{ start: node.start, end: node.end, text: this.valueText(value, path, node) }]);
+      return;
+    }
+    const parent = found.nodes[found.nodes.length - 2];
+    if (parent?.type === 'array') {
+      // An array of tables taking an item that is not a table: it is rewritten inline.
+      const items = [...parent.value];
+      items[path[path.length - 1] as number] = value;
+      this.setAt(path.slice(0, -1), items);
+      return;
+    }
+    // A section (or sections) replaced by a value written inline: the key moves to the
+    // key/values of its table.
+    this.deleteAt(path);
+    this.setAt(path, value);
+  }
+
+  /** Makes the table at `path` (now `current`) read as `value`, key by key. */
+  private changeTable(path: EditPath, current: Table, value: Table): void {
+    for (const key of Object.keys(current)) {
+      if (!Object.hasOwn(value, key) || value[key] === undefined || value[key] === null) {
+        this.deleteAt([...path, key]);
+      }
+    }
+    for (const key of Object.keys(value)) {
+      const member = value[key];
+      if (member === undefined || member === null) continue;
+      this.setAt([...path, key], member);
+    }
+  }
+
+  /** Makes the array at `path` read as `value`: item by item, then appends or removals. */
+  private changeArray(path: EditPath, node: LocatedArray, value: unknown[]): void {
+    const current = node.items.length;
+    const common = Math.min(current, value.length);
+    for (let i = 0; i < common; i++) this.setAt([...path, i], value[i]);
+    if (value.length < current) {
+      const array = this.find(path).nodes.at(-1) as LocatedArray;
+      const removed: number[] = [];
+      for (let i = value.length; i < current; i++) removed.push(i);
+      if (array.ofTables) {
+        if (value.length === 0) {
+          this.deleteAt(path);
+          this.setAt(path, []);
+        } else {
+          this.apply(this.sectionRemovals(removed.flatMap((i) => sectionsIn(array.items[i]!))));
+        }
+      } else {
+        this.apply(this.arrayItemRemovals(array, removed));
+      }
+    }
+    for (let i = current; i < value.length; i++) this.setAt([...path, i], value[i]);
+  }
+
+  /** Writes a value at a `path` that does not exist yet. */
+  private insertAt(path: EditPath, found: Found, value: unknown): void {
+    const depth = found.nodes.length - 1;
+    const container = found.nodes[depth]!;
+    const step = path[depth]!;
+    const made = nest(path.slice(depth + 1), value, (message) =>
+      this.failure('invalid-value', `cannot set ${describePath(path)}: ${message}`, undefined),
+    );
+    if (container.type === 'array') {
+      if (step !== container.items.length) {
+        throw this.failure(
+          'invalid-value',
+          `cannot set ${describePath(path)}: index ${String(step)} is past the end of an array of ${container.items.length}`,
+          container,
+        );
+      }
+      this.appendItem(path.slice(0, depth), container, made);
+    } else {
+      this.insertKey(path.slice(0, depth), found, step as string, made);
+    }
+  }
+
+  /** Appends `item` to the array `array` at `path`. */
+  private appendItem(path: EditPath, array: LocatedArray, item: unknown): void {
+    const itemPath = [...path, array.items.length];
+    if (array.ofTables) {
+      if (!isTable(item)) {
+        this.setAt(path, [...array.value, item]);
+        return;
+      }
+      const last = array.items[array.items.length - 1] as LocatedTable;
+      const text = stringifyAt(item, itemPath, 'element', this.writeOptions);
+      this.apply([this.sectionInsertion(this.subtreeEnd(last), text)]);
+      return;
+    }
+    const text = this.valueText(item, itemPath, undefined);
+    const items = array.items;
+    if (items.length === 0) {
+      this.apply([{ start: array.start + 1, end: array.end - 1, text }]);
+      return;
+    }
+    const last = items[items.length - 1]!;
+    const comma = commaAfter(this.source, last.end);
+    const closing = array.end - 1;
+    const tail = this.source.slice(comma === -1 ? last.end : comma, closing);
+    if (!tail.includes('\n')) {
+      // On one line: `[1, 2]` → `[1, 2, 3]`, `[1, 2,]` → `[1, 2, 3,]`.
+      this.apply([
+        comma === -1
+          ? { start: last.end, end: last.end, text: `, ${text}` }
+          : { start: comma, end: comma, text: ` ${text},` },
+      ]);
+      return;
+    }
+    // Over lines: a new line after the last item's, indented as it is.
+    const lineEnd = afterLine(this.source, comma === -1 ? last.end : comma);
+    const breakAt = this.source[lineEnd - 2] === '\r' ? lineEnd - 2 : lineEnd - 1;
+    const indent = indentBefore(this.source, items.length > 0 ? last.start : closing);
+    // The comma first: at the same offset (no comment after the item), it goes before.
+    const splices: Splice[] = comma === -1 ? [{ start: last.end, end: last.end, text: ',' }] : [];
+    splices.push({
+      start: breakAt,
+      end: breakAt,
+      text: `${this.newline}${indent}${text}${comma === -1 ? '' : ','}`,
+    });
+    this.apply(splices);
+  }
+
+  /** Adds `key = value` to the table at `path` (`found.nodes` leads to it). */
+  private insertKey(path: EditPath, found: Found, key: string, value: unknown): void {
+    const nodes = found.nodes;
+    const table = nodes[nodes.length - 1] as LocatedTable;
+    // The table whose text holds the new key: dotted tables are written in the body of
+    // the nearest table that is not dotted, with the keys from there as a dotted key.
+    let anchor = nodes.length - 1;
+    while ((nodes[anchor] as LocatedTable).origin === 'dotted') anchor--;
+    const anchorTable = nodes[anchor] as LocatedTable;
+    const keyPath = [...path.slice(anchor), key] as string[];
+    const fullPath = [...path, key];
+    if (anchorTable.origin === 'inline') {
+      const text = `${this.keyText(keyPath, undefined)} = ${this.valueText(value, fullPath, undefined)}`;
+      const leaves = leavesOf(table);
+      if (leaves.length === 0 && table === anchorTable) {
+        this.apply([{ start: table.start + 1, end: table.end - 1, text: ` ${text} ` }]);
+      } else {
+        const end = lastEnd(leaves);
+        this.apply([{ start: end, end, text: `, ${text}` }]);
+      }
+      return;
+    }
+    if (table.origin !== 'dotted' && isSection(value)) {
+      const at = table.origin === 'root' ? this.source.length : this.subtreeEnd(table);
+      this.apply([this.sectionInsertion(at, this.sectionText(fullPath, value))]);
+      return;
+    }
+    if (table.origin === 'implicit') {
+      // A table that only sub-sections made: its own `[header]` goes before them.
+      const first = sectionsIn(table).sort((a, b) => a.start - b.start)[0]!;
+      const at = commentBlockStart(this.source, lineStart(this.source, first.start));
+      const header = stringifyAt({ [key]: value }, path, 'table', this.writeOptions);
+      this.apply([{ start: at, end: at, text: `${this.lines(header)}${this.newline}` }]);
+      return;
+    }
+    const leaves = leavesOf(table);
+    const model = leaves.length === 0 ? undefined : lastLeaf(leaves);
+    let at: number;
+    let indent = '';
+    let blankAfter = false;
+    if (model !== undefined) {
+      at = afterLine(this.source, model.node.end);
+      indent = indentBefore(this.source, statementStart(this.source, model.start));
+    } else if (table.origin === 'root') {
+      const first = this.sections()[0];
+      if (first === undefined) at = this.source.length;
+      else {
+        at = commentBlockStart(this.source, lineStart(this.source, first.start));
+        blankAfter = true;
+      }
+    } else {
+      at = afterLine(this.source, table.end);
+      indent = indentBefore(this.source, table.start);
+    }
+    const line = `${indent}${this.keyText(keyPath, model)}${this.equalsText(model)}${this.valueText(value, fullPath, undefined)}`;
+    this.apply([this.lineInsertion(at, line, blankAfter)]);
+  }
+
+  /** Removes the value at `path`, then puts back as empty any table that went with it. */
+  private deleteAt(path: EditPath): void {
+    const found = this.find(path);
+    if (!found.exists) return;
+    const nodes = found.nodes;
+    const node = nodes[nodes.length - 1]!;
+    const parent = nodes[nodes.length - 2]!;
+    if (parent.type === 'array') {
+      const index = path[path.length - 1] as number;
+      if (!parent.ofTables) this.apply(this.arrayItemRemovals(parent, [index]));
+      else if (parent.items.length > 1) this.apply(this.sectionRemovals(sectionsIn(node)));
+      else {
+        this.deleteAt(path.slice(0, -1));
+        this.setAt(path.slice(0, -1), []);
+      }
+      return;
+    }
+    let anchor = nodes.length - 2;
+    while ((nodes[anchor] as LocatedTable).origin === 'dotted') anchor--;
+    const anchorTable = nodes[anchor] as LocatedTable;
+    const leaves: LocatedEntry[] = [];
+    const sections: LocatedTable[] = [];
+    if (isInline(node)) leaves.push(found.entries[found.entries.length - 1]!);
+    else if (node.type === 'table' && node.origin === 'dotted') {
+      leaves.push(...leavesOf(node));
+      sections.push(...sectionsIn(node));
+    } else sections.push(...sectionsIn(node));
+    const splices = this.sectionRemovals(sections);
+    if (anchorTable.origin === 'inline') {
+      const statements = this.inlineStatements(anchorTable);
+      const removed = leaves.map((leaf) => statements.findIndex((s) => s.leaf === leaf));
+      removed.sort((a, b) => a - b);
+      splices.push(...memberRemovals(statements, removed, insideOf(anchorTable), this.source));
+    } else {
+      for (const leaf of leaves) {
+        const start = lineStart(this.source, leaf.start);
+        splices.push({
+          start: commentBlockStart(this.source, start),
+          end: afterLine(this.source, leaf.node.end),
+          text: '',
+        });
+      }
+    }
+    this.apply(splices);
+    // A dotted or implicit table exists only through what is in it: emptied, it is gone.
+    const parentPath = path.slice(0, -1);
+    if (!this.find(parentPath).exists) this.setAt(parentPath, {});
+  }
+
+  // ---- splices ----------------------------------------------------------------------
+
+  /** Applies splices made from the current text, then parses the result. */
+  private apply(splices: Splice[]): void {
+    if (splices.length === 0) return;
+    // Later offsets first; at one offset, the splice made last first, so the ones made
+    // earlier end up before it.
+    const order = splices.map((splice, index) => ({ splice, index }));
+    order.sort((a, b) => b.splice.start - a.splice.start || b.index - a.index);
+    let text = this.source;
+    for (const { splice } of order) {
+      text = text.slice(0, splice.start) + splice.text + text.slice(splice.end);
+    }
+    try {
+      this.located = parseLocated(text, this.options);
+    } catch (error) {
+      if (!(error instanceof TomlError)) throw error;
+      throw this.failure(
+        error.code,
+        `cannot write ${describePath(this.editing)}: the edited text would not be valid TOML${this.options?.version === '1.0' ? ' 1.0' : ''} (${error.message})`,
+        undefined,
+      );
+    }
+    this.source = text;
+  }
+
+  /** A line `line` added at `at`, the start of a line (or the end of the text). */
+  private lineInsertion(at: number, line: string, blankAfter: boolean): Splice {
+    const source = this.source;
+    const nl = this.newline;
+    if (at === source.length && source.length > 0 && !source.endsWith('\n')) {
+      return { start: at, end: at, text: `${nl}${line}${nl}` };
+    }
+    return { start: at, end: at, text: `${line}${nl}${blankAfter ? nl : ''}` };
+  }
+
+  /** Sections (`text`, LF line ends) added at `at`, the start of a line or the end. */
+  private sectionInsertion(at: number, text: string): Splice {
+    const source = this.source;
+    const nl = this.newline;
+    const body = this.lines(text);
+    const empty = source.length === 0 || (source.length === 1 && source[0] === '\uFEFF');
+    let before = empty ? '' : nl;
+    if (at === source.length && !empty && !source.endsWith('\n')) before = nl + nl;
+    const after = at < source.length && !isBlankLine(source, at) ? nl : '';
+    return { start: at, end: at, text: `${before}${body}${after}` };
+  }
+
+  /** The ranges that remove sections, each with the comment block above its header. */
+  private sectionRemovals(sections: LocatedTable[]): Splice[] {
+    const source = this.source;
+    // Sections one after the other are one range: the blank lines around it are tidied once.
+    const ranges: Splice[] = [];
+    for (const section of [...sections].sort((a, b) => a.start - b.start)) {
+      const start = commentBlockStart(source, lineStart(source, section.start));
+      const end = this.sectionEnd(section);
+      const last = ranges[ranges.length - 1];
+      if (last !== undefined && last.end === start) last.end = end;
+      else ranges.push({ start, end, text: '' });
+    }
+    for (const range of ranges) {
+      const blankBefore =
+        range.start === 0 || isBlankLine(source, lineStart(source, range.start - 1));
+      if (blankBefore && range.end < source.length && isBlankLine(source, range.end)) {
+        range.end = afterLine(source, range.end);
+      } else if (range.end === source.length && range.start > 0 && blankBefore) {
+        range.start = lineStart(source, range.start - 1);
+      }
+    }
+    return ranges;
+  }
+
+  /** The ranges that remove items of an inline array. */
+  private arrayItemRemovals(array: LocatedArray, removed: number[]): Splice[] {
+    return memberRemovals(array.items, removed, insideOf(array), this.source);
+  }
+
+  /**
+   * The statements of an inline table in order, each from its first key to the end of
+   * its value (leaves of dotted tables included).
+   */
+  private inlineStatements(
+    table: LocatedTable,
+  ): { start: number; end: number; leaf: LocatedEntry }[] {
+    const leaves = leavesOf(table).sort((a, b) => a.node.start - b.node.start);
+    let from = table.start + 1;
+    return leaves.map((leaf) => {
+      const start = skipSeparators(this.source, from);
+      from = leaf.node.end;
+      return { start, end: leaf.node.end, leaf };
+    });
+  }
+
+  // ---- where things are -------------------------------------------------------------
+
+  /** The nodes along `path`; a step through a value that is not a container throws. */
+  private find(path: EditPath): Found {
+    const nodes: LocatedValue[] = [this.located.root];
+    const entries: (LocatedEntry | null)[] = [];
+    for (let i = 0; i < path.length; i++) {
+      const node = nodes[i]!;
+      const step = path[i]!;
+      if (typeof step === 'number') {
+        if (node.type !== 'array') throw this.notA('an array', path, i, node);
+        const item = node.items[step];
+        if (item === undefined) return { nodes, entries, exists: false };
+        nodes.push(item);
+        entries.push(null);
+      } else {
+        if (node.type !== 'table') throw this.notA('a table', path, i, node);
+        const entry = node.entry(step);
+        if (entry === undefined) return { nodes, entries, exists: false };
+        nodes.push(entry.node);
+        entries.push(entry);
+      }
+    }
+    return { nodes, entries, exists: true };
+  }
+
+  private notA(what: string, path: EditPath, at: number, node: LocatedValue): TomlError {
+    return this.failure(
+      'key-is-value',
+      `cannot edit ${describePath(path)}: ${describePath(path.slice(0, at))} is ${kindOf(node.value)}, not ${what}`,
+      node,
+    );
+  }
+
+  /** Every `[header]` and `[[header]]` of the document, in order. */
+  private sections(): LocatedTable[] {
+    return sectionsIn(this.located.root).sort((a, b) => a.start - b.start);
+  }
+
+  /** The end of a section's last line: its last key/value's, or its header's. */
+  private sectionEnd(section: LocatedTable): number {
+    const leaves = leavesOf(section);
+    return afterLine(this.source, leaves.length === 0 ? section.end : lastEnd(leaves));
+  }
+
+  /** Where the sections of a table and of the tables under it end. */
+  private subtreeEnd(table: LocatedTable): number {
+    let end = 0;
+    for (const section of sectionsIn(table)) end = Math.max(end, this.sectionEnd(section));
+    return end;
+  }
+
+  // ---- writing ----------------------------------------------------------------------
+
+  /** A value as it is written after `key =`: a string in the quotes of `replaced`'s. */
+  private valueText(value: unknown, path: EditPath, replaced: LocatedValue | undefined): string {
+    if (typeof value === 'string' && replaced?.type === 'string') {
+      const quotes = quotesOf(this.source, replaced.start);
+      const after = this.source.slice(
+        replaced.start + quotes.length,
+        replaced.start + quotes.length + 2,
+      );
+      const text = styledString(
+        value,
+        quotes,
+        quotes.length === 3 && (after[0] === '\n' || after === '\r\n'),
+        this.newline,
+      );
+      if (text !== null) return text;
+    }
+    return stringifyAt(value, path, 'inline', this.writeOptions);
+  }
+
+  /** The sections of a new table or array of tables at `path`. */
+  private sectionText(path: EditPath, value: unknown): string {
+    if (!Array.isArray(value)) return stringifyAt(value, path, 'table', this.writeOptions);
+    return value
+      .map((item, i) => stringifyAt(item, [...path, i], 'element', this.writeOptions))
+      .join('\n');
+  }
+
+  /** Encoder text (LF line ends) in this document's line ends. */
+  private lines(text: string): string {
+    return this.newline === '\n' ? text : text.replaceAll('\n', this.newline);
+  }
+
+  /**
+   * A key (dotted when it has several parts) written as the keys of `model`: bare when it
+   * can be, quoted as the model's key when that is quoted though it could be bare.
+   */
+  private keyText(keys: readonly string[], model: LocatedEntry | undefined): string {
+    const quote = model === undefined ? '' : this.source[model.start];
+    const modelQuoted =
+      model !== undefined && (quote === '"' || quote === "'") && isBareKey(model.key);
+    return keys
+      .map((key) => {
+        if (isBareKey(key)) return modelQuoted ? `${quote}${key}${quote}` : key;
+        const quoted = quoteString(key);
+        if (quoted === null) {
+          throw this.failure(
+            'unencodable-value',
+            `cannot write the key ${formatKey(key)}: it holds a lone surrogate`,
+            undefined,
+          );
+        }
+        return quoted;
+      })
+      .join('.');
+  }
+
+  /** ` = `, or the spacing around `=` of `model` (`a=1` stays without spaces). */
+  private equalsText(model: LocatedEntry | undefined): string {
+    if (model === undefined) return ' = ';
+    const gap = this.source.slice(model.end, model.node.start);
+    const equals = gap.indexOf('=');
+    return `${equals > 0 ? ' ' : ''}=${equals < gap.length - 1 ? ' ' : ''}`;
+  }
+
+  /** A `TomlError` about the edit, at `node` (or with no position, naming the path). */
+  private failure(code: TomlErrorCode, message: string, node: LocatedValue | undefined): TomlError {
+    if (node === undefined || (node.type === 'table' && node.origin === 'root')) {
+      const none = { offset: 0, line: 0, column: 0 };
+      return new TomlError({ code, message, start: none, end: none, lineText: '' });
+    }
+    const start = this.located.position(node.start);
+    return new TomlError({
+      code,
+      message,
+      start,
+      end: this.located.position(node.end),
+      lineText: this.located.lineText(start.line),
+    });
+  }
+}
+
+/**
+ * The text `text` changed as little as possible to read as `value` (the model of
+ * `@decimalturn/toml-patch`: parse, change the plain object, patch): unchanged keys,
+ * comments and layout stay as they are, so `patch(text, parse(text)) === text`.
+ */
+export function patch(text: string, value: Table, options?: ParseOptions): string {
+  return new EditableDocument(text, options).set([], value).toString();
+}
+
+// ---- the located tree -------------------------------------------------------------------
+
+/** True for a value whose text follows `key =` (not a section). */
+function isInline(node: LocatedValue): boolean {
+  if (node.type === 'table') return node.origin === 'inline';
+  return node.type !== 'array' || !node.ofTables;
+}
+
+/** The entries of a table written as `key = value`, through its dotted tables. */
+function leavesOf(table: LocatedTable, out: LocatedEntry[] = []): LocatedEntry[] {
+  for (let entry = table.firstEntry; entry !== null; entry = entry.next) {
+    const node = entry.node;
+    if (isInline(node)) out.push(entry);
+    else if (node.type === 'table' && node.origin === 'dotted') leavesOf(node, out);
+  }
+  return out;
+}
+
+function lastLeaf(leaves: LocatedEntry[]): LocatedEntry {
+  let last = leaves[0]!;
+  for (const leaf of leaves) if (leaf.node.end > last.node.end) last = leaf;
+  return last;
+}
+
+function lastEnd(leaves: LocatedEntry[]): number {
+  return lastLeaf(leaves).node.end;
+}
+
+/** The `[header]` and `[[header]]` tables of a value and of everything under it. */
+function sectionsIn(node: LocatedValue, out: LocatedTable[] = []): LocatedTable[] {
+  if (node.type === 'array') {
+    if (node.ofTables) for (const item of node.items) sectionsIn(item, out);
+    return out;
+  }
+  if (node.type !== 'table' || node.origin === 'inline') return out;
+  if (node.origin === 'header' || node.origin === 'array-element') out.push(node);
+  for (let entry = node.firstEntry; entry !== null; entry = entry.next) sectionsIn(entry.node, out);
+  return out;
+}
+
+/** Between the brackets or braces of an inline array or table. */
+function insideOf(node: LocatedValue): { start: number; end: number } {
+  return { start: node.start + 1, end: node.end - 1 };
+}
+
+/** The first character of the statement whose key holds `offset` (on its line). */
+function statementStart(source: string, offset: number): number {
+  let p = lineStart(source, offset);
+  while (source[p] === ' ' || source[p] === '\t' || source[p] === '\uFEFF') p++;
+  return p;
+}
+
+// ---- values -------------------------------------------------------------------------------
+
+function checkPath(path: EditPath): void {
+  if (!Array.isArray(path)) throw new TypeError('a path must be an array of keys and indexes');
+  for (const step of path) {
+    if (typeof step === 'string') continue;
+    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
+      throw new TypeError(
+        `a path step must be a key (a string) or an index (an integer from 0), got ${String(step)}`,
+      );
+    }
+  }
+}
+
+function isTable(value: unknown): value is Table {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isArrayOfTables(value: unknown[]): boolean {
+  return value.length > 0 && value.every(isTable);
+}
+
+/** A value `stringify` writes as sections: a table, or an array of tables. */
+function isSection(value: unknown): boolean {
+  return isTable(value) || (Array.isArray(value) && isArrayOfTables(value));
+}
+
+/** `value` inside the containers that `steps` (below the existing part of a path) name. */
+function nest(steps: EditPath, value: unknown, fail: (message: string) => Error): unknown {
+  let made = value;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    if (typeof step === 'number') {
+      if (step !== 0) throw fail(`index ${step} of a new array (only 0 can be set)`);
+      made = [made];
+    } else {
+      const table: Table = {};
+      Object.defineProperty(table, step, {
+        value: made,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      made = table;
+    }
+  }
+  return made;
+}
+
+/** A copy of `root` with `value` at `path` (`undefined`: without it), copying only the path. */
+function withValue(root: Table, path: EditPath, value: unknown): Table {
+  const copy = (container: unknown, i: number): unknown => {
+    if (i === path.length) return value;
+    const step = path[i]!;
+    if (typeof step === 'number') {
+      const array = Array.isArray(container) ? [...container] : [];
+      if (i === path.length - 1 && value === undefined) array.splice(step, 1);
+      else array[step] = copy(array[step], i + 1);
+      return array;
+    }
+    const table: Table = isTable(container) ? { ...container } : {};
+    if (i === path.length - 1 && value === undefined) delete table[step];
+    else {
+      Object.defineProperty(table, step, {
+        value: copy(table[step], i + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return table;
+  };
+  return copy(root, 0) as Table;
+}
+
+/**
+ * True when `a` (as read) and `b` (as asked for) are the same TOML value. Without bigint
+ * integers a number and a bigint of the same integer are the same; `null` and
+ * `undefined` members of a table are no members, as for `stringify`.
+ */
+function sameValue(a: unknown, b: unknown, bigints: boolean): boolean {
+  if (typeof a === 'number' || typeof a === 'bigint') {
+    if (typeof b === typeof a) return Object.is(a, b);
+    if (bigints || (typeof b !== 'number' && typeof b !== 'bigint')) return false;
+    const n = typeof a === 'number' ? a : b;
+    const big = typeof a === 'bigint' ? a : b;
+    return Number.isInteger(n) && BigInt(n as number) === big;
+  }
+  if (typeof a !== 'object' || a === null) return a === b;
+  if (typeof b !== 'object' || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], bigints)) return false;
+    return true;
+  }
+  if (
+    a instanceof OffsetDateTime ||
+    a instanceof LocalDateTime ||
+    a instanceof LocalDate ||
+    a instanceof LocalTime
+  ) {
+    return b.constructor === a.constructor && String(b) === String(a);
+  }
+  if (!isTable(b) || !isTable(a)) return false;
+  let count = 0;
+  for (const key of Object.keys(b)) {
+    const member = b[key];
+    if (member === undefined || member === null) continue;
+    count++;
+    if (!Object.hasOwn(a, key) || !sameValue(a[key], member, bigints)) return false;
+  }
+  return count === Object.keys(a).length;
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'boolean') return 'a boolean';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
+  if (isTable(value)) return 'a table';
+  return 'a date/time';
+}
+
+/** `storage.volumes[0].host`, or `the document` for the root. */
+function describePath(path: EditPath): string {
+  if (path.length === 0) return 'the document';
+  let text = '';
+  for (const step of path) {
+    if (typeof step === 'number') text += `[${step}]`;
+    else text += text === '' ? formatKey(step) : `.${formatKey(step)}`;
+  }
+  return text;
+}
