@@ -9,7 +9,8 @@ import { type CheckResult, WORKERS_PER_CPU, checkManifests, maxWorkers } from '.
 import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
 import { type Expansion, expandPaths, outputFileOption, rootOption } from './files.js';
-import { type Io, writeFileAtomically } from './io.js';
+import { writeFileAtomically } from '../node/load.js';
+import type { Io } from './io.js';
 import {
   SourceCache,
   escapeControl,

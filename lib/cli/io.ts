@@ -1,7 +1,4 @@
 /** Process access for the CLI: the only place (with the Node loaders) that touches Node. */
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
 
 export interface Io {
@@ -74,25 +71,4 @@ export function colorFromEnvironment(
   const none = env['NO_COLOR'];
   if (none !== undefined && none !== '') return false;
   return isTTY;
-}
-
-/**
- * Writes `text` to `path` as a whole or not at all: to a temporary file beside it, flushed,
- * then renamed over it. A reader (a CI step uploading the report) never sees half of it, and
- * a failed run leaves the previous file as it was.
- */
-export async function writeFileAtomically(path: string, text: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  // 0o666 less the umask, as a file the shell's `>` creates.
-  const handle = await open(temporary, 'wx', 0o666);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-    await handle.close();
-    await rename(temporary, path);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
 }

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { type ManifestResult } from '../manifest/read.js';
 import { sha256Hex } from '../manifest/sha256.js';
@@ -233,6 +233,31 @@ function readConfinedFile(
   });
 }
 
+/**
+ * Writes `data` to `path` as a whole or not at all: to a temporary file beside it (created
+ * with `mode`, less the umask), flushed, then renamed over it. A reader (a CI step uploading
+ * a report, a runtime reading a stored manifest) never sees half of it, and a failed write
+ * leaves the previous file as it was.
+ */
+export async function writeFileAtomically(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o666,
+): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temporary, 'wx', mode);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    await rename(temporary, path);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
 /** The default CAS store: `<root>/sha256/<hex>`. Integrity is checked by the resolver. */
 export class DirectoryCasStore implements CasStore {
   constructor(
@@ -265,18 +290,7 @@ export class DirectoryCasStore implements CasStore {
     await mkdir(directory, { recursive: true });
     const existing = await readFile(path).catch(() => null);
     if (existing !== null && Buffer.from(bytes).equals(existing)) return `sha256:${hex}`;
-    const temporary = join(directory, `.${hex}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(temporary, 'wx', 0o644);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-      await handle.close();
-      await rename(temporary, path);
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await unlink(temporary).catch(() => undefined);
-      throw error;
-    }
+    await writeFileAtomically(path, bytes, 0o644);
     return `sha256:${hex}`;
   }
 }
