@@ -150,6 +150,11 @@ describe('stringify layout', () => {
     const integers = [0, 7, -7, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
     for (let power = 1; power <= 1e15; power *= 10) integers.push(power - 1, power, -power);
     for (const i of integers) assert.equal(stringify({ i }), `i = ${String(i)}\n`);
+    // A float that is an integer gets '.0', up to where JavaScript writes an exponent.
+    assert.equal(
+      stringify({ a: 1e20, b: 1e21, c: -1e21, d: 2 ** 53, e: -5, f: 0.5 }, { numbers: 'float' }),
+      'a = 100000000000000000000.0\nb = 1e+21\nc = -1e+21\nd = 9007199254740992.0\ne = -5.0\nf = 0.5\n',
+    );
   });
 
   it('writes strings with every control character escaped and keys quoted when needed', () => {
@@ -271,6 +276,39 @@ describe('stringify layout', () => {
       }
     }
     assert.equal(utf8Encoder(Refuses), null);
+  });
+
+  it('reads each member of a table once, sub-tables and arrays of tables included', () => {
+    const reads: string[] = [];
+    const table = {};
+    const members: [string, unknown][] = [
+      ['s', 'x'],
+      ['t', { u: 1 }],
+      ['a', [{ v: 2 }]],
+      ['i', [1]],
+    ];
+    for (const [key, value] of members) {
+      Object.defineProperty(table, key, {
+        enumerable: true,
+        get: () => {
+          reads.push(key);
+          return value;
+        },
+      });
+    }
+    assert.equal(stringify(table), 's = "x"\ni = [1]\n\n[t]\nu = 1\n\n[[a]]\nv = 2\n');
+    assert.deepEqual(reads, ['s', 't', 'a', 'i']);
+  });
+
+  it('writes a table of thousands of sub-tables in order, and a small one after it', () => {
+    const big: Record<string, unknown> = {};
+    let expected = '';
+    for (let i = 0; i < 3000; i++) {
+      big[`t${i}`] = { n: i, s: { x: true } };
+      expected += `${i === 0 ? '' : '\n'}[t${i}]\nn = ${i}\n\n[t${i}.s]\nx = true\n`;
+    }
+    assert.equal(stringify(big), expected);
+    assert.equal(stringify({ a: { b: 1 } }), '[a]\nb = 1\n');
   });
 
   it('writes own keys only, even if a prototype has enumerable ones', () => {

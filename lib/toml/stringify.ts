@@ -18,7 +18,7 @@ import {
 } from './datetime.js';
 import { TomlError, escapeControl, isStackOverflow, isTerminalControl } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
-import { Ch } from '../../lexer/scanner.js';
+import { Ch, isBareKeyChar } from '../../lexer/scanner.js';
 import { DEFAULT_MAX_DEPTH, checkOptionsObject } from './options.js';
 import { writeCodePoint, writeUtf8 } from '../../lexer/utf8.js';
 import { bytesToString } from './utf8-text.js';
@@ -99,12 +99,6 @@ function isArrayOfTables(value: unknown[]): boolean {
   return true;
 }
 
-/** True for a value written as a section (`[table]` or `[[array]]`), not inline. */
-function isSection(value: unknown): boolean {
-  if (typeof value !== 'object') return false;
-  return Array.isArray(value) ? isArrayOfTables(value) : isPlainObject(value);
-}
-
 const HEX = '0123456789ABCDEF';
 
 /** For the characters escaped by one letter after a backslash (`\n`), that letter; else 0. */
@@ -168,16 +162,17 @@ export function quoteString(text: string): string | null {
 
 /** Shortest text that reads back as the same float, always with a float's syntax. */
 export function floatText(value: number): string {
-  if (value !== value) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
+  if (!Number.isInteger(value)) {
+    if (value !== value) return 'nan';
+    if (value === Infinity) return 'inf';
+    if (value === -Infinity) return '-inf';
+    // A finite number that is not an integer is written with a '.' or an 'e' already.
+    return String(value);
+  }
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
   const text = String(value);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x2e || c === 0x65) return text;
-  }
-  return `${text}.0`;
+  // From 1e21 on, integers are written with an exponent.
+  return value < 1e21 && value > -1e21 ? `${text}.0` : text;
 }
 
 /** Output bytes are turned into a string piece once a table ends past this many. */
@@ -211,8 +206,12 @@ class Encoder {
   private length = 0;
   /** Finished pieces of a big output. */
   private blocks: string[] = [];
-  /** Key lists by nesting depth (see `keysOf`). */
-  private keyLists: string[][] = [];
+  /**
+   * By nesting depth, the sub-tables and arrays of tables of the table being written, as
+   * key and value in turn: reused within a document, so a table allocates no list of its
+   * own.
+   */
+  private sectionLists: unknown[][] = [];
   /** Tables and arrays open (a cycle shows up as nesting beyond the limit). */
   private depth = 0;
   private sortKeys = false;
@@ -222,9 +221,8 @@ class Encoder {
   /** Sets the options for the next document (an encoder is reused, see `spareEncoder`). */
   begin(options: StringifyOptions | undefined): void {
     if (this.blocks.length > 0) this.blocks = [];
-    // Lets go of the keys of a big table (the lists stay for the next document).
-    const lists = this.keyLists;
-    for (let d = 0; d < lists.length; d++) if ((lists[d]?.length ?? 0) > 1024) lists[d] = [];
+    // Lets go of what the lists held (this runs after every document, as it failed or not).
+    this.sectionLists = [];
     this.length = 0;
     if (this.bytes.length > KEPT_BYTES) this.bytes = new Uint8Array(INITIAL_BYTES);
     this.depth = 0;
@@ -395,21 +393,12 @@ class Encoder {
   }
 
   /**
-   * The keys of `table` in output order, in a list reused for tables at the current
-   * depth (a new array per table was a third of what encoding allocated); returns how
-   * many. The list is not cut to that length: shortening an array costs more than
-   * listing the keys of a small table.
+   * The keys of `table` in output order. `Object.keys` rather than `for…in` into a reused
+   * list: for…in checks every key of a table in dictionary mode (a big table) again.
    */
-  private keysOf(table: Record<string, unknown>): number {
-    let keys = this.keyLists[this.depth];
-    if (keys === undefined) this.keyLists[this.depth] = keys = [];
-    let count = 0;
-    for (const key in table) if (Object.hasOwn(table, key)) keys[count++] = key;
-    if (this.sortKeys) {
-      keys.length = count;
-      keys.sort();
-    }
-    return count;
+  private keysOf(table: Record<string, unknown>): string[] {
+    const keys = Object.keys(table);
+    return this.sortKeys ? keys.sort() : keys;
   }
 
   /** A key as TOML text: bare when possible, else a basic string (for headers). */
@@ -422,7 +411,19 @@ class Encoder {
 
   /** Writes a key: bare when possible, else a basic string. */
   private writeKey(key: string, container: object): void {
-    if (isBareKey(key)) this.text(key);
+    // Copied while checked: a bare key is the usual case, and a quoted one starts over.
+    const count = key.length;
+    const out = this.reserve(count);
+    let at = this.length;
+    for (let i = 0; i < count; i++) {
+      const c = key.charCodeAt(i);
+      if (!isBareKeyChar(c)) {
+        at = -1;
+        break;
+      }
+      out[at++] = c;
+    }
+    if (at > this.length) this.length = at;
     else if (!this.quoted(key)) throw lonelyKey(container, key);
   }
 
@@ -454,8 +455,9 @@ class Encoder {
       this.blocks.push(bytesToString(this.bytes, this.length));
       this.length = 0;
     }
-    const count = this.keysOf(table);
-    const keys = this.keyLists[this.depth]!;
+    const depth = this.depth;
+    const keys = this.keysOf(table);
+    const count = keys.length;
     // The header goes first; it is taken back if the table turns out to need none.
     const headerAt = this.length;
     if (header !== '') {
@@ -468,14 +470,19 @@ class Encoder {
       this.char(Ch.LF);
     }
     const bodyAt = this.length;
-    let sections = false;
+    // Sub-tables and arrays of tables, found in the one pass that writes the plain values
+    // (each value is read and classified once): their keys and values, in turn.
+    let sections = this.sectionLists[depth];
+    if (sections === undefined) this.sectionLists[depth] = sections = [];
+    let sectionCount = 0;
     for (let i = 0; i < count; i++) {
       const key = keys[i]!;
       const value = table[key];
       if (typeof value === 'object') {
         if (value === null) continue;
         if (Array.isArray(value) ? isArrayOfTables(value) : isPlainObject(value)) {
-          sections = true;
+          sections[sectionCount++] = key;
+          sections[sectionCount++] = value;
           continue;
         }
       } else if (value === undefined) {
@@ -490,25 +497,24 @@ class Encoder {
       this.value(value, table, key);
       this.char(Ch.LF);
     }
-    if (header !== '' && !element && this.length === bodyAt && sections) {
-      this.length = headerAt;
+    if (sectionCount === 0) {
+      this.depth--;
+      return;
     }
-    if (sections) {
-      for (let i = 0; i < count; i++) {
-        const key = keys[i]!;
-        const value = table[key];
-        if (!isSection(value)) continue;
-        const childHeader =
-          header === '' ? this.key(key, table) : `${header}.${this.key(key, table)}`;
-        if (Array.isArray(value)) {
-          this.enter(table, key);
-          for (let j = 0; j < value.length; j++) {
-            this.table(value[j] as Record<string, unknown>, value, j, childHeader, true);
-          }
-          this.depth--;
-        } else {
-          this.table(value as Record<string, unknown>, table, key, childHeader, false);
+    if (header !== '' && !element && this.length === bodyAt) this.length = headerAt;
+    for (let s = 0; s < sectionCount; s += 2) {
+      const key = sections[s] as string;
+      const value = sections[s + 1] as object;
+      const childHeader =
+        header === '' ? this.key(key, table) : `${header}.${this.key(key, table)}`;
+      if (Array.isArray(value)) {
+        this.enter(table, key);
+        for (let j = 0; j < value.length; j++) {
+          this.table(value[j] as Record<string, unknown>, value, j, childHeader, true);
         }
+        this.depth--;
+      } else {
+        this.table(value as Record<string, unknown>, table, key, childHeader, false);
       }
     }
     this.depth--;
@@ -602,8 +608,8 @@ class Encoder {
     this.enter(container, key);
     this.char(Ch.LeftBrace);
     const open = this.length;
-    const count = this.keysOf(table);
-    const names = this.keyLists[this.depth]!;
+    const names = this.keysOf(table);
+    const count = names.length;
     for (let i = 0; i < count; i++) {
       const name = names[i]!;
       const value = table[name];
