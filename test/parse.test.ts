@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Mulberry32 } from '../bench/random.js';
 import {
   LineIndex,
@@ -445,6 +447,35 @@ describe('tables', () => {
     assert.deepEqual(parse(big.slice(0, 2).join('\n')), {
       a: { t0: { list: [{ k: 0 }] }, t1: { list: [{ k: 1 }] } },
     });
+  });
+
+  it('keeps nothing of a document once the next one is parsed', async () => {
+    // The reused parser's lists (array elements, arrays of tables, dotted-key tables,
+    // sub-tables held by node) are emptied only when a document used them.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const subTables = Array.from({ length: 12 }, (_, i) => `[many.t${i}]\nv = [{ i = ${i} }]`);
+    const refs = (() => {
+      const doc = parse(
+        `a.b.c = [[1, 2], ["x"]]\n[[list]]\nk = [{ deep = true }]\n${subTables.join('\n')}`,
+      );
+      const many = doc.many as Record<string, { v: object[] }>;
+      return [
+        doc,
+        ((doc.a as Record<string, object>).b as Record<string, object[]>).c!,
+        (doc.list as object[])[0]!,
+        many.t11!,
+        many.t0!.v[0]!,
+      ].map((value) => new WeakRef(value));
+    })();
+    assert.deepEqual(parse(''), {});
+    assert.deepEqual(parse('x = 1'), { x: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.deepEqual(
+      refs.map((ref) => ref.deref() === undefined),
+      refs.map(() => true),
+    );
   });
 
   it('tells apart keys whose characters hash alike, and long keys', () => {

@@ -221,6 +221,18 @@ function setOwn(table: Table, key: string, value: unknown): void {
   }
 }
 
+/**
+ * A reused list (filled from its first slot by each document) holding nothing: the same
+ * list when it is small (its storage kept for the next document), else a new empty one.
+ * A list whose first slot is empty was not used since it was last emptied.
+ */
+function emptied<T>(list: T[]): T[] {
+  if (list.length === 0 || list[0] === undefined) return list;
+  if (list.length > 64) return [];
+  list.fill(undefined as T);
+  return list;
+}
+
 /** The root of a parser that holds no document. */
 const DETACHED = new TableNode({}, Flag.Explicit, 0, null, '');
 
@@ -252,8 +264,12 @@ export class Parser extends Scanner implements ScalarContext {
   private elementCount = 0;
   /** The same for the located elements when locating. */
   private locatedElements: LocatedValue[] = [];
-  /** Arrays of tables of the document: each is filled in once the document is complete. */
+  /**
+   * Arrays of tables of the document, the first `tableArrayCount`: each is filled in once
+   * the document is complete.
+   */
   private tableArrays: TableNode[] = [];
+  private tableArrayCount = 0;
   /**
    * Nodes held in their parent's table in place of their table (see `addChild`), to be
    * replaced when the document, or the inline table they are in, is complete.
@@ -327,7 +343,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.pendingCount = 0;
     this.heldCount = 0;
     this.elementCount = 0;
-    this.tableArrays.length = 0;
+    this.tableArrayCount = 0;
     this.lastLocated = null;
     this.lines = null;
     this.lastStatementName = 'value';
@@ -336,23 +352,26 @@ export class Parser extends Scanner implements ScalarContext {
     this.inlineNewline = -1;
   }
 
-  /** Lets go of the document (the parser itself can stay, with its optimized code). */
+  /**
+   * Lets go of the document (the parser itself can stay, with its optimized code). Lists
+   * the document did not use are not touched: setting an array's length, even to what it
+   * is, and filling unused slots were most of the cost of parsing an empty document.
+   */
   detach(): void {
     this.root = this.current = DETACHED;
-    this.pending.length = 0;
+    this.pending = emptied(this.pending);
     this.pendingCount = 0;
-    this.held.length = 0;
+    this.held = emptied(this.held);
     this.heldCount = 0;
-    this.tableArrays.length = 0;
+    this.tableArrays = emptied(this.tableArrays);
+    this.tableArrayCount = 0;
     this.releaseNodes();
     this.lastLocated = null;
     this.lines = null;
     this.reset('');
     // Lets go of the last document's values; a small buffer is kept for the next one.
-    if (this.elements.length > 64) this.elements = [];
-    else this.elements.fill(undefined);
-    if (this.locatedElements.length > 64) this.locatedElements = [];
-    else this.locatedElements.fill(undefined as unknown as LocatedValue);
+    this.elements = emptied(this.elements);
+    this.locatedElements = emptied(this.locatedElements);
     this.elementCount = 0;
   }
 
@@ -394,10 +413,11 @@ export class Parser extends Scanner implements ScalarContext {
   document(): Table {
     this.putHeldTables(0);
     const arrays = this.tableArrays;
+    const count = this.tableArrayCount;
     // Any unfinished arrays (left by an error, when recovering) keep their elements below.
     const first = this.elementCount;
     const elements = this.elements;
-    for (let i = 0; i < arrays.length; i++) {
+    for (let i = 0; i < count; i++) {
       const node = arrays[i]!;
       let end = first;
       for (let e = node.firstChild; e !== null; e = e.nextSibling) elements[end++] = e.value;
@@ -415,7 +435,7 @@ export class Parser extends Scanner implements ScalarContext {
         located.items = items.slice(first, end);
       }
     }
-    this.tableArrays.length = 0;
+    this.tableArrayCount = 0;
     return this.root.value as Table;
   }
 
@@ -475,7 +495,7 @@ export class Parser extends Scanner implements ScalarContext {
       const statementStart = this.pos;
       const heldMark = this.heldCount;
       const pendingMark = this.pendingCount;
-      const arraysMark = this.tableArrays.length;
+      const arraysMark = this.tableArrayCount;
       this.changeSlots = 0;
       this.setTable = null;
       this.resumeAt = -1;
@@ -581,7 +601,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.heldCount = kept;
     // Tables the statement made dotted are open again, or gone; a header closed them all.
     if (this.pendingCount > pendingMark) this.pendingCount = pendingMark;
-    if (this.tableArrays.length > arraysMark) this.tableArrays.length = arraysMark;
+    if (this.tableArrayCount > arraysMark) this.tableArrayCount = arraysMark;
     this.elementCount = 0;
     this.inlineNodes.used = 0;
   }
@@ -1001,7 +1021,7 @@ export class Parser extends Scanner implements ScalarContext {
       // Empty until `document()` puts the elements in, at the array's exact length.
       const value: unknown[] = [];
       array = this.nodes.take(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
-      this.tableArrays.push(array);
+      this.tableArrays[this.tableArrayCount++] = array;
       const record = this.recording;
       if (record) this.recordNewKey(node, key);
       const listed = !this.addChild(node, array);
