@@ -478,6 +478,39 @@ describe('tables', () => {
     );
   });
 
+  it('stores a table whose keys are new as a dictionary, one that repeats a layout with shared hidden classes', () => {
+    // V8 builds a hidden class per key of each new layout; a dictionary-mode object
+    // does not (docs/benchmarks.md). Results are plain objects either way.
+    setFlagsFromString('--allow-natives-syntax');
+    const isFast = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+    const text = (n: number) =>
+      `[section]\nname = "s"\nport = ${n}\n[catalogue_${n}]\nterm_${n}_a = 1\n"term ${n} b" = 2\n` +
+      `[inline]\nt = { word_${n} = 1, 2 = 2, 1 = 1 }\nu = { name = "x", port = 1 }\n`;
+    parse(text(0));
+    const doc = parse(text(1)) as Record<string, Record<string, Record<string, unknown>>>;
+    const catalogue = doc.catalogue_1 as Record<string, unknown>;
+    assert.equal(isFast(catalogue), false);
+    assert.equal(isFast(doc.inline!.t!), false);
+    assert.equal(isFast(doc.section!), true);
+    assert.equal(isFast(doc.inline!.u!), true);
+    for (const table of [doc, catalogue, doc.section!, doc.inline!, doc.inline!.t!]) {
+      assert.equal(Object.getPrototypeOf(table), Object.prototype);
+    }
+    assert.deepEqual(Object.keys(catalogue), ['term_1_a', 'term 1 b']);
+    assert.deepEqual(Object.entries(doc.inline!.t!), [
+      ['1', 1],
+      ['2', 2],
+      ['word_1', 1],
+    ]);
+    const proto = parse('[t]\nfresh_proto_key = 1\n__proto__ = { polluted = true }\n');
+    const t = proto.t as Record<string, unknown>;
+    assert.equal(isFast(t), false);
+    assert.deepEqual(Object.keys(t), ['fresh_proto_key', '__proto__']);
+    assert.equal(Object.getPrototypeOf(t), Object.prototype);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.throws(() => parse('[t]\nnew_key_x = 1\nnew_key_x = 2'), /duplicate key/);
+  });
+
   it('tells apart keys whose characters hash alike, and long keys', () => {
     // "Aa" and "BB" have the same 31-based hash: the key cache must compare text.
     assert.deepEqual(parse('Aa = 1\nBB = 2\n[t]\nBB = 3\nAa = 4'), {

@@ -45,6 +45,8 @@ const enum Flag {
   Dotted = 16,
   /** Holds its sub-tables by their nodes (see `Parser.addChild`). */
   HoldsNodes = 32,
+  /** A table that has no key yet: its first key decides how it is stored (`Parser.settle`). */
+  Fresh = 64,
 }
 
 type Table = Record<string, unknown>;
@@ -233,6 +235,26 @@ function emptied<T>(list: T[]): T[] {
   return list;
 }
 
+/**
+ * Makes the empty object `table` a dictionary-mode object (V8: its own hash table of
+ * properties instead of a hidden class), its prototype still `Object.prototype`.
+ *
+ * A plain `{}` shares its hidden class with every object given the same keys in the same
+ * order: cheap to fill and to read when tables repeat a layout (the manifests of a set,
+ * the elements of an array of tables), but each new layout makes V8 build a hidden class
+ * per key, which cost 40-50% of parsing tables whose keys differ from table to table
+ * (dependency maps, catalogues, most of a real-world file parsed once). A dictionary adds
+ * a key without that. Two throwaway keys are added (through hidden classes that all
+ * tables share) and the first deleted: deleting a key that is not the last one added is
+ * what turns an object into a dictionary in place, so no reference to the table changes.
+ */
+function makeDictionary(table: Table): void {
+  table.__dictionaryA = 0;
+  table.__dictionaryB = 0;
+  delete table.__dictionaryA;
+  delete table.__dictionaryB;
+}
+
 /** The root of a parser that holds no document. */
 const DETACHED = new TableNode({}, Flag.Explicit, 0, null, '');
 
@@ -336,7 +358,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.locate = locate;
     this.track = track;
     this.releaseNodes();
-    this.root = this.nodes.take({}, Flag.Explicit, 0, null, '');
+    this.root = this.nodes.take({}, Flag.Explicit | Flag.Fresh, 0, null, '');
     if (track) this.root.defs = new Map();
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
     this.current = this.root;
@@ -718,6 +740,7 @@ export class Parser extends Scanner implements ScalarContext {
         this.tokenStart,
       );
     }
+    this.settle(target);
     tok = this.nextValue();
     const value = this.parseValue(tok, target.depth + 1);
     this.setValue(target, key, value, keyStart, keyEnd);
@@ -725,7 +748,9 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** The text of a key token, or an error naming what was expected. */
   private keyText(tok: Token, what: string): string {
-    if (tok === Token.BareKey || tok === Token.BasicString || tok === Token.LiteralString) {
+    if (tok === Token.BareKey) return this.value;
+    if (tok === Token.BasicString || tok === Token.LiteralString) {
+      this.keyIsNew = true;
       return this.value;
     }
     if (tok === Token.MultilineBasicString || tok === Token.MultilineLiteralString) {
@@ -855,7 +880,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.checkDepth(depth, start);
     const inlineMark = this.inlineNodes.used;
     const heldMark = this.heldCount;
-    const node = this.inlineNodes.take({}, Flag.Inline, depth, null, '');
+    const node = this.inlineNodes.take({}, Flag.Inline | Flag.Fresh, depth, null, '');
     if (this.track) node.defs = new Map();
     const located = this.locate
       ? this.locatedTable(node.value as Table, 'inline', start, start)
@@ -926,7 +951,8 @@ export class Parser extends Scanner implements ScalarContext {
     const table: Table = {};
     const inline = parent.flags & Flag.Inline;
     const pool = inline ? this.inlineNodes : this.nodes;
-    const node = pool.take(table, flags | inline, depth, parent, key);
+    this.settle(parent);
+    const node = pool.take(table, flags | inline | Flag.Fresh, depth, parent, key);
     if (this.track) node.defs = new Map();
     // Inline tables need no record: their statement's value is what is taken back.
     const record = this.recording && !inline;
@@ -1022,6 +1048,7 @@ export class Parser extends Scanner implements ScalarContext {
       const value: unknown[] = [];
       array = this.nodes.take(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
       this.tableArrays[this.tableArrayCount++] = array;
+      this.settle(node);
       const record = this.recording;
       if (record) this.recordNewKey(node, key);
       const listed = !this.addChild(node, array);
@@ -1041,7 +1068,7 @@ export class Parser extends Scanner implements ScalarContext {
       );
     }
     const table: Table = {};
-    const element = this.nodes.take(table, Flag.Explicit, array.depth + 1, array, key);
+    const element = this.nodes.take(table, Flag.Explicit | Flag.Fresh, array.depth + 1, array, key);
     if (this.track) element.defs = new Map();
     if (this.recording) this.recordChange(Change.Element, array, array.last, null);
     if (array.last === null) array.firstChild = element;
@@ -1222,6 +1249,19 @@ export class Parser extends Scanner implements ScalarContext {
         this.setPrevious = (node.located as LocatedTableNode).lastEntry;
       }
       this.addEntry(node, key, keyStart, keyEnd, this.lastLocated!);
+    }
+  }
+
+  /**
+   * Called before the first key goes into `node`'s table, that key being the last one
+   * scanned: a table whose first key was not seen recently becomes a dictionary (see
+   * `makeDictionary`); one whose first key was keeps the shared hidden classes of its
+   * layout.
+   */
+  private settle(node: TableNode): void {
+    if (node.flags & Flag.Fresh) {
+      node.flags &= ~Flag.Fresh;
+      if (this.keyIsNew) makeDictionary(node.value as Table);
     }
   }
 
