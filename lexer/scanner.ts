@@ -57,14 +57,17 @@ const keyCache: string[] = new Array<string>(KEY_CACHE_SIZE).fill('');
 /** Longer keys are not kept: the cache must not hold on to big strings. */
 const MAX_CACHED_KEY = 64;
 
-/** `src.slice(start, end)`, a bare key whose characters hash to `hash`. */
-function bareKey(src: string, start: number, end: number, hash: number): string {
-  if (end - start > MAX_CACHED_KEY) return src.slice(start, end);
-  const slot = hash & (KEY_CACHE_SIZE - 1);
-  const cached = keyCache[slot]!;
-  if (cached.length === end - start && src.startsWith(cached, start)) return cached;
+/** The cached bare key `src[start, end)` whose characters hash to `hash`, or null. */
+function cachedKey(src: string, start: number, end: number, hash: number): string | null {
+  if (end - start > MAX_CACHED_KEY) return null;
+  const cached = keyCache[hash & (KEY_CACHE_SIZE - 1)]!;
+  return cached.length === end - start && src.startsWith(cached, start) ? cached : null;
+}
+
+/** `src.slice(start, end)`, a bare key not in the cache, put there (when short). */
+function newKey(src: string, start: number, end: number, hash: number): string {
   const key = src.slice(start, end);
-  keyCache[slot] = key;
+  if (end - start <= MAX_CACHED_KEY) keyCache[hash & (KEY_CACHE_SIZE - 1)] = key;
   return key;
 }
 
@@ -88,6 +91,11 @@ export class Scanner {
   tokenStart = 0;
   /** Decoded text of the last string or bare-key token. */
   value = '';
+  /**
+   * The last bare key was not among the keys seen recently (see `keyCache`): a table
+   * that gets it as its first key likely has a key layout of its own.
+   */
+  keyIsNew = false;
   /** TOML 1.1 syntax (`\e`, `\xHH`) allowed. */
   v11 = true;
   /** Stream offset and line of `src[0]`. */
@@ -234,7 +242,9 @@ export class Scanner {
                 hash = (hash * 31 + d) | 0;
                 q++;
               }
-              this.value = bareKey(src, p, q, hash);
+              const cached = cachedKey(src, p, q, hash);
+              this.keyIsNew = cached === null;
+              this.value = cached ?? newKey(src, p, q, hash);
               this.pos = q;
               return Token.BareKey;
             }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Mulberry32 } from '../bench/random.js';
 import {
   LineIndex,
@@ -445,6 +447,68 @@ describe('tables', () => {
     assert.deepEqual(parse(big.slice(0, 2).join('\n')), {
       a: { t0: { list: [{ k: 0 }] }, t1: { list: [{ k: 1 }] } },
     });
+  });
+
+  it('keeps nothing of a document once the next one is parsed', async () => {
+    // The reused parser's lists (array elements, arrays of tables, dotted-key tables,
+    // sub-tables held by node) are emptied only when a document used them.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const subTables = Array.from({ length: 12 }, (_, i) => `[many.t${i}]\nv = [{ i = ${i} }]`);
+    const refs = (() => {
+      const doc = parse(
+        `a.b.c = [[1, 2], ["x"]]\n[[list]]\nk = [{ deep = true }]\n${subTables.join('\n')}`,
+      );
+      const many = doc.many as Record<string, { v: object[] }>;
+      return [
+        doc,
+        ((doc.a as Record<string, object>).b as Record<string, object[]>).c!,
+        (doc.list as object[])[0]!,
+        many.t11!,
+        many.t0!.v[0]!,
+      ].map((value) => new WeakRef(value));
+    })();
+    assert.deepEqual(parse(''), {});
+    assert.deepEqual(parse('x = 1'), { x: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.deepEqual(
+      refs.map((ref) => ref.deref() === undefined),
+      refs.map(() => true),
+    );
+  });
+
+  it('stores a table whose keys are new as a dictionary, one that repeats a layout with shared hidden classes', () => {
+    // V8 builds a hidden class per key of each new layout; a dictionary-mode object
+    // does not (docs/benchmarks.md). Results are plain objects either way.
+    setFlagsFromString('--allow-natives-syntax');
+    const isFast = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+    const text = (n: number) =>
+      `[section]\nname = "s"\nport = ${n}\n[catalogue_${n}]\nterm_${n}_a = 1\n"term ${n} b" = 2\n` +
+      `[inline]\nt = { word_${n} = 1, 2 = 2, 1 = 1 }\nu = { name = "x", port = 1 }\n`;
+    parse(text(0));
+    const doc = parse(text(1)) as Record<string, Record<string, Record<string, unknown>>>;
+    const catalogue = doc.catalogue_1 as Record<string, unknown>;
+    assert.equal(isFast(catalogue), false);
+    assert.equal(isFast(doc.inline!.t!), false);
+    assert.equal(isFast(doc.section!), true);
+    assert.equal(isFast(doc.inline!.u!), true);
+    for (const table of [doc, catalogue, doc.section!, doc.inline!, doc.inline!.t!]) {
+      assert.equal(Object.getPrototypeOf(table), Object.prototype);
+    }
+    assert.deepEqual(Object.keys(catalogue), ['term_1_a', 'term 1 b']);
+    assert.deepEqual(Object.entries(doc.inline!.t!), [
+      ['1', 1],
+      ['2', 2],
+      ['word_1', 1],
+    ]);
+    const proto = parse('[t]\nfresh_proto_key = 1\n__proto__ = { polluted = true }\n');
+    const t = proto.t as Record<string, unknown>;
+    assert.equal(isFast(t), false);
+    assert.deepEqual(Object.keys(t), ['fresh_proto_key', '__proto__']);
+    assert.equal(Object.getPrototypeOf(t), Object.prototype);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.throws(() => parse('[t]\nnew_key_x = 1\nnew_key_x = 2'), /duplicate key/);
   });
 
   it('tells apart keys whose characters hash alike, and long keys', () => {

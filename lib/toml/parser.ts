@@ -45,6 +45,8 @@ const enum Flag {
   Dotted = 16,
   /** Holds its sub-tables by their nodes (see `Parser.addChild`). */
   HoldsNodes = 32,
+  /** A table that has no key yet: its first key decides how it is stored (`Parser.settle`). */
+  Fresh = 64,
 }
 
 type Table = Record<string, unknown>;
@@ -221,6 +223,38 @@ function setOwn(table: Table, key: string, value: unknown): void {
   }
 }
 
+/**
+ * A reused list (filled from its first slot by each document) holding nothing: the same
+ * list when it is small (its storage kept for the next document), else a new empty one.
+ * A list whose first slot is empty was not used since it was last emptied.
+ */
+function emptied<T>(list: T[]): T[] {
+  if (list.length === 0 || list[0] === undefined) return list;
+  if (list.length > 64) return [];
+  list.fill(undefined as T);
+  return list;
+}
+
+/**
+ * Makes the empty object `table` a dictionary-mode object (V8: its own hash table of
+ * properties instead of a hidden class), its prototype still `Object.prototype`.
+ *
+ * A plain `{}` shares its hidden class with every object given the same keys in the same
+ * order: cheap to fill and to read when tables repeat a layout (the manifests of a set,
+ * the elements of an array of tables), but each new layout makes V8 build a hidden class
+ * per key, which cost 40-50% of parsing tables whose keys differ from table to table
+ * (dependency maps, catalogues, most of a real-world file parsed once). A dictionary adds
+ * a key without that. Two throwaway keys are added (through hidden classes that all
+ * tables share) and the first deleted: deleting a key that is not the last one added is
+ * what turns an object into a dictionary in place, so no reference to the table changes.
+ */
+function makeDictionary(table: Table): void {
+  table.__dictionaryA = 0;
+  table.__dictionaryB = 0;
+  delete table.__dictionaryA;
+  delete table.__dictionaryB;
+}
+
 /** The root of a parser that holds no document. */
 const DETACHED = new TableNode({}, Flag.Explicit, 0, null, '');
 
@@ -252,8 +286,12 @@ export class Parser extends Scanner implements ScalarContext {
   private elementCount = 0;
   /** The same for the located elements when locating. */
   private locatedElements: LocatedValue[] = [];
-  /** Arrays of tables of the document: each is filled in once the document is complete. */
+  /**
+   * Arrays of tables of the document, the first `tableArrayCount`: each is filled in once
+   * the document is complete.
+   */
   private tableArrays: TableNode[] = [];
+  private tableArrayCount = 0;
   /**
    * Nodes held in their parent's table in place of their table (see `addChild`), to be
    * replaced when the document, or the inline table they are in, is complete.
@@ -320,14 +358,14 @@ export class Parser extends Scanner implements ScalarContext {
     this.locate = locate;
     this.track = track;
     this.releaseNodes();
-    this.root = this.nodes.take({}, Flag.Explicit, 0, null, '');
+    this.root = this.nodes.take({}, Flag.Explicit | Flag.Fresh, 0, null, '');
     if (track) this.root.defs = new Map();
     if (locate) this.root.located = this.locatedTable(this.root.value as Table, 'root', 0, 0);
     this.current = this.root;
     this.pendingCount = 0;
     this.heldCount = 0;
     this.elementCount = 0;
-    this.tableArrays.length = 0;
+    this.tableArrayCount = 0;
     this.lastLocated = null;
     this.lines = null;
     this.lastStatementName = 'value';
@@ -336,23 +374,26 @@ export class Parser extends Scanner implements ScalarContext {
     this.inlineNewline = -1;
   }
 
-  /** Lets go of the document (the parser itself can stay, with its optimized code). */
+  /**
+   * Lets go of the document (the parser itself can stay, with its optimized code). Lists
+   * the document did not use are not touched: setting an array's length, even to what it
+   * is, and filling unused slots were most of the cost of parsing an empty document.
+   */
   detach(): void {
     this.root = this.current = DETACHED;
-    this.pending.length = 0;
+    this.pending = emptied(this.pending);
     this.pendingCount = 0;
-    this.held.length = 0;
+    this.held = emptied(this.held);
     this.heldCount = 0;
-    this.tableArrays.length = 0;
+    this.tableArrays = emptied(this.tableArrays);
+    this.tableArrayCount = 0;
     this.releaseNodes();
     this.lastLocated = null;
     this.lines = null;
     this.reset('');
     // Lets go of the last document's values; a small buffer is kept for the next one.
-    if (this.elements.length > 64) this.elements = [];
-    else this.elements.fill(undefined);
-    if (this.locatedElements.length > 64) this.locatedElements = [];
-    else this.locatedElements.fill(undefined as unknown as LocatedValue);
+    this.elements = emptied(this.elements);
+    this.locatedElements = emptied(this.locatedElements);
     this.elementCount = 0;
   }
 
@@ -394,10 +435,11 @@ export class Parser extends Scanner implements ScalarContext {
   document(): Table {
     this.putHeldTables(0);
     const arrays = this.tableArrays;
+    const count = this.tableArrayCount;
     // Any unfinished arrays (left by an error, when recovering) keep their elements below.
     const first = this.elementCount;
     const elements = this.elements;
-    for (let i = 0; i < arrays.length; i++) {
+    for (let i = 0; i < count; i++) {
       const node = arrays[i]!;
       let end = first;
       for (let e = node.firstChild; e !== null; e = e.nextSibling) elements[end++] = e.value;
@@ -415,7 +457,7 @@ export class Parser extends Scanner implements ScalarContext {
         located.items = items.slice(first, end);
       }
     }
-    this.tableArrays.length = 0;
+    this.tableArrayCount = 0;
     return this.root.value as Table;
   }
 
@@ -475,7 +517,7 @@ export class Parser extends Scanner implements ScalarContext {
       const statementStart = this.pos;
       const heldMark = this.heldCount;
       const pendingMark = this.pendingCount;
-      const arraysMark = this.tableArrays.length;
+      const arraysMark = this.tableArrayCount;
       this.changeSlots = 0;
       this.setTable = null;
       this.resumeAt = -1;
@@ -581,7 +623,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.heldCount = kept;
     // Tables the statement made dotted are open again, or gone; a header closed them all.
     if (this.pendingCount > pendingMark) this.pendingCount = pendingMark;
-    if (this.tableArrays.length > arraysMark) this.tableArrays.length = arraysMark;
+    if (this.tableArrayCount > arraysMark) this.tableArrayCount = arraysMark;
     this.elementCount = 0;
     this.inlineNodes.used = 0;
   }
@@ -698,6 +740,7 @@ export class Parser extends Scanner implements ScalarContext {
         this.tokenStart,
       );
     }
+    this.settle(target);
     tok = this.nextValue();
     const value = this.parseValue(tok, target.depth + 1);
     this.setValue(target, key, value, keyStart, keyEnd);
@@ -705,7 +748,9 @@ export class Parser extends Scanner implements ScalarContext {
 
   /** The text of a key token, or an error naming what was expected. */
   private keyText(tok: Token, what: string): string {
-    if (tok === Token.BareKey || tok === Token.BasicString || tok === Token.LiteralString) {
+    if (tok === Token.BareKey) return this.value;
+    if (tok === Token.BasicString || tok === Token.LiteralString) {
+      this.keyIsNew = true;
       return this.value;
     }
     if (tok === Token.MultilineBasicString || tok === Token.MultilineLiteralString) {
@@ -835,7 +880,7 @@ export class Parser extends Scanner implements ScalarContext {
     this.checkDepth(depth, start);
     const inlineMark = this.inlineNodes.used;
     const heldMark = this.heldCount;
-    const node = this.inlineNodes.take({}, Flag.Inline, depth, null, '');
+    const node = this.inlineNodes.take({}, Flag.Inline | Flag.Fresh, depth, null, '');
     if (this.track) node.defs = new Map();
     const located = this.locate
       ? this.locatedTable(node.value as Table, 'inline', start, start)
@@ -906,7 +951,8 @@ export class Parser extends Scanner implements ScalarContext {
     const table: Table = {};
     const inline = parent.flags & Flag.Inline;
     const pool = inline ? this.inlineNodes : this.nodes;
-    const node = pool.take(table, flags | inline, depth, parent, key);
+    this.settle(parent);
+    const node = pool.take(table, flags | inline | Flag.Fresh, depth, parent, key);
     if (this.track) node.defs = new Map();
     // Inline tables need no record: their statement's value is what is taken back.
     const record = this.recording && !inline;
@@ -1001,7 +1047,8 @@ export class Parser extends Scanner implements ScalarContext {
       // Empty until `document()` puts the elements in, at the array's exact length.
       const value: unknown[] = [];
       array = this.nodes.take(value, Flag.ArrayOfTables | Flag.Explicit, node.depth + 1, node, key);
-      this.tableArrays.push(array);
+      this.tableArrays[this.tableArrayCount++] = array;
+      this.settle(node);
       const record = this.recording;
       if (record) this.recordNewKey(node, key);
       const listed = !this.addChild(node, array);
@@ -1021,7 +1068,7 @@ export class Parser extends Scanner implements ScalarContext {
       );
     }
     const table: Table = {};
-    const element = this.nodes.take(table, Flag.Explicit, array.depth + 1, array, key);
+    const element = this.nodes.take(table, Flag.Explicit | Flag.Fresh, array.depth + 1, array, key);
     if (this.track) element.defs = new Map();
     if (this.recording) this.recordChange(Change.Element, array, array.last, null);
     if (array.last === null) array.firstChild = element;
@@ -1202,6 +1249,19 @@ export class Parser extends Scanner implements ScalarContext {
         this.setPrevious = (node.located as LocatedTableNode).lastEntry;
       }
       this.addEntry(node, key, keyStart, keyEnd, this.lastLocated!);
+    }
+  }
+
+  /**
+   * Called before the first key goes into `node`'s table, that key being the last one
+   * scanned: a table whose first key was not seen recently becomes a dictionary (see
+   * `makeDictionary`); one whose first key was keeps the shared hidden classes of its
+   * layout.
+   */
+  private settle(node: TableNode): void {
+    if (node.flags & Flag.Fresh) {
+      node.flags &= ~Flag.Fresh;
+      if (this.keyIsNew) makeDictionary(node.value as Table);
     }
   }
 
