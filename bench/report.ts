@@ -327,7 +327,9 @@ ${p.targets}
   is missing the bench says so on one line and skips these groups): the files that
   Python's \`tomllib\` reads as TOML 1.0 (\`v10\` not null in \`expected.jsonl.gz\`) and that
   every parse contender reads with its default options (ours rejects integers beyond
-  ±(2^53−1) and nesting deeper than 256; smol-toml one file, @iarna/toml three): one list
+  ±(2^53−1) and nesting deeper than 256; smol-toml rejects one file, @iarna/toml a few;
+  each contender parses each file twice there, since @iarna/toml accepts a key named
+  \`constructor\` on its first parse and rejects it on later ones): one list
   of files, the same for every contender, decoded from UTF-8 once. A **lockfile** is a
   file whose own name (the last part of its path) ends in \`.lock\` (\`Cargo.lock\`,
   \`poetry.lock\`, \`uv.lock\`, \`pdm.lock\`, \`mise.lock\`, uv's script locks
