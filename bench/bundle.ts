@@ -32,7 +32,7 @@ export interface BundleResult {
 export function bundleEntries(): BundleEntry[] {
   return [
     {
-      name: 'volt-manifest/toml: parse',
+      name: OUR_PARSE,
       source: "export { parse } from './dist/lib/toml/index.js';",
     },
     {
@@ -52,6 +52,7 @@ export function bundleEntries(): BundleEntry[] {
   ];
 }
 
+export const OUR_PARSE = 'volt-manifest/toml: parse';
 export const OUR_PARSE_STRINGIFY = 'volt-manifest/toml: parse + stringify';
 export const SMOL_PARSE_STRINGIFY = 'smol-toml: parse + stringify';
 

@@ -159,3 +159,151 @@ export function mixedDocument(bytes: number, seed = 2): string {
   }
   return parts.join('');
 }
+
+/** Words for key names that differ from table to table (`alpha_gamma`, `blue-river`, ...). */
+const KEY_WORDS = [
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'omega',
+  'sigma',
+  'red',
+  'blue',
+  'green',
+  'amber',
+  'river',
+  'stone',
+  'cloud',
+  'forest',
+  'ember',
+  'frost',
+  'lumen',
+  'pixel',
+  'vector',
+  'matrix',
+  'serde',
+  'tokio',
+  'hyper',
+  'rayon',
+  'clap',
+  'regex',
+  'log',
+  'rand',
+  'bytes',
+  'mio',
+  'title',
+  'label',
+  'button',
+  'error',
+  'welcome',
+  'confirm',
+  'cancel',
+  'search',
+  'profile',
+  'login',
+  'dark',
+  'beta_ui',
+  'fast',
+  'legacy',
+  'async',
+  'cache',
+  'debug',
+  'metrics',
+  'trace',
+  'sync',
+];
+const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'ja', 'pt', 'nl', 'sv', 'pl'];
+
+/** `count` key names, all different, from random word pairs (no two tables share a layout). */
+function distinctKeyNames(random: Random, count: number, separator: string): string[] {
+  const names = new Set<string>();
+  while (names.size < count) {
+    names.add(`${random.pick(KEY_WORDS)}${separator}${random.pick(KEY_WORDS)}`);
+  }
+  return [...names];
+}
+
+/** A small value: a version string, a word, an integer or a boolean. */
+function distinctValue(random: Random, i: number): string {
+  switch (random.int(0, 3)) {
+    case 0:
+      return `"${random.int(0, 4)}.${random.int(0, 30)}.${random.int(0, 99)}"`;
+    case 1:
+      return `"${random.pick(WORDS)} ${random.pick(KEY_WORDS)} ${i}"`;
+    case 2:
+      return String(random.int(0, 100_000));
+    default:
+      return String(random.chance(0.5));
+  }
+}
+
+/** An inline table of 2 to 6 members with key names of its own. */
+function distinctInline(random: Random, i: number): string {
+  const keys = distinctKeyNames(random, random.int(2, 6), '_');
+  return `{ ${keys.map((key) => `${key} = ${distinctValue(random, i)}`).join(', ')} }`;
+}
+
+/**
+ * A document of roughly `bytes` characters whose tables each have their own key names,
+ * as in dependency maps, translation catalogues and feature flags: header tables
+ * (`[section_N]`, `[i18n.LANG_N]`) of 4 to 12 keys, tables made by dotted keys
+ * (`features_N.NAME.enabled = true`), and inline tables (`{ k1 = …, k2 = … }`) with
+ * distinct member names. Key names are word pairs drawn at random, so a name recurs
+ * across tables (as in real files) but a table's set of names almost never does.
+ * With `inlineOnly`, every line is `entry_N = { … }` (an inline table of its own names).
+ */
+export function distinctKeysDocument(bytes: number, inlineOnly = false, seed = 3): string {
+  const random = new Random(seed);
+  const parts: string[] = ['# Tables whose key names differ from table to table\n'];
+  let size = parts[0]!.length;
+  for (let i = 0; size < bytes; i++) {
+    let block = '';
+    if (inlineOnly) {
+      block = `entry_${i} = ${distinctInline(random, i)}\n`;
+    } else {
+      switch (i % 4) {
+        case 0: {
+          // A dependency map: crate names as keys, versions or inline tables as values.
+          const names = distinctKeyNames(random, random.int(4, 12), '-');
+          const lines = names.map((name) =>
+            random.chance(0.25)
+              ? `${name} = { version = "${random.int(0, 4)}.${random.int(0, 30)}", features = ["${random.pick(KEY_WORDS)}"] }`
+              : `${name} = "${random.int(0, 4)}.${random.int(0, 30)}.${random.int(0, 99)}"`,
+          );
+          block = `\n[section_${i}]\n${lines.join('\n')}\n`;
+          break;
+        }
+        case 1: {
+          // A translation catalogue: message ids as keys, text as values.
+          const names = distinctKeyNames(random, random.int(4, 12), '_');
+          const lines = names.map(
+            (name) => `${name} = "${random.pick(WORDS)} ${random.pick(KEY_WORDS)} ${i}"`,
+          );
+          block = `\n[i18n.${random.pick(LANGUAGES)}_${i}]\n${lines.join('\n')}\n`;
+          break;
+        }
+        case 2: {
+          // Feature flags as dotted-key tables: features_N.NAME.{enabled, rollout}.
+          const names = distinctKeyNames(random, random.int(3, 8), '_');
+          const lines = names.map((name) =>
+            random.chance(0.5)
+              ? `features_${i}.${name}.enabled = ${random.chance(0.5)}`
+              : `features_${i}.${name}.rollout = ${random.int(0, 100)}`,
+          );
+          block = `\n${lines.join('\n')}\n`;
+          break;
+        }
+        default: {
+          // Inline tables with member names of their own.
+          const names = distinctKeyNames(random, random.int(2, 5), '_');
+          const lines = names.map((name) => `${name} = ${distinctInline(random, i)}`);
+          block = `\n[records_${i}]\n${lines.join('\n')}\n`;
+        }
+      }
+    }
+    parts.push(block);
+    size += block.length;
+  }
+  return parts.join('');
+}

@@ -8,8 +8,9 @@ import { Session } from 'node:inspector/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseLocated, stringify } from '../lib/toml/index.js';
-import { manifestSet, mixedDocument } from './generate.js';
+import { distinctKeysDocument, manifestSet, mixedDocument } from './generate.js';
 import { cacheDir, flat, projectRoot } from './inputs.js';
+import { SMALL_FILE_BYTES, loadCorpus } from './realworld.js';
 
 interface ProfileNode {
   id: number;
@@ -97,10 +98,19 @@ async function profileFor(
   return { name, file: relative(projectRoot, file), ...hotspots(profile, 12) };
 }
 
-export async function runProfiles(quick: boolean): Promise<ProfileResult[]> {
+export async function runProfiles(
+  quick: boolean,
+  log: (line: string) => void = () => {},
+): Promise<ProfileResult[]> {
   const manifests = manifestSet(quick ? 100 : 10_000).map(flat);
   const mixed = flat(mixedDocument(quick ? 50_000 : 5_000_000));
   const mixedValue = parse(mixed);
+  const distinct = flat(distinctKeysDocument(quick ? 50_000 : 5_000_000));
+  const distinctInline = flat(distinctKeysDocument(quick ? 50_000 : 5_000_000, true));
+  const corpus = loadCorpus(quick ? 25 : 1);
+  let small: string[] = [];
+  if ('skipped' in corpus) log(`skipped: ${corpus.skipped}`);
+  else small = corpus.files.filter((file) => file.bytes < SMALL_FILE_BYTES).map((f) => f.text);
   const ms = quick ? 200 : 3_000;
   const session = new Session();
   session.connect();
@@ -111,6 +121,17 @@ export async function runProfiles(quick: boolean): Promise<ProfileResult[]> {
       await profileFor(session, 'parse, mixed document', ms, () => parse(mixed)),
       await profileFor(session, 'parseLocated, mixed document', ms, () => parseLocated(mixed)),
       await profileFor(session, 'stringify, mixed document', ms, () => stringify(mixedValue)),
+      ...(small.length === 0
+        ? []
+        : [
+            await profileFor(session, 'parse, real-world files under 4 KiB', ms, () =>
+              small.map((text) => parse(text)),
+            ),
+          ]),
+      await profileFor(session, 'parse, distinct-keys document', ms, () => parse(distinct)),
+      await profileFor(session, 'parse, distinct-keys document of inline tables', ms, () =>
+        parse(distinctInline),
+      ),
     ];
   } finally {
     await session.post('Profiler.disable');

@@ -4,9 +4,10 @@
  * docs/benchmarks.md and docs/benchmarks.svg.
  *
  * Flags: `--quick` (tiny smoke run; writes nothing unless `--out DIR`), and any of
- * `--throughput`, `--scaling`, `--bundle`, `--profile` to run only those sections
+ * `--throughput`, `--scaling`, `--bundle`, `--quickjs`, `--profile` to run only those sections
  * (the documents are written only when every section ran); `--suite ID` limits the
- * throughput section to one suite and `--no-memory` skips its memory measurements. `--out DIR` writes the
+ * throughput section to one suite (manifests, mixed, spec, realworld, realworld-config,
+ * realworld-small, realworld-lock, distinct, distinct-inline, empty, one-line) and `--no-memory` skips its memory measurements. `--out DIR` writes the
  * documents to DIR instead of docs/. Tables go to stdout, progress to stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,12 +16,14 @@ import { type BundleResult, runBundle } from './bundle.js';
 import { projectRoot } from './inputs.js';
 import { hasGc } from './measure.js';
 import { type ProfileResult, runProfiles } from './profile.js';
+import { type QuickJsResult, runQuickJs } from './quickjs.js';
 import {
   benchmarkDocument,
   bundleTable,
   machine,
   nonLinearBanner,
   profileTables,
+  quickJsTable,
   rewarmTable,
   scalingTable,
   targetsTable,
@@ -30,18 +33,18 @@ import {
 import { type RewarmReport, runRewarm } from './rewarm.js';
 import { type ShapeResult, nonLinear, runScaling } from './scaling.js';
 import { barChart } from './svg.js';
-import { evaluateTargets } from './targets.js';
+import { evaluateIssue16, evaluateTargets } from './targets.js';
 import { type SuiteResult, runThroughput } from './throughput.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-/** `--suite ID` (repeatable): only those throughput suites (manifests, mixed, spec). */
+/** `--suite ID` (repeatable): only those throughput suites (ids in suites.ts). */
 const suiteFilter = args.flatMap((arg, i) =>
   arg === '--suite' && args[i + 1] ? [args[i + 1]!] : [],
 );
 const outIndex = args.indexOf('--out');
 const outDir = outIndex >= 0 ? args[outIndex + 1] : undefined;
-const sectionFlags = ['--throughput', '--scaling', '--bundle', '--profile'];
+const sectionFlags = ['--throughput', '--scaling', '--bundle', '--quickjs', '--profile'];
 const chosen = sectionFlags.filter((flag) => args.includes(flag));
 const all = chosen.length === 0;
 const wants = (flag: string) => all || chosen.includes(flag);
@@ -73,6 +76,7 @@ let throughput: SuiteResult[] | null = null;
 let rewarm: RewarmReport | null = null;
 let scaling: ShapeResult[] | null = null;
 let bundle: BundleResult[] | null = null;
+let quickjs: QuickJsResult | null = null;
 let profiles: ProfileResult[] | null = null;
 
 if (wants('--throughput')) {
@@ -105,13 +109,21 @@ if (wants('--bundle')) {
   print('\n## Bundle size (esbuild, minified, gzip -9)\n');
   print(bundleTable(bundle));
 }
+if (wants('--quickjs')) {
+  quickjs = await runQuickJs(quick, log);
+  print('\n## QuickJS (bundles run inside quickjs-emscripten)\n');
+  print(quickJsTable(quickjs));
+}
 if (wants('--profile')) {
   log('profiling our own code...');
-  profiles = await runProfiles(quick);
+  profiles = await runProfiles(quick, log);
   print('\n## Where the time goes (CPU profile, self time)\n');
   print(profileTables(profiles));
 }
 
+const statuses16 = evaluateIssue16(throughput, scaling, bundle, quickjs);
+print('\n## Targets of issue 16\n');
+print(targetsTable(statuses16));
 const statuses = evaluateTargets(throughput, scaling, bundle);
 print('\n## Targets of issue 7\n');
 print(targetsTable(statuses));
@@ -130,6 +142,8 @@ if (target !== undefined && all) {
     minRounds,
     maxRounds,
     targets: targetsTable(statuses),
+    targets16: targetsTable(statuses16),
+    quickjs: quickJsTable(quickjs!),
     throughput: throughputTables(throughput!),
     scaling: scalingTable(scaling!, quick),
     bundle: bundleTable(bundle!),

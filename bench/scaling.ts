@@ -19,6 +19,26 @@ import { type RunFn, interleaved } from './measure.js';
 /** A doubling that takes longer than this factor counts as non-linear. */
 export const LINEAR_LIMIT = 2.3;
 
+/** Issue 16's scaling rule: a doubling may cost up to 1.15 × what it costs `JSON.parse`. */
+export const JSON_SCALING_FACTOR = 1.15;
+
+/**
+ * The largest doubling ratio issue 16 allows for a shape: LINEAR_LIMIT, or 1.15 × the
+ * ratio of `JSON.parse` on the same data at the same sizes in the same run when larger.
+ */
+export function scalingLimit(jsonRatio: number | undefined): number {
+  return jsonRatio === undefined
+    ? LINEAR_LIMIT
+    : Math.max(LINEAR_LIMIT, JSON_SCALING_FACTOR * jsonRatio);
+}
+
+/** Each doubling of the shape against its limit: the doublings over it, with their limits. */
+export function scalingExcess(result: ShapeResult): { ratio: number; limit: number }[] {
+  return result.ratios
+    .map((ratio, i) => ({ ratio, limit: scalingLimit(result.jsonRatios?.[i]) }))
+    .filter(({ ratio, limit }) => ratio > limit);
+}
+
 /** Shapes of untrusted input with a target of their own (see targets.ts). */
 export const ERRORS_AT_END_PARSE = 'errors near the end of a large file, parse (throws)';
 export const ERRORS_AT_END_RECOVERING = 'errors near the end of a large file, recovering parse';

@@ -13,10 +13,11 @@ import { encodeManifest, parseManifest, sha256Hex } from '../lib/index.js';
 import { checkManifests } from '../lib/node/index.js';
 import { parse } from '../lib/toml/index.js';
 import { eventsOf, replay } from './floor.js';
-import { manifestSet, mixedDocument } from './generate.js';
+import { distinctKeysDocument, manifestSet, mixedDocument } from './generate.js';
 import { flat, readSpecExample, specExamplePath } from './inputs.js';
 import type { RunFn } from './measure.js';
 import { OURS, peers } from './peers.js';
+import { type CorpusFile, SMALL_FILE_BYTES, loadCorpus } from './realworld.js';
 
 export type Size = 'full' | 'quick';
 
@@ -58,6 +59,8 @@ export interface Suite {
   load(size: Size): SuiteData | { skipped: string };
   /** Measure peak memory per contender (pointless for a tiny document). */
   memory: boolean;
+  /** Times one tiny document many times: the tables give ns per call. */
+  perCall?: boolean;
   groups: Group[];
 }
 
@@ -112,15 +115,37 @@ export function eachValue(
   };
 }
 
-/** The TOML groups: every peer where it applies, and JSON as the ceiling. */
-function tomlGroups(): Group[] {
-  const parseGroup: Group = {
+/** The parse group: every peer that parses, `JSON.parse` of the same data, the build floor. */
+function parseGroup(): Group {
+  const group: Group = {
     id: 'parse',
     title: 'parse',
     baseline: OURS,
     failure: 'rejects input',
     contenders: [],
   };
+  for (const peer of peers) {
+    if (!peer.parse) continue;
+    group.contenders.push({ ...eachDocument(peer.name, 'toml', peer.parse), readsToml: true });
+  }
+  group.contenders.push(eachDocument(JSON_PARSE, 'json', (text) => JSON.parse(text)));
+  group.contenders.push({
+    name: BUILD_FLOOR,
+    setup(data) {
+      const events = data.json.map((text) => eventsOf(JSON.parse(text)));
+      const repeat = data.repeat;
+      return () => {
+        let out: unknown[] = [];
+        for (let r = 0; r < repeat; r++) out = events.map(replay);
+        return out;
+      };
+    },
+  });
+  return group;
+}
+
+/** The TOML groups: every peer where it applies, and JSON as the ceiling. */
+function tomlGroups(): Group[] {
   const locatedGroup: Group = {
     id: 'located',
     title: 'located parse (values plus source positions)',
@@ -136,31 +161,12 @@ function tomlGroups(): Group[] {
     contenders: [],
   };
   for (const peer of peers) {
-    if (peer.parse) {
-      parseGroup.contenders.push({
-        ...eachDocument(peer.name, 'toml', peer.parse),
-        readsToml: true,
-      });
-    }
     if (peer.located) locatedGroup.contenders.push(eachDocument(peer.name, 'toml', peer.located));
     if (peer.parse && peer.stringify) {
       const contender = eachValue(peer.name, 'toml', peer.parse, peer.stringify);
       stringifyGroup.contenders.push({ ...contender, writesToml: true });
     }
   }
-  parseGroup.contenders.push(eachDocument(JSON_PARSE, 'json', (text) => JSON.parse(text)));
-  parseGroup.contenders.push({
-    name: BUILD_FLOOR,
-    setup(data) {
-      const events = data.json.map((text) => eventsOf(JSON.parse(text)));
-      const repeat = data.repeat;
-      return () => {
-        let out: unknown[] = [];
-        for (let r = 0; r < repeat; r++) out = events.map(replay);
-        return out;
-      };
-    },
-  });
   stringifyGroup.contenders.push(
     eachValue(
       JSON_STRINGIFY,
@@ -169,11 +175,71 @@ function tomlGroups(): Group[] {
       (value) => JSON.stringify(value),
     ),
   );
-  return [parseGroup, locatedGroup, stringifyGroup];
+  return [parseGroup(), locatedGroup, stringifyGroup];
 }
 
+/**
+ * The per-call group: ours and smol-toml calling `parse` on one tiny document `repeat`
+ * times per run, keeping each result until the next call (nothing else in the loop).
+ */
+function perCallGroup(): Group {
+  return {
+    id: 'parse',
+    title: 'parse, many calls per run',
+    baseline: OURS,
+    failure: 'rejects input',
+    contenders: peers
+      .filter((peer) => peer.name === OURS || peer.name === 'smol-toml')
+      .map((peer) => {
+        const parsePeer = peer.parse!;
+        return {
+          name: peer.name,
+          readsToml: true,
+          setup(data: SuiteData): RunFn {
+            const text = data.toml[0]!;
+            const calls = data.repeat;
+            return () => {
+              let out: unknown = null;
+              for (let i = 0; i < calls; i++) out = parsePeer(text);
+              return [out];
+            };
+          },
+        };
+      }),
+  };
+}
+
+/**
+ * A part of the real-world corpus (quick runs take every 25th file), or why the corpus
+ * cannot be read. The same files for every contender.
+ */
+function realWorld(
+  size: Size,
+  pick: (file: CorpusFile) => boolean,
+): SuiteData | { skipped: string } {
+  const corpus = loadCorpus(size === 'full' ? 1 : 25);
+  if ('skipped' in corpus) return corpus;
+  const files = corpus.files.filter(pick);
+  return withJson(
+    files.map((file) => file.text),
+    1,
+  );
+}
+
+/**
+ * The suite's data with its JSON form: our parse of each document written by
+ * `JSON.stringify` (date/times as their RFC 3339 text, a bigint as its decimal text,
+ * nan and ±inf as null).
+ */
 function withJson(toml: string[], repeat: number): SuiteData {
-  return { toml, json: toml.map((text) => flat(JSON.stringify(parse(text)))), repeat };
+  const json = toml.map((text) =>
+    flat(
+      JSON.stringify(parse(text), (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      ),
+    ),
+  );
+  return { toml, json, repeat };
 }
 
 /** The manifest groups: the typed pipeline, the canonical encoder, the worker pool. */
@@ -296,8 +362,71 @@ export function suites(): Suite[] {
       },
       groups: tomlGroups(),
     },
+    {
+      id: 'realworld',
+      title: 'real-world corpus, every file',
+      memory: true,
+      load: (size) => realWorld(size, () => true),
+      groups: [parseGroup()],
+    },
+    {
+      id: 'realworld-config',
+      title: 'real-world corpus, config files (not lockfiles)',
+      memory: false,
+      load: (size) => realWorld(size, (file) => !file.lockfile),
+      groups: [parseGroup()],
+    },
+    {
+      id: 'realworld-small',
+      title: `real-world corpus, files under ${SMALL_FILE_BYTES / 1024} KiB`,
+      memory: false,
+      load: (size) => realWorld(size, (file) => file.bytes < SMALL_FILE_BYTES),
+      groups: [parseGroup()],
+    },
+    {
+      id: 'realworld-lock',
+      title: 'real-world corpus, lockfiles',
+      memory: false,
+      load: (size) => realWorld(size, (file) => file.lockfile),
+      groups: [parseGroup()],
+    },
+    {
+      id: 'distinct',
+      title: 'distinct-keys document',
+      memory: true,
+      load: (size) =>
+        withJson([flat(distinctKeysDocument(size === 'full' ? 5_000_000 : 50_000))], 1),
+      groups: [parseGroup()],
+    },
+    {
+      id: 'distinct-inline',
+      title: 'distinct-keys document, inline tables only',
+      memory: false,
+      load: (size) =>
+        withJson([flat(distinctKeysDocument(size === 'full' ? 5_000_000 : 50_000, true))], 1),
+      groups: [parseGroup()],
+    },
+    {
+      id: 'empty',
+      title: "per call: parse('')",
+      memory: false,
+      perCall: true,
+      load: (size) => withJson([''], size === 'full' ? 1_000_000 : 1_000),
+      groups: [perCallGroup()],
+    },
+    {
+      id: 'one-line',
+      title: 'per call: a one-line document',
+      memory: false,
+      perCall: true,
+      load: (size) => withJson([ONE_LINE], size === 'full' ? 1_000_000 : 1_000),
+      groups: [perCallGroup()],
+    },
   ];
 }
+
+/** The one-line document of the per-call suite. */
+export const ONE_LINE = 'name = "volt"\n';
 
 export function findContender(
   suiteId: string,

@@ -3,7 +3,20 @@
  * when the peer's median time divided by ours is at least `atLeast` (for JSON.parse, a
  * target of 0.5 means we take at most twice its time).
  */
-import { OUR_PARSE_STRINGIFY, SMOL_PARSE_STRINGIFY, type BundleResult } from './bundle.js';
+import {
+  OUR_PARSE,
+  OUR_PARSE_STRINGIFY,
+  SMOL_PARSE_STRINGIFY,
+  type BundleResult,
+} from './bundle.js';
+import {
+  QJS_OUR_PARSE,
+  QJS_OUR_PARSE_STRINGIFY,
+  QJS_SMOL_PARSE,
+  QJS_SMOL_PARSE_STRINGIFY,
+  type QuickJsResult,
+} from './quickjs.js';
+import { nsPerCall } from './report.js';
 import {
   DUPLICATE_KEYS,
   DUPLICATE_TABLES,
@@ -11,8 +24,11 @@ import {
   ERROR_PER_LINE,
   ERRORS_AT_END_PARSE,
   ERRORS_AT_END_RECOVERING,
+  JSON_SCALING_FACTOR,
   LINEAR_LIMIT,
   type ShapeResult,
+  scalingExcess,
+  scalingLimit,
 } from './scaling.js';
 import { JSON_PARSE } from './suites.js';
 import type { SuiteResult } from './throughput.js';
@@ -25,6 +41,8 @@ export interface RatioTarget {
   atLeast: number;
   /** Our row to compare, when it is not the group's baseline. */
   ours?: string;
+  /** A per-call suite: the measured text gives ns per call too. */
+  perCall?: boolean;
 }
 
 export const ratioTargets: RatioTarget[] = [
@@ -168,9 +186,14 @@ function ratioStatus(target: RatioTarget, results: readonly SuiteResult[]): Targ
     return { target: target.target, measured: `n/a (${why})`, status: 'not measured' };
   }
   const ratio = peer.ms / ours.ms;
+  const calls = suite!.documents;
+  const perCall =
+    target.perCall === true
+      ? ` (${nsPerCall(ours.ms, calls).toFixed(0)} ns vs ${nsPerCall(peer.ms, calls).toFixed(0)} ns per call)`
+      : '';
   return {
     target: target.target,
-    measured: `${ratio.toFixed(2)}×`,
+    measured: `${ratio.toFixed(2)}×${perCall}`,
     status: ratio >= target.atLeast ? 'met' : 'not met',
   };
 }
@@ -213,5 +236,197 @@ export function evaluateTargets(
       });
     }
   }
+  return out;
+}
+
+/** The ratio targets of issue 16 (its targets 1 to 4), in the issue's order. */
+export const issue16RatioTargets: RatioTarget[] = [
+  {
+    target: '1. `parse` ≥ 2× smol-toml, real-world corpus, every file',
+    suite: 'realworld',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: '1. `parse` ≥ 2× smol-toml, real-world config files (not lockfiles)',
+    suite: 'realworld-config',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: '1. `parse` ≥ 2× smol-toml, real-world files under 4 KiB',
+    suite: 'realworld-small',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: '1. `parse` ≥ 0.5× `JSON.parse`, real-world corpus, every file',
+    suite: 'realworld',
+    group: 'parse',
+    peer: JSON_PARSE,
+    atLeast: 0.5,
+  },
+  {
+    target: '2. `parse` ≥ 2× smol-toml, distinct-keys document',
+    suite: 'distinct',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: '2. `parse` ≥ 2× smol-toml, distinct-keys document of inline tables only',
+    suite: 'distinct-inline',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: "3. `parse('')` no slower than smol-toml's",
+    suite: 'empty',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 1,
+    perCall: true,
+  },
+  {
+    target: "3. `parse` of a one-line document no slower than smol-toml's",
+    suite: 'one-line',
+    group: 'parse',
+    peer: 'smol-toml',
+    atLeast: 1,
+    perCall: true,
+  },
+  {
+    target: '4. `stringify` ≥ 2× smol-toml, manifest set',
+    suite: 'manifests',
+    group: 'stringify',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+  {
+    target: '4. `stringify` ≥ 2× smol-toml, mixed document',
+    suite: 'mixed',
+    group: 'stringify',
+    peer: 'smol-toml',
+    atLeast: 2,
+  },
+];
+
+/** Issue 16's bundle limits (min+gzip bytes, 1 KB = 1,000 bytes as in the issue's figures). */
+export const BUNDLE_LIMITS: { entry: string; bytes: number; target: string }[] = [
+  { entry: OUR_PARSE, bytes: 10_000, target: '6. bundle, `parse` only ≤ 10 KB min+gzip' },
+  {
+    entry: OUR_PARSE_STRINGIFY,
+    bytes: 13_000,
+    target: '6. bundle, `parse` + `stringify` ≤ 13 KB min+gzip',
+  },
+];
+
+function quickJsStatuses(quickjs: QuickJsResult | null): TargetStatus[] {
+  const parse = (what: string) => `5. QuickJS: \`parse\` ≥ 2× smol-toml, ${what}`;
+  const load = '5. QuickJS: evaluating the bundle (parse + stringify) ≤ 1.5× smol-toml’s time';
+  const targets = [parse('manifest set'), parse('distinct-keys document'), load];
+  if (quickjs === null || quickjs.skipped !== undefined) {
+    const measured = quickjs === null ? 'not in this run' : `skipped: ${quickjs.skipped}`;
+    return targets.map((target) => ({ target, measured, status: 'not measured' }));
+  }
+  const row = (name: string) => quickjs.rows.find((r) => r.name === name);
+  const ours = row(QJS_OUR_PARSE);
+  const smol = row(QJS_SMOL_PARSE);
+  const ratio = (a: number | null | undefined, b: number | null | undefined, atLeast: number) => {
+    if (a === null || a === undefined || b === null || b === undefined) {
+      return {
+        measured: `n/a (${ours?.error ?? smol?.error ?? 'no figure'})`,
+        status: 'not measured' as const,
+      };
+    }
+    return {
+      measured: `${(a / b).toFixed(2)}×`,
+      status: a / b >= atLeast ? ('met' as const) : ('not met' as const),
+    };
+  };
+  const out: TargetStatus[] = [
+    { target: targets[0]!, ...ratio(smol?.manifestsMs, ours?.manifestsMs, 2) },
+    { target: targets[1]!, ...ratio(smol?.distinctMs, ours?.distinctMs, 2) },
+  ];
+  const ourLoad = row(QJS_OUR_PARSE_STRINGIFY)?.loadMs;
+  const smolLoad = row(QJS_SMOL_PARSE_STRINGIFY)?.loadMs;
+  if (ourLoad === undefined || smolLoad === undefined) {
+    out.push({ target: load, measured: 'no figure', status: 'not measured' });
+  } else {
+    const times = ourLoad / smolLoad;
+    out.push({
+      target: load,
+      measured: `${times.toFixed(2)}× (${ourLoad.toFixed(1)} ms vs ${smolLoad.toFixed(1)} ms)`,
+      status: times <= 1.5 ? 'met' : 'not met',
+    });
+  }
+  return out;
+}
+
+function bundleStatuses(bundle: readonly BundleResult[] | null): TargetStatus[] {
+  return BUNDLE_LIMITS.map(({ entry, bytes, target }) => {
+    const result = bundle?.find((b) => b.entry.name === entry);
+    if (result?.gzipBytes === undefined) {
+      return {
+        target,
+        measured: bundle === null ? 'not in this run' : 'no figure',
+        status: 'not measured',
+      };
+    }
+    return {
+      target,
+      measured: `${result.gzipBytes} B`,
+      status: result.gzipBytes <= bytes ? 'met' : 'not met',
+    };
+  });
+}
+
+function scalingStatus16(scaling: readonly ShapeResult[] | null): TargetStatus {
+  const target = `7. scaling: each shape's doubling ratio ≤ max(${LINEAR_LIMIT}, ${JSON_SCALING_FACTOR} × JSON.parse's on the same data)`;
+  if (scaling === null || scaling.length === 0) {
+    return { target, measured: 'not in this run', status: 'not measured' };
+  }
+  const over = scaling.flatMap((r) =>
+    scalingExcess(r).map((x) => `${r.shape.name}: ${x.ratio.toFixed(2)} > ${x.limit.toFixed(2)}`),
+  );
+  if (over.length > 0) return { target, measured: over.join('; '), status: 'not met' };
+  let closest = { shape: '', ratio: 0, limit: 1 };
+  for (const r of scaling) {
+    r.ratios.forEach((ratio, i) => {
+      const limit = scalingLimit(r.jsonRatios?.[i]);
+      if (ratio / limit > closest.ratio / closest.limit)
+        closest = { shape: r.shape.name, ratio, limit };
+    });
+  }
+  return {
+    target,
+    measured: `all ${scaling.length} shapes within; closest ${closest.shape}: ${closest.ratio.toFixed(2)} ≤ ${closest.limit.toFixed(2)}`,
+    status: 'met',
+  };
+}
+
+/** The targets of issue 16 (1–7), from what this run measured. */
+export function evaluateIssue16(
+  throughput: readonly SuiteResult[] | null,
+  scaling: readonly ShapeResult[] | null,
+  bundle: readonly BundleResult[] | null,
+  quickjs: QuickJsResult | null,
+): TargetStatus[] {
+  const out: TargetStatus[] = issue16RatioTargets.map((t) =>
+    throughput === null
+      ? { target: t.target, measured: 'not in this run', status: 'not measured' }
+      : ratioStatus(t, throughput),
+  );
+  // Skipped suites (the corpus missing) say so instead of "not in this run".
+  for (const status of out) {
+    const t = issue16RatioTargets.find((r) => r.target === status.target)!;
+    const skipped = throughput?.find((r) => r.suite.id === t.suite)?.skipped;
+    if (skipped !== undefined) status.measured = `skipped: ${skipped}`;
+  }
+  out.push(...quickJsStatuses(quickjs), ...bundleStatuses(bundle), scalingStatus16(scaling));
   return out;
 }

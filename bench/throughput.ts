@@ -70,6 +70,10 @@ export interface ThroughputOptions {
 
 function describe(suite: Suite, data: SuiteData, bytes: number): string {
   const mb = `${(bytes / 1e6).toFixed(bytes < 1e5 ? 3 : 1)} MB`;
+  if (suite.perCall === true) {
+    const length = Buffer.byteLength(data.toml[0]!, 'utf8');
+    return `${suite.title} (${length} bytes, ${data.repeat.toLocaleString('en-US')} calls per run)`;
+  }
   if (data.repeat > 1) return `${suite.title} (${mb}, ${data.repeat} times per run)`;
   if (data.toml.length > 1) return `${suite.title} (${data.toml.length} files, ${mb})`;
   return `${suite.title} (${mb})`;
@@ -214,11 +218,14 @@ function timeGroupInChild(
 export async function runThroughput(options: ThroughputOptions): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
   let memoryBudget = options.memory === 'first-only' ? 1 : Infinity;
+  // Suites that share a missing input (the real-world corpus) say so once.
+  const skipReasons = new Set<string>();
   for (const suite of suites()) {
     if (options.only !== undefined && !options.only.includes(suite.id)) continue;
     const loaded = suite.load(options.size);
     if ('skipped' in loaded) {
-      options.log(`\n## ${suite.title}: skipped (${loaded.skipped})`);
+      if (!skipReasons.has(loaded.skipped)) options.log(`skipped: ${loaded.skipped}`);
+      skipReasons.add(loaded.skipped);
       results.push({
         suite,
         skipped: loaded.skipped,

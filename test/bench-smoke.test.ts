@@ -42,6 +42,12 @@ test('bench --quick prints every table, writes only where --out says', () => {
       '## Bundle size',
       '| entry | minified bytes | min+gzip bytes |',
       '## Where the time goes',
+      '## QuickJS',
+      '| bundle (esbuild iife, minified) | minified bytes | evaluate (load) ms |',
+      'real-world corpus, every file',
+      'distinct-keys document',
+      'Per call: volt-manifest',
+      '## Targets of issue 16',
       '## Targets of issue 7',
       '| target | measured | status |',
     ]) {
