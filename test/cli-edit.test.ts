@@ -147,7 +147,10 @@ describe('volt-manifest set and unset', () => {
     const { dir } = withFile('');
     const result = run(['set', '-', 'workload.image=nginx:1.28'], dir, APP);
     assert.equal(result.status, 0);
-    assert.equal(result.stdout, APP.replace('registry.example.com/shop/orders:5.2.0', 'nginx:1.28'));
+    assert.equal(
+      result.stdout,
+      APP.replace('registry.example.com/shop/orders:5.2.0', 'nginx:1.28'),
+    );
   });
 
   it('usage errors exit 2', () => {
@@ -174,7 +177,10 @@ describe('volt-manifest set and unset', () => {
     const bytes = withFile(new Uint8Array([0x61, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22, 0x0a]));
     const notText = run(['set', 'app.toml', 'workload.name=y'], bytes.dir);
     assert.equal(notText.status, 1);
-    assert.match(notText.stderr, /error toml-invalid-utf8[\s\S]*not written: it is not UTF-8 text\n$/);
+    assert.match(
+      notText.stderr,
+      /error toml-invalid-utf8[\s\S]*not written: it is not UTF-8 text\n$/,
+    );
     assert.deepEqual(
       [...readFileSync(bytes.file)],
       [0x61, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22, 0x0a],

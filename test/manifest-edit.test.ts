@@ -154,10 +154,7 @@ describe('editManifest', () => {
     assert.deepEqual(
       result.refused.map((d) => [d.code, d.message]),
       [
-        [
-          'wrong-type',
-          "set resources.cpu_weight: expected an integer (such as 200), got 'lots'",
-        ],
+        ['wrong-type', "set resources.cpu_weight: expected an integer (such as 200), got 'lots'"],
         ['wrong-type', "set security.read_only_rootfs: expected true or false, got 'yes'"],
         [
           'wrong-type',
