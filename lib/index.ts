@@ -71,3 +71,13 @@ export {
 } from './manifest/checks.js';
 export { manifestJsonSchema } from './manifest/schema.js';
 export { formatManifest, type FormatOutcome } from './manifest/format.js';
+export {
+  editManifest,
+  fixManifest,
+  parseManifestPath,
+  type ManifestEdit,
+  type EditManifestOptions,
+  type EditManifestResult,
+  type ManifestFix,
+  type FixManifestResult,
+} from './manifest/edit.js';

@@ -10,6 +10,7 @@ import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.
 import { UsageError, parseArgs } from './args.js';
 import { type Expansion, expandPaths, outputFileOption, rootOption } from './files.js';
 import { writeFileAtomically } from '../node/load.js';
+import { fixFiles } from './fix.js';
 import type { Io } from './io.js';
 import {
   SourceCache,
@@ -36,6 +37,9 @@ Options:
   --output-file FILE  write the report to FILE (atomically, no colour), not stdout
   --no-color        no colours (they are only used on a terminal, never with NO_COLOR)
   --exit-zero       exit 0 even when errors are found (report only)
+  --fix             first fix what has one meaning (a key in the wrong case, a typo
+                    with one candidate, a key one other section takes), in place;
+                    each fix is listed on stderr, the report is what is left
   --quiet           report errors only (warnings still count for --max-warnings)
   --max-warnings N  exit 1 when there are more than N warnings
   --ignore PATTERN  leave out what PATTERN (.gitignore syntax, from the current
@@ -190,6 +194,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     'output-file': { value: true },
     'no-color': {},
     'exit-zero': {},
+    fix: {},
     quiet: {},
     'max-warnings': { value: true },
     ignore: { value: true },
@@ -225,6 +230,8 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   const fromStdin = args.positionals.includes('-');
   if (fromStdin && args.positionals.length > 1)
     throw new UsageError("PATH '-' (standard input) must be the only PATH");
+  if (fromStdin && args.options.has('fix'))
+    throw new UsageError("option '--fix' rewrites files; it does not take PATH '-'");
   if (stdinName !== undefined && !fromStdin)
     throw new UsageError(
       "option '--stdin-filename' names what PATH '-' reads; give '-' as the PATH",
@@ -271,6 +278,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     for (const p of problems)
       if (p.reason === 'symlink' || p.reason === 'linked-directory')
         io.stderr(`note: ${escapeControl(p.message)}\n`);
+    if (args.options.has('fix')) await fixFiles(files, io);
     const progress = io.stderrIsTTY && files.length > 200;
     results = await checkManifests(files, {
       ...(workers !== undefined ? { workers } : {}),

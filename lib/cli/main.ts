@@ -5,6 +5,7 @@ import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 import { casCommand } from './cas.js';
 import { checkCommand } from './check.js';
+import { editCommand } from './edit-commands.js';
 import { fmtCommand } from './fmt.js';
 import { manifestCommand } from './manifest-commands.js';
 import { didYouMean } from '../manifest/suggest.js';
@@ -17,6 +18,8 @@ const help = `Usage: volt-manifest <command> [options]
 Commands:
   check PATH...       validate manifests (files or directories) and report every problem
   fmt PATH...         rewrite manifests in canonical form (--check: only list changes)
+  set FILE PATH=VALUE...  change fields in place (workload.image=nginx:1.28), validated
+  unset FILE PATH...  remove fields, list items or sections in place, validated
   json PATH           print a manifest as JSON
   from-json PATH      print the canonical TOML of a manifest given as JSON
   resolve PATH        print the manifest merged with its 'extends' chain
@@ -38,6 +41,8 @@ type Command = (argv: readonly string[], io: Io) => Promise<number>;
 const commands = new Map<string, Command>([
   ['check', checkCommand],
   ['fmt', fmtCommand],
+  ['set', editCommand('set')],
+  ['unset', editCommand('unset')],
   ['json', manifestCommand('json')],
   ['from-json', manifestCommand('from-json')],
   ['resolve', manifestCommand('resolve')],
