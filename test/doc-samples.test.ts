@@ -51,9 +51,11 @@ const NOT_RUN: Record<string, Record<string, string>> = {
   'README.md': {
     'npm ci && npm start': 'installs packages (network, and the whole checkout)',
     'npm ci && npm test': 'installs packages and runs this very suite',
-    'volt-manifest check [--format human|json|github|sarif] PATH...': 'a synopsis, not a command',
+    'volt-manifest check [--fix] [--format human|json|github|sarif] PATH...':
+      'a synopsis, not a command',
     'volt-manifest fmt [--check | --diff] PATH...': 'a synopsis, not a command',
     'volt-manifest json | from-json | resolve | digest PATH': 'a synopsis, not a command',
+    'volt-manifest set FILE PATH=VALUE... / unset FILE PATH...': 'a synopsis, not a command',
     'volt-manifest cas put [--cas-root DIR] FILE...': 'a synopsis, not a command',
     'volt-manifest toml json | get | decode | encode': 'a synopsis, not a command',
   },
