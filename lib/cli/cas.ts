@@ -1,11 +1,11 @@
 /** `volt-manifest cas put`: store manifests in a directory content-addressed store. */
-import process from 'node:process';
 import { encodeManifest } from '../manifest/encode.js';
 import { parseManifest } from '../manifest/read.js';
 import { ManifestLoadError } from '../manifest/resolve.js';
 import { isInheritableRequirement } from '../manifest/validate.js';
 import { DirectoryCasStore, readManifestFile } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
+import { CONFIG_NAME, envCasRoot, projectConfig, reportConfigProblems } from './config.js';
 import type { Io } from './io.js';
 import { SourceCache, escapeControl, formatHuman } from './report.js';
 
@@ -22,7 +22,10 @@ stored, and the exit status is 1). What a base leaves to the manifests that exte
 (a name, a mode, something to run) is not required; a relative 'extends' is refused,
 since a stored manifest has no directory (it may extend cas:// references only).
 
-  --cas-root DIR   the store (default: $VOLT_CAS_ROOT)
+  --cas-root DIR   the store (default: $VOLT_CAS_ROOT, else the configuration's cas_root)
+  --config FILE    the project configuration, for cas_root (default: the nearest
+                   ${CONFIG_NAME} here or above)
+  --no-config      use no project configuration
   -h, --help       show this help
 `;
 
@@ -37,15 +40,29 @@ export async function casCommand(argv: readonly string[], io: Io): Promise<numbe
     return 0;
   }
   if (action !== 'put') throw new UsageError(`unknown 'cas' action '${action}' (only 'put')`);
-  const args = parseArgs(rest, { 'cas-root': { value: true }, help: {}, h: {} });
+  const args = parseArgs(rest, {
+    'cas-root': { value: true },
+    config: { value: true },
+    'no-config': {},
+    help: {},
+    h: {},
+  });
   if (args.options.has('help') || args.options.has('h')) {
     io.stdout(casHelp);
     return 0;
   }
   if (args.positionals.length === 0) throw new UsageError("'cas put' needs at least one FILE");
-  const root = (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
+  const { config, diagnostics: configProblems } = await projectConfig(args);
+  if (configProblems.length > 0) {
+    reportConfigProblems(configProblems, io);
+    return 2;
+  }
+  const root =
+    (args.options.get('cas-root') as string | undefined) ?? envCasRoot() ?? config?.casRoot;
   if (root === undefined || root === '') {
-    throw new UsageError("'cas put' needs --cas-root DIR (or $VOLT_CAS_ROOT)");
+    throw new UsageError(
+      `'cas put' needs --cas-root DIR (or $VOLT_CAS_ROOT, or cas_root in ${CONFIG_NAME})`,
+    );
   }
   const store = new DirectoryCasStore(root);
   const sources = new SourceCache();

@@ -9,6 +9,16 @@ import { type CheckResult, WORKERS_PER_CPU, checkManifests, maxWorkers } from '.
 import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
 import { type Expansion, expandPaths, outputFileOption, rootOption } from './files.js';
+import {
+  CONFIG_NAME,
+  envCasRoot,
+  configPaths,
+  noFilesFromConfig,
+  projectConfig,
+  projectFilter,
+  withRuleSeverities,
+} from './config.js';
+import { suppressInline } from '../node/suppressions.js';
 import { writeFileAtomically } from '../node/load.js';
 import { fixFiles } from './fix.js';
 import type { Io } from './io.js';
@@ -30,6 +40,7 @@ Checks manifests: files, directories searched recursively for *.toml, or glob pa
 *.toml files. Resolves 'extends', validates, and prints every diagnostic. A file that
 cannot be read is reported and the others are still checked; a directory or pattern
 that gives no file is a usage error. PATH '-' reads one manifest from standard input.
+Without a PATH, the files of the project configuration are checked (its 'include').
 
 Options:
   --format FORMAT   human (default), json (one array of diagnostics), github
@@ -58,11 +69,16 @@ Options:
                     resolved (extends-outside-root otherwise, and it is not read);
                     default: the current directory. '--root /' allows any base:
                     only for manifests you trust
+  --config FILE     the project configuration (default: the nearest ${CONFIG_NAME}
+                    in the current directory or above): include, exclude, root,
+                    cas_root and [rules] severities (error, warning, off)
+  --no-config       use no project configuration
   -h, --help        show this help
 
 A walk skips .git, .hg, .svn, node_modules, names starting with '.', and what the
 .gitignore files of the tree (and above it, up to its git work tree's root) exclude.
-A file named as it is is always checked.
+A file named as it is is always checked. '# volt-manifest: ignore[code, ...]' at the
+end of a line suppresses those codes on that line (an unused one is a warning).
 
 Exit status: 0 no errors (warnings allowed up to --max-warnings), 1 errors found or
 too many warnings, 2 usage error (or no file matching a PATH).
@@ -185,7 +201,7 @@ async function checkStdin(
   // Frames come from what was read, not from a file of that name on disk.
   sources.set(path, new TextDecoder().decode(bytes));
   const files = result.sources.length === 0 ? [path] : result.sources.map((s) => s.file);
-  return { path, diagnostics: result.diagnostics, files };
+  return { path, diagnostics: suppressInline(result), files };
 }
 
 export async function checkCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -204,6 +220,8 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     workers: { value: true },
     'cas-root': { value: true },
     root: { value: true },
+    config: { value: true },
+    'no-config': {},
     help: {},
     h: {},
   });
@@ -211,7 +229,6 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     io.stdout(checkHelp);
     return 0;
   }
-  if (args.positionals.length === 0) throw new UsageError("'check' needs at least one PATH");
   const format = (args.options.get('format') ?? 'human') as OutputFormat;
   const maxWarningsText = args.options.get('max-warnings') as string | undefined;
   if (maxWarningsText !== undefined && !/^[0-9]+$/.test(maxWarningsText)) {
@@ -237,6 +254,11 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
       "option '--stdin-filename' names what PATH '-' reads; give '-' as the PATH",
     );
   if (stdinName === '') throw new UsageError("option '--stdin-filename' needs a file name");
+  const { config, diagnostics: configProblems } = await projectConfig(args);
+  if (args.positionals.length === 0 && config === null)
+    throw new UsageError(
+      `'check' needs at least one PATH (or a ${CONFIG_NAME} in this directory or one above it)`,
+    );
   const workersText = args.options.get('workers');
   let workers: number | undefined;
   if (workersText !== undefined) {
@@ -252,9 +274,41 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     }
   }
   const casRoot =
-    (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
-  const root = rootOption(args.options.get('root') as string | undefined);
+    (args.options.get('cas-root') as string | undefined) ?? envCasRoot() ?? config?.casRoot;
+  const root = rootOption(args.options.get('root') as string | undefined) ?? config?.root;
   const sources = new SourceCache();
+  /** Writes the report where it goes; false when it could not be written. */
+  const emit = async (report: string): Promise<boolean> => {
+    if (outputFile === undefined) {
+      io.stdout(report);
+      return true;
+    }
+    try {
+      await writeFileAtomically(outputFile, report);
+      return true;
+    } catch (error) {
+      io.stderr(
+        `volt-manifest: ${escapeControl(`cannot write the report to ${outputFile}: ${(error as Error).message}`)}\n`,
+      );
+      return false;
+    }
+  };
+  const formatted = (diagnostics: readonly Diagnostic[], checked: number, bases: number) => {
+    if (format === 'json') return formatJson(diagnostics);
+    if (format === 'github') return diagnostics.map(formatGithub).join('');
+    if (format === 'sarif') return formatSarif(diagnostics, process.cwd());
+    let report = diagnostics.map((d) => formatHuman(d, color, sources)).join('\n');
+    if (diagnostics.length > 0) report += '\n';
+    return report + summary(diagnostics, checked, color, bases);
+  };
+  if (configProblems.length > 0) {
+    // Reported as a manifest's problems are, in the format asked for; nothing is checked.
+    await emit(formatted(configProblems, 0, 0));
+    io.stderr(
+      `volt-manifest: the configuration ${escapeControl(configProblems[0]!.file)} has problems; nothing was checked\n`,
+    );
+    return 2;
+  }
 
   let files: string[];
   let problems: Expansion['problems'];
@@ -269,11 +323,20 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
       }),
     ];
   } else {
-    const expansion = await expandPaths(args.positionals, true, {
-      linkedDirectories: true,
-      ignoreFiles: !args.options.has('no-ignore'),
-      ignorePatterns,
-    });
+    const fromConfig = args.positionals.length === 0;
+    const expansion = await expandPaths(
+      fromConfig ? configPaths(config!) : args.positionals,
+      true,
+      {
+        linkedDirectories: true,
+        ignoreFiles: !args.options.has('no-ignore'),
+        ignorePatterns,
+        ...(config !== null ? { project: projectFilter(config) } : {}),
+        mayBeEmpty: fromConfig,
+      },
+    );
+    if (fromConfig && expansion.files.length === 0 && expansion.problems.length === 0)
+      throw new UsageError(noFilesFromConfig(config!));
     ({ files, problems } = shard === undefined ? expansion : shardOf(expansion, shard));
     for (const p of problems)
       if (p.reason === 'symlink' || p.reason === 'linked-directory')
@@ -281,6 +344,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     if (args.options.has('fix')) await fixFiles(files, io);
     const progress = io.stderrIsTTY && files.length > 200;
     results = await checkManifests(files, {
+      suppressions: true,
       ...(workers !== undefined ? { workers } : {}),
       ...(casRoot !== undefined ? { casRoot } : {}),
       ...(root !== undefined ? { root } : {}),
@@ -301,7 +365,9 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     }
     for (const d of perFile[i] ?? []) inOrder.push(d);
   }
-  const found = dedupe(inOrder);
+  // [rules] of the configuration: what is reported, counted and decides the exit status.
+  const found =
+    config === null ? dedupe(inOrder) : withRuleSeverities(dedupe(inOrder), config.rules);
   const warnings = found.filter((d) => d.severity === 'warning').length;
   // --quiet: errors only, as ESLint's; the warnings still count for --max-warnings.
   const diagnostics = args.options.has('quiet')
@@ -309,26 +375,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     : found;
   const checked = files.length;
 
-  let report: string;
-  if (format === 'json') report = formatJson(diagnostics);
-  else if (format === 'github') report = diagnostics.map(formatGithub).join('');
-  else if (format === 'sarif') report = formatSarif(diagnostics, process.cwd());
-  else {
-    report = diagnostics.map((d) => formatHuman(d, color, sources)).join('\n');
-    if (diagnostics.length > 0) report += '\n';
-    report += summary(diagnostics, checked, color, bases);
-  }
-  if (outputFile === undefined) io.stdout(report);
-  else {
-    try {
-      await writeFileAtomically(outputFile, report);
-    } catch (error) {
-      io.stderr(
-        `volt-manifest: ${escapeControl(`cannot write the report to ${outputFile}: ${(error as Error).message}`)}\n`,
-      );
-      return 2;
-    }
-  }
+  if (!(await emit(formatted(diagnostics, checked, bases)))) return 2;
   const tooManyWarnings = warnings > maxWarnings;
   if (tooManyWarnings) {
     io.stderr(

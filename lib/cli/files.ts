@@ -7,6 +7,7 @@ import process from 'node:process';
 import { loadError } from '../node/load.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
 import { UsageError } from './args.js';
+import { CONFIG_NAME, type ProjectFilter } from './config.js';
 import {
   type IgnoreRule,
   gitignoreRules,
@@ -66,6 +67,36 @@ export interface Selection {
   ignoreFiles?: boolean;
   /** `--ignore` patterns, in `.gitignore` syntax, relative to the current directory. */
   ignorePatterns?: readonly string[];
+  /** The `include` and `exclude` of the project configuration, for what a walk finds. */
+  project?: ProjectFilter;
+  /**
+   * A directory or pattern that gives no file is not an error (the caller says so when
+   * all of them together give none: the `include` patterns of a configuration).
+   */
+  mayBeEmpty?: boolean;
+}
+
+/** Whether `regExp` matches `path` (relative, `/`-separated) or a directory it is in. */
+function matchesOrInside(regExp: RegExp, path: string): boolean {
+  if (regExp.test(path)) return true;
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1))
+    if (regExp.test(path.slice(0, slash))) return true;
+  return false;
+}
+
+/**
+ * Whether the configuration leaves out `path` (absolute), found while walking: a file or
+ * directory that an `exclude` pattern matches, or a file that no `include` pattern matches
+ * (itself or a directory it is in). Paths outside the configuration's directory are kept.
+ */
+function leftOutByProject(project: ProjectFilter, path: string, isDir: boolean): boolean {
+  const prefix = project.dir === '/' ? '/' : `${project.dir}/`;
+  if (!path.startsWith(prefix)) return false;
+  const inside = path.slice(prefix.length);
+  // A directory is tested with a trailing '/' too, so 'generated/**' leaves it unwalked.
+  if (project.exclude.some((r) => r.test(inside) || (isDir && r.test(`${inside}/`)))) return true;
+  if (isDir || project.include === null) return false;
+  return !project.include.some((r) => matchesOrInside(r, inside));
 }
 
 /**
@@ -106,6 +137,8 @@ export async function expandPaths(
     linkedDirectories = false,
     ignoreFiles = true,
     ignorePatterns = [],
+    project,
+    mayBeEmpty = false,
   }: { linkedDirectories?: boolean } & Selection = {},
 ): Promise<Expansion> {
   const files: string[] = [];
@@ -122,6 +155,8 @@ export async function expandPaths(
   };
   /** Entries of the current argument left out by an ignore rule (for the message when none is left). */
   let ignored = 0;
+  /** Entries of the current argument left out by the configuration's include and exclude. */
+  let leftOut = 0;
   /**
    * Walks `dir`, whose path from the start of a glob is `relative`; `match`, for a glob,
    * is what that path of a file must match. `rules` are the ignore rules from above.
@@ -167,13 +202,20 @@ export async function expandPaths(
       const path = join(dir, name);
       const isDir = entry.isDirectory();
       if (isDir && VCS_DIRECTORIES.has(name)) continue;
-      // What the walk would pass over anyway is not counted as ignored.
-      if (!isDir && !entry.isSymbolicLink() && !name.endsWith('.toml')) continue;
+      // What the walk would pass over anyway is not counted as ignored; nor is a
+      // configuration file, which is never a manifest.
+      if (!isDir && !entry.isSymbolicLink() && (!name.endsWith('.toml') || name === CONFIG_NAME))
+        continue;
+      const entryPath = `${absolute === '/' ? '' : absolute}/${name}`;
       const skipped =
         (ignoreFiles && (name.startsWith('.') || (isDir && name === 'node_modules'))) ||
-        isIgnored(rules, `${absolute === '/' ? '' : absolute}/${name}`, isDir);
+        isIgnored(rules, entryPath, isDir);
       if (skipped) {
         ignored++;
+        continue;
+      }
+      if (project !== undefined && leftOutByProject(project, entryPath, isDir)) {
+        leftOut++;
         continue;
       }
       const inside = relative === '' ? name : `${relative}/${name}`;
@@ -216,15 +258,20 @@ export async function expandPaths(
     ignoreFiles ? [...rulesAbove(resolve(dir)), ...patternRules] : [];
   /** A usage error when the argument `path` gave nothing from `before` on. */
   const mustFind = (message: string, before: { files: number; problems: number }) => {
-    if (files.length > before.files || problems.length > before.problems) return;
+    if (mayBeEmpty || files.length > before.files || problems.length > before.problems) return;
     const why =
       ignored > 0
         ? ` (${ignored} ${ignored === 1 ? 'entry is' : 'entries are'} ignored by .gitignore, --ignore or the default skips; --no-ignore takes ${ignored === 1 ? 'it' : 'them'})`
         : '';
-    throw new UsageError(`${message}${why}`);
+    const byProject =
+      leftOut > 0
+        ? ` (${leftOut} ${leftOut === 1 ? 'entry is' : 'entries are'} left out by the include and exclude patterns of the configuration; --no-config takes ${leftOut === 1 ? 'it' : 'them'})`
+        : '';
+    throw new UsageError(`${message}${why}${byProject}`);
   };
   for (const path of paths) {
     ignored = 0;
+    leftOut = 0;
     const before = { files: files.length, problems: problems.length };
     let info;
     try {

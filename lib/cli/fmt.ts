@@ -5,6 +5,14 @@ import { basename, dirname, join } from 'node:path';
 import { formatManifest } from '../manifest/format.js';
 import { readManifestFile } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
+import {
+  CONFIG_NAME,
+  configPaths,
+  noFilesFromConfig,
+  projectConfig,
+  projectFilter,
+  reportConfigProblems,
+} from './config.js';
 import { expandPaths } from './files.js';
 import type { Io } from './io.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
@@ -46,6 +54,9 @@ Options:
   --ignore PATTERN  leave out what PATTERN (.gitignore syntax) matches; repeatable
   --no-ignore  walk node_modules, dot-names, and what .gitignore and --ignore exclude
   --stdin-filename PATH  with PATH '-': the name used in messages for standard input
+  --config FILE  the project configuration (default: the nearest ${CONFIG_NAME} here
+               or above); without a PATH, its 'include' files are formatted
+  --no-config  use no project configuration
   -h, --help   show this help
 
 Exit status: 0 done (or nothing to change), 1 a file was refused or would change
@@ -125,6 +136,8 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
     ignore: { value: true },
     'no-ignore': {},
     'stdin-filename': { value: true },
+    config: { value: true },
+    'no-config': {},
     help: {},
     h: {},
   });
@@ -132,7 +145,15 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
     io.stdout(fmtHelp);
     return 0;
   }
-  if (args.positionals.length === 0) throw new UsageError("'fmt' needs at least one PATH");
+  const { config, diagnostics: configProblems } = await projectConfig(args);
+  if (configProblems.length > 0) {
+    reportConfigProblems(configProblems, io);
+    return 2;
+  }
+  if (args.positionals.length === 0 && config === null)
+    throw new UsageError(
+      `'fmt' needs at least one PATH (or a ${CONFIG_NAME} in this directory or one above it)`,
+    );
   const showDiff = args.options.has('diff');
   const checkOnly = args.options.has('check') || showDiff;
   const stdinName = args.options.get('stdin-filename') as string | undefined;
@@ -148,11 +169,20 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
   if (ignorePatterns.some((p) => p.trim() === '' || p.startsWith('#')))
     throw new UsageError("option '--ignore' needs a pattern (not empty, not a '#' comment)");
   if (fromStdin) return fmtStdin(io, stdinName ?? '<stdin>', checkOnly, showDiff);
-  const { files, problems } = await expandPaths(args.positionals, false, {
-    linkedDirectories: true,
-    ignoreFiles: !args.options.has('no-ignore'),
-    ignorePatterns,
-  });
+  const fromConfig = args.positionals.length === 0;
+  const { files, problems } = await expandPaths(
+    fromConfig ? configPaths(config!) : args.positionals,
+    false,
+    {
+      linkedDirectories: true,
+      ignoreFiles: !args.options.has('no-ignore'),
+      ignorePatterns,
+      ...(config !== null ? { project: projectFilter(config) } : {}),
+      mayBeEmpty: fromConfig,
+    },
+  );
+  if (fromConfig && files.length === 0 && problems.length === 0)
+    throw new UsageError(noFilesFromConfig(config!));
   let failed = false;
   for (const problem of problems) {
     // Links are not followed (a walk must not leave the tree or go round in a circle),

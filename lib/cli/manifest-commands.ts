@@ -1,5 +1,4 @@
 /** `json`, `from-json`, `resolve` and `digest`: one manifest in, one result out. */
-import process from 'node:process';
 import { hasErrors, hasReadErrors, type Diagnostic } from '../manifest/diagnostics.js';
 import { encodeManifest, manifestDigest } from '../manifest/encode.js';
 import { manifestFromJSON, manifestToJSON } from '../manifest/json.js';
@@ -14,13 +13,19 @@ import {
   readManifestFile,
 } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
+import { CONFIG_NAME, envCasRoot, projectConfig, reportConfigProblems } from './config.js';
 import { rootOption } from './files.js';
 import type { Io } from './io.js';
 import { SourceCache, escapeControl, formatHuman, jsonText } from './report.js';
 
-const COMMON = `  --cas-root DIR   directory store for cas://sha256:... bases (default: $VOLT_CAS_ROOT)
+const COMMON = `  --cas-root DIR   directory store for cas://sha256:... bases (default: $VOLT_CAS_ROOT,
+                   else the configuration's cas_root)
   --root DIR       a base named by 'extends' must be inside DIR, symbolic links resolved
-                   (default: the current directory; '--root /' allows any base)
+                   (default: the configuration's root, else the current directory;
+                   '--root /' allows any base)
+  --config FILE    the project configuration, for root and cas_root (default: the
+                   nearest ${CONFIG_NAME} here or above; not read by from-json)
+  --no-config      use no project configuration
   -h, --help       show this help
 
 PATH '-' reads standard input. Problems go to stderr. A manifest that is run (resolve,
@@ -105,6 +110,8 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
       ...(name === 'json' || name === 'digest' ? { resolved: {} } : {}),
       'cas-root': { value: true },
       root: { value: true },
+      config: { value: true },
+      'no-config': {},
       help: {},
       h: {},
     });
@@ -114,9 +121,7 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
     }
     if (args.positionals.length !== 1) throw new UsageError(`'${name}' takes exactly one PATH`);
     const path = args.positionals[0]!;
-    const casRoot =
-      (args.options.get('cas-root') as string | undefined) ?? process.env['VOLT_CAS_ROOT'];
-    const root = rootOption(args.options.get('root') as string | undefined);
+    const givenRoot = rootOption(args.options.get('root') as string | undefined);
     try {
       if (name === 'from-json') {
         const bytes = await readInput(path, io);
@@ -125,6 +130,14 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
         io.stdout(encodeManifest(result.manifest));
         return 0;
       }
+      const { config, diagnostics: configProblems } = await projectConfig(args);
+      if (configProblems.length > 0) {
+        reportConfigProblems(configProblems, io);
+        return 2;
+      }
+      const casRoot =
+        (args.options.get('cas-root') as string | undefined) ?? envCasRoot() ?? config?.casRoot;
+      const root = givenRoot ?? config?.root;
       const resolved = name === 'resolve' || args.options.has('resolved');
       const result = await load(path, resolved, casRoot, root, io);
       if (report(result.diagnostics, io, resolved)) return 1;

@@ -343,6 +343,48 @@ export const DIAGNOSTIC_CODES = {
       'The JSON given to `manifestFromJSON` is not valid JSON, its bytes are not UTF-8 (both reported where it goes wrong), an object in it has a member name twice (JSON would keep only the last value), or a string in it has a lone surrogate, which no TOML can hold.',
     example: '{"workload": ',
   },
+  'config-unknown-key': {
+    severity: 'error',
+    summary:
+      'A key the project configuration (`volt-manifest.toml`) does not define; the message suggests the closest known key. A configuration with any `config-*` problem stops the command (exit 2).',
+    example: 'exclud = ["generated/**"]  # in volt-manifest.toml',
+  },
+  'config-wrong-type': {
+    severity: 'error',
+    summary:
+      'A value of the wrong TOML type in the project configuration (`include` and `exclude` take arrays of strings, `root`, `cas_root` and each rule a string, `rules` a table).',
+    example: 'include = "apps/*.toml"  # in volt-manifest.toml',
+  },
+  'config-invalid-value': {
+    severity: 'error',
+    summary:
+      'A value the project configuration cannot use: a severity that is not `error`, `warning` or `off`, a rule for a code that cannot be configured (a `toml-*` syntax error, a `config-*` problem, `internal-error`), an empty or absolute pattern or one with a `..` segment, a `root` that is not a directory.',
+    example: '[rules]\nunknown-key = "ignore"  # in volt-manifest.toml',
+  },
+  'config-unknown-code': {
+    severity: 'error',
+    summary:
+      'A `[rules]` key of the project configuration that is no diagnostic code; the message suggests the closest code of this catalogue.',
+    example: '[rules]\nunknown-keys = "warning"  # in volt-manifest.toml',
+  },
+  'suppression-invalid': {
+    severity: 'error',
+    summary:
+      'A `# volt-manifest:` comment that is not `ignore[code, …]` with at least one code: a blanket `ignore` is not allowed (it would hide problems nobody has seen), and a `toml-*` syntax error cannot be suppressed.',
+    example: 'cpu_weight = 0  # volt-manifest: ignore',
+  },
+  'suppression-unknown-code': {
+    severity: 'warning',
+    summary:
+      'A code in a `# volt-manifest: ignore[…]` comment that is no diagnostic code; the message suggests the closest one.',
+    example: 'imag = "x"  # volt-manifest: ignore[unknown-keys]',
+  },
+  'unused-suppression': {
+    severity: 'warning',
+    summary:
+      'A `# volt-manifest: ignore[…]` comment, or a code in it, that suppressed nothing: no diagnostic with that code starts on its line. Remove it, so that it does not hide a problem introduced later.',
+    example: 'name = "web"  # volt-manifest: ignore[unknown-key]',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 /** A catalogue code, or `toml-<TOML error code>` for a syntax error. */

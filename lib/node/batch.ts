@@ -9,6 +9,7 @@ import { type Diagnostic, diagnostic } from '../manifest/diagnostics.js';
 import { describeValue } from '../manifest/encode.js';
 import { type LoadManifestOptions, checkPath, checkRootOption, loadManifest } from './load.js';
 import { checkOptionsObject } from '../toml/options.js';
+import { suppressInline } from './suppressions.js';
 
 export interface CheckResult {
   path: string;
@@ -21,6 +22,12 @@ export interface CheckResult {
 }
 
 export interface CheckOptions extends Pick<LoadManifestOptions, 'casRoot' | 'maxBytes' | 'root'> {
+  /**
+   * Honour `# volt-manifest: ignore[code, …]` comments in the manifest and its bases (see
+   * `suppressions.ts`): what they name on their line is left out, and the problems with
+   * them (`suppression-*`, `unused-suppression`) are added. Default false.
+   */
+  suppressions?: boolean;
   /**
    * Worker threads, a positive whole number; default: the machine's available
    * parallelism, at most {@link WORKERS_PER_CPU} per CPU. 1 checks in-thread.
@@ -52,7 +59,8 @@ export async function checkOne(path: string, options: CheckOptions = {}): Promis
     if (options.root !== undefined) loadOptions.root = options.root;
     const result = await loadManifest(path, loadOptions);
     const files = result.sources.length === 0 ? [path] : result.sources.map((s) => s.file);
-    return { path, diagnostics: result.diagnostics, files };
+    const diagnostics = options.suppressions === true ? suppressInline(result) : result.diagnostics;
+    return { path, diagnostics, files };
   } catch (error) {
     const message = `internal error while checking: ${error instanceof Error ? error.message : String(error)}`;
     return {
@@ -88,7 +96,7 @@ export function maxWorkers(): number {
 export interface CheckRequest {
   id: number;
   paths: string[];
-  options: Pick<CheckOptions, 'casRoot' | 'maxBytes'>;
+  options: Pick<CheckOptions, 'casRoot' | 'maxBytes' | 'root' | 'suppressions'>;
 }
 
 /** A pool worker's answer to the request `id`: the results, or why it could not check. */
@@ -196,6 +204,7 @@ export async function checkManifests(
     casRoot: options.casRoot,
     maxBytes: options.maxBytes,
     root: options.root,
+    suppressions: options.suppressions,
   };
   // One lane keeps one batch of this call queued on a thread; a thread gets
   // BATCHES_IN_FLIGHT lanes. Once the call has failed, no lane sends or reports anything.
