@@ -1,4 +1,5 @@
 /** The CLI's report formats, in process: what reaches the terminal, and what it costs. */
+import { charWidth, displayWidth } from '../lib/cli/width.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SourceCache, formatGithub, formatHuman, formatJson, jsonText } from '../lib/cli/report.js';
@@ -204,17 +205,17 @@ describe('human format on many problems', () => {
           endColumn: column + itemColumns,
         };
         const [, source, caret] = formatHuman(d, false, sources).split('\n');
-        // The caret under the item, as wide as the item is shown.
-        const under = Array.from(caret!).indexOf('^');
-        const width = Array.from(shown).length;
-        assert.equal(
-          Array.from(source!)
-            .slice(under, under + width)
-            .join(''),
-          shown,
-          source,
-        );
-        assert.equal(caret!.split('^').length - 1, width, caret);
+        // The caret under the item, as wide as the item shows on screen (issue 19: display
+        // width, so the emoji takes two columns): cut the source line where the caret starts,
+        // counting display columns on both lines, and the item is there.
+        const indent = caret!.indexOf('^');
+        let at = 0;
+        let columns = 0;
+        const chars = Array.from(source!);
+        while (columns < displayWidth(caret!.slice(0, indent))) columns += charWidth(chars[at++]!);
+        assert.equal(columns, displayWidth(caret!.slice(0, indent)), caret);
+        assert.equal(chars.slice(at).join('').slice(0, shown.length), shown, source);
+        assert.equal(caret!.split('^').length - 1, displayWidth(shown), caret);
       }
       const bound = 3 * lineText.length + 400 * problems;
       assert.ok(reads() <= bound, `${reads()} characters read for ${problems} frames`);
