@@ -8,7 +8,7 @@ import { resolveManifest } from '../manifest/resolve.js';
 import { type CheckResult, WORKERS_PER_CPU, checkManifests, maxWorkers } from '../node/batch.js';
 import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
-import { type Expansion, expandPaths, outputFileOption, rootOption } from './files.js';
+import { type Expansion, expandPaths, outputFileOption, pathOptions, rootOption } from './files.js';
 import {
   CONFIG_NAME,
   envCasRoot,
@@ -239,21 +239,10 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   if (outputFile !== undefined) outputFileOption(outputFile);
   // A report written to a file has no colour: it is read later, not on this terminal.
   const color = io.color && !args.options.has('no-color') && outputFile === undefined;
-  const ignorePatterns = args.values.get('ignore') ?? [];
-  if (ignorePatterns.some((p) => p.trim() === '' || p.startsWith('#')))
-    throw new UsageError("option '--ignore' needs a pattern (not empty, not a '#' comment)");
   const shard = shardOption(args.options.get('shard') as string | undefined);
-  const stdinName = args.options.get('stdin-filename') as string | undefined;
-  const fromStdin = args.positionals.includes('-');
-  if (fromStdin && args.positionals.length > 1)
-    throw new UsageError("PATH '-' (standard input) must be the only PATH");
+  const { fromStdin, stdinName, ignorePatterns } = pathOptions(args);
   if (fromStdin && args.options.has('fix'))
     throw new UsageError("option '--fix' rewrites files; it does not take PATH '-'");
-  if (stdinName !== undefined && !fromStdin)
-    throw new UsageError(
-      "option '--stdin-filename' names what PATH '-' reads; give '-' as the PATH",
-    );
-  if (stdinName === '') throw new UsageError("option '--stdin-filename' needs a file name");
   const { config, diagnostics: configProblems } = await projectConfig(args);
   if (args.positionals.length === 0 && config === null)
     throw new UsageError(

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { loadError } from '../node/load.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
-import { UsageError } from './args.js';
+import { type ParsedArgs, UsageError } from './args.js';
 import { CONFIG_NAME, type ProjectFilter } from './config.js';
 import {
   type IgnoreRule,
@@ -350,4 +350,29 @@ export function outputFileOption(file: string): void {
     throw new UsageError(`option '--output-file': ${dirname(file)} is not a directory`);
   if (existsSync(file) && statSync(file).isDirectory())
     throw new UsageError(`option '--output-file': ${file} is a directory`);
+}
+
+/**
+ * What `check` and `fmt` take besides their files: PATH `-` (standard input, then the only
+ * PATH) with the name `--stdin-filename` gives it, and the `--ignore` patterns. Usage
+ * errors for a misuse of either.
+ */
+export function pathOptions(args: ParsedArgs): {
+  fromStdin: boolean;
+  stdinName: string | undefined;
+  ignorePatterns: string[];
+} {
+  const stdinName = args.options.get('stdin-filename') as string | undefined;
+  const fromStdin = args.positionals.includes('-');
+  if (fromStdin && args.positionals.length > 1)
+    throw new UsageError("PATH '-' (standard input) must be the only PATH");
+  if (stdinName !== undefined && !fromStdin)
+    throw new UsageError(
+      "option '--stdin-filename' names what PATH '-' reads; give '-' as the PATH",
+    );
+  if (stdinName === '') throw new UsageError("option '--stdin-filename' needs a file name");
+  const ignorePatterns = args.values.get('ignore') ?? [];
+  if (ignorePatterns.some((p) => p.trim() === '' || p.startsWith('#')))
+    throw new UsageError("option '--ignore' needs a pattern (not empty, not a '#' comment)");
+  return { fromStdin, stdinName, ignorePatterns };
 }

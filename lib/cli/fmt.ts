@@ -13,7 +13,7 @@ import {
   projectFilter,
   reportConfigProblems,
 } from './config.js';
-import { expandPaths } from './files.js';
+import { expandPaths, pathOptions } from './files.js';
 import type { Io } from './io.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
 import { unifiedDiff } from './diff.js';
@@ -156,18 +156,7 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
     );
   const showDiff = args.options.has('diff');
   const checkOnly = args.options.has('check') || showDiff;
-  const stdinName = args.options.get('stdin-filename') as string | undefined;
-  const fromStdin = args.positionals.includes('-');
-  if (fromStdin && args.positionals.length > 1)
-    throw new UsageError("PATH '-' (standard input) must be the only PATH");
-  if (stdinName !== undefined && !fromStdin)
-    throw new UsageError(
-      "option '--stdin-filename' names what PATH '-' reads; give '-' as the PATH",
-    );
-  if (stdinName === '') throw new UsageError("option '--stdin-filename' needs a file name");
-  const ignorePatterns = args.values.get('ignore') ?? [];
-  if (ignorePatterns.some((p) => p.trim() === '' || p.startsWith('#')))
-    throw new UsageError("option '--ignore' needs a pattern (not empty, not a '#' comment)");
+  const { fromStdin, stdinName, ignorePatterns } = pathOptions(args);
   if (fromStdin) return fmtStdin(io, stdinName ?? '<stdin>', checkOnly, showDiff);
   const fromConfig = args.positionals.length === 0;
   const { files, problems } = await expandPaths(
