@@ -498,10 +498,10 @@ below come from this run. What they showed over the speed work, and what was don
   which gives the same text (a test compares the two, and the QuickJS test runs that
   path). Collector time per 10,000 kept outputs fell
   from about 28 ms to 3 ms and the group time from about 80 ms to about 55 ms
-  (alternating runs, each in its own process). Keys are then read with \`for…in\` into a
-  list reused per nesting depth (not \`Object.keys\` per table), and sub-tables found in
-  a second pass over them: encoding a manifest now allocates 0.96 KB, of which 0.77 KB
-  is the output itself (6.9 KB before). The profile then showed the decoder call at an
+  (alternating runs, each in its own process). Keys were then read with \`for…in\` into a
+  list reused per nesting depth, and sub-tables found in a second pass over them:
+  encoding a manifest allocated 0.96 KB, of which 0.77 KB is the output itself (6.9 KB
+  before); issue 16 later replaced both with \`Object.keys\` and one pass (below). The profile then showed the decoder call at an
   eighth of the time: the buffer held UTF-16 code units, and V8 decodes UTF-16LE at
   less than half the speed of ASCII-heavy UTF-8 (7.6 ms against 3.4 ms per 10,000
   manifest-sized outputs), so the encoder now writes UTF-8 bytes (59–62 ms became
@@ -671,29 +671,62 @@ below come from this run. What they showed over the speed work, and what was don
   file is opened once and checked through its descriptor (regular file, size) instead
   of a \`stat\` of the path first: 16–23 µs → 13–18 µs per file read, and the one-thread
   check 377–395 → 341–355 ms (a noisy moment of the machine).
-- **Issue 16's groups: where the time goes for the targets missed.** Figures in this
-  bullet are from the first full run with these groups (load average 7 to 14 from other
-  work on the 2 cores, so ratios were noisier than usual); the tables below are the
-  current run's. On the real-world files under 4 KiB the scanner (\`next\`, \`nextValue\`,
-  \`scanBasic\`) had about 37% of the self time, \`setOwn\` (storing a value into its
-  table) 22% and \`setValue\` (the check that a key was not defined before) 9%; the
-  collector 2%: small files cost work per key and per statement, not garbage. On the
-  distinct-keys documents \`setOwn\` alone had 43–46% and \`setValue\` 15–26%. Every
-  table there has a set of key names no other table has, so each store into a \`{}\`
-  adds a hidden class of its own (a map transition) instead of following one V8 has
-  already made; smol-toml builds its tables with \`Object.create(null)\`, dictionaries
-  from the start. The same cost shows without any TOML: on the inline-tables-only
-  variant \`JSON.parse\` of the same data took about as long as our parse (1.06×) and
-  the build-only floor longer (1.16×). Per call, \`parse('')\` took 891 ns against
-  smol-toml's 258 ns: the fixed cost of a call before the first character is read (not
-  profiled yet). In QuickJS our bundle took 2.9–3.0× smol-toml's to evaluate, about in
-  proportion to its size (59.8 against 17.1 KB minified: QuickJS compiles the whole
-  text when it loads it; not profiled), and our parse was 1.25–1.28× smol-toml's there.
-  Scaling: the one shape over issue 16's limit in that run was "errors near the end of
-  a large file, recovering parse" (2.27 and 2.35 per doubling, 2.09 and 2.74 in its first
-  measurement; 2.36 and 2.20 without GC pauses), a shape without a JSON form, so its
-  limit is 2.3. This branch builds the measurement only; the parser and stringify work
-  for these targets is done in other branches.
+- **Issue 16: tables whose keys differ.** Tables are plain objects with
+  \`Object.prototype\`. A \`{}\` that is given keys in a layout V8 has seen follows hidden
+  classes already made, the fastest to build and to read; on documents whose tables each
+  have their own key names every store added a hidden class of its own (\`setOwn\` 43–46%
+  of the distinct-keys profile). smol-toml builds every table with \`Object.create(null)\`,
+  a dictionary from the start. Making every table a dictionary was measured (200,000
+  tables of 6 keys: build 446 → 1,284 ms with repeated keys, 9,639 → 5,651 ms with
+  distinct keys; reading three named keys of a repeated layout 24 → 303 ms; the manifest
+  set 204 → 296–332 ms), so only a table whose first key is new (it missed the scanner's
+  key cache, or is quoted) is turned into a dictionary, in place (two keys added, the
+  first deleted), keeping \`Object.prototype\` and every reference; a table whose first key
+  was seen keeps the shared layouts. On the distinct-keys document that took us from
+  0.96× to 1.62× smol-toml and on the inline-tables variant from 0.87× to 1.31× (A/B in
+  one process, load average 5–14), with the manifest set and the mixed document
+  unchanged within noise. A larger key cache (4096 slots) was worse: more hits, fewer
+  dictionaries, hidden classes again (0.77× the speed on inline tables).
+- **Issue 16: what is left on real files and distinct keys.** A key string V8 has not
+  seen is hashed, looked up and inserted in its string table by the first property
+  operation that uses it: the \`table[key] = value\` store (17% of the self time on files
+  under 4 KiB, 17% on the distinct-keys document) or the duplicate check (12–22%).
+  smol-toml pays the same per new key. Moving the check to a load first only moved the
+  cost (the check alone is about 2% of the store in isolation); comparing cached keys
+  by a character loop instead of \`startsWith\` was within noise (0.98–1.03×). The rest is
+  the collector (12–20%: the result's tables, keys and strings), the scanner's \`next\`
+  (11–15%) and string scanning (4–7%). After a full collection V8 drops the hidden
+  classes of every layout, so the first parse after one builds them again, which the
+  GC-settled groups of many small files measure each round.
+- **Issue 16: per call.** \`parse('')\` cost 231–891 ns against smol-toml's 35–258 ns:
+  setting the length of the parser's reused lists (even to what it was) and filling 64
+  unused slots after each document were most of it. The lists a document did not use are
+  now left alone (\`parse('')\` ×100k 91 → 20 ms, smol-toml 27 ms; one line 218 → 77 ms,
+  smol-toml 111 ms), and a test checks through \`WeakRef\` that nothing of a document stays
+  reachable after the next.
+- **Issue 16: stringify.** Each member of a table is read and classified once (sections
+  kept in a per-depth list instead of a second pass that ran \`isSection\` on every key
+  again), keys come from \`Object.keys\` (\`for…in\` with \`Object.hasOwn\` was 19–21% of
+  the mixed profile; 4.2% after), a bare key is copied while it is checked: 0.875× the
+  time on the manifest set, 0.893× on the mixed document (CPU time, 25 alternated rounds),
+  output byte-identical over 485,972 documents and values.
+- **Issue 16: bundle size and QuickJS.** Evaluating a bundle in QuickJS is compiling it
+  (22.5 of 22.9 ms), at 2.7–2.9 KB per ms for both libraries: load time follows bytes.
+  A bundle of \`parse\` holds the whole \`Parser\` class (esbuild keeps every method of a
+  class it keeps), so the located tree, recovery and tracking ship with it; deleting them
+  from a throwaway copy saves 1.6 KB min+gzip; the code frame behind the public
+  \`TomlError.codeFrame()\` is 0.8 KB, the splitter behind the invalid-UTF-8 message 0.4
+  KB. With all three gone \`parse\` is still about 13 KB min+gzip against the 10 KB
+  target: the rest is the scanner (8.2 KB minified, with its fast paths), \`scalars\`
+  (6.6 KB), positions and messages, and date/time validation, which the same issue asks
+  to keep. Marking the load-time decoders pure and declaring class fields instead of
+  defining them saved 0.47 KB minified.
+- **Issue 16: nested arrays.** Measured by CPU time at 500, 1,000 and 2,000 lines, our
+  doublings were 1.75 and 5.52–5.62 against \`JSON.parse\`'s 2.13 and 4.87 (1.13–1.15×):
+  both spend the step to 2,000 lines in young-generation collections of the deep chains
+  (41–131 ms each, by \`--trace-gc\`), whose length varies from run to run. The parser
+  allocates nothing per nested array beyond the result (the element list is reused; one
+  \`slice\` makes the exact-length array, as \`JSON.parse\` allocates).
 
 ${p.profiles}
 ## Reproduce
