@@ -14,7 +14,7 @@ import type { LocatedEntry, LocatedValue } from '../toml/located.js';
 import { parseLocatedRecovering } from '../toml/parse.js';
 import { syntaxDiagnostic } from '../manifest/diagnostics.js';
 import { UsageError, type ParsedArgs } from './args.js';
-import { globRegExp } from './glob.js';
+import { type PathPattern, globMatcher } from './glob.js';
 import type { Io } from './io.js';
 import { SourceCache, formatHuman } from './report.js';
 
@@ -43,8 +43,8 @@ export interface ProjectConfig {
 export interface ProjectFilter {
   /** The configuration's directory, absolute. */
   dir: string;
-  include: RegExp[] | null;
-  exclude: RegExp[];
+  include: PathPattern[] | null;
+  exclude: PathPattern[];
 }
 
 const KEYS = ['include', 'exclude', 'root', 'cas_root', 'rules'];
@@ -303,8 +303,8 @@ export function reportConfigProblems(diagnostics: readonly Diagnostic[], io: Io)
 export function projectFilter(config: ProjectConfig): ProjectFilter {
   return {
     dir: config.dir,
-    include: config.include === null ? null : config.include.map((p) => globRegExp(p)),
-    exclude: config.exclude.map((p) => globRegExp(p)),
+    include: config.include === null ? null : config.include.map((p) => globMatcher(p)),
+    exclude: config.exclude.map((p) => globMatcher(p)),
   };
 }
 

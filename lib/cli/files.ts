@@ -10,8 +10,9 @@ import { UsageError } from './args.js';
 import { CONFIG_NAME, type ProjectFilter } from './config.js';
 import {
   type IgnoreRule,
+  type PathPattern,
   gitignoreRules,
-  globRegExp,
+  globMatcher,
   ignoreRule,
   isGlob,
   isIgnored,
@@ -76,11 +77,11 @@ export interface Selection {
   mayBeEmpty?: boolean;
 }
 
-/** Whether `regExp` matches `path` (relative, `/`-separated) or a directory it is in. */
-function matchesOrInside(regExp: RegExp, path: string): boolean {
-  if (regExp.test(path)) return true;
+/** Whether `pattern` matches `path` (relative, `/`-separated) or a directory it is in. */
+function matchesOrInside(pattern: PathPattern, path: string): boolean {
+  if (pattern.test(path)) return true;
   for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1))
-    if (regExp.test(path.slice(0, slash))) return true;
+    if (pattern.test(path.slice(0, slash))) return true;
   return false;
 }
 
@@ -165,7 +166,7 @@ export async function expandPaths(
     dir: string,
     inherited: readonly IgnoreRule[],
     relative: string,
-    match: RegExp | null,
+    match: PathPattern | null,
   ): Promise<void> => {
     let entries;
     try {
@@ -313,7 +314,7 @@ export async function expandPaths(
     const baseSegments = segments.slice(0, literal).map((s) => s.replace(/\\(.)/gu, '$1'));
     const base = literal === 0 ? '.' : baseSegments.join('/') || '/';
     if (!(await isDirectory(base))) return;
-    await walk(base, startRules(base), '', globRegExp(segments.slice(literal).join('/')));
+    await walk(base, startRules(base), '', globMatcher(segments.slice(literal).join('/')));
   }
 }
 
