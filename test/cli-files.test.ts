@@ -11,6 +11,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -433,6 +434,34 @@ describe('--output-file', () => {
     }
     assert.equal(existsSync(join(dir, 'new.json')), false);
     assert.deepEqual(readdirSync(join(dir, 'reports')), ['report.json']);
+  });
+  it('never replaces a file the command reads: a manifest, a base, the configuration', () => {
+    const dir = workdir();
+    const files = {
+      'bad.toml': bad('oops'),
+      'child.toml': 'extends = "base.toml"\n',
+      'base.toml': bad('inbase'),
+      'volt-manifest.toml': '[rules]\nunknown-key = "warning"\n',
+      'sub/one.toml': bad('one'),
+      'sub/two.toml': bad('two'),
+    };
+    tree(dir, files);
+    symlinkSync('bad.toml', join(dir, 'link.json'));
+    for (const [args, input] of [
+      [['--output-file', 'bad.toml', 'bad.toml'], 'bad.toml'],
+      [['--output-file', './bad.toml', '--fix', 'bad.toml'], 'bad.toml'],
+      [['--output-file', 'link.json', 'bad.toml'], 'bad.toml'],
+      [['--output-file', 'sub/two.toml', '--shard', '1/2', 'sub'], 'sub/two.toml'],
+      [['--output-file', 'base.toml', 'child.toml'], 'base.toml'],
+      [['--output-file', 'volt-manifest.toml', 'bad.toml'], 'volt-manifest.toml'],
+    ] as [string[], string][]) {
+      const result = run(['check', '--format', 'json', ...args], { cwd: dir });
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /option '--output-file' names .*, which this command reads/);
+      assert.ok(result.stderr.includes(input), result.stderr);
+      for (const [name, text] of Object.entries(files))
+        assert.equal(readFileSync(join(dir, name), 'utf8'), text, `${args.join(' ')}: ${name}`);
+    }
   });
 });
 
