@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -353,6 +353,53 @@ describe('volt-manifest.toml: root and cas_root', () => {
       assert.equal(flag.status, 0, `${args.join(' ')}: ${flag.stdout}${flag.stderr}`);
       const noConfig = run([...args, '--no-config'], dir);
       assert.equal(noConfig.status, 0, `${args.join(' ')} --no-config`);
+    }
+  });
+
+  it('neither root nor include reaches outside the directory of the configuration (it comes with the manifests)', () => {
+    const dir = project({
+      'outside.toml': 'secret = "outside the project"\n',
+      'proj/a.toml': 'extends = "../outside.toml"\n[workload]\nname = "a"\n',
+    });
+    const proj = join(dir, 'proj');
+    symlinkSync('..', join(proj, 'up'));
+    for (const [config, problem] of [
+      [
+        'root = ".."\n',
+        /1:8-12 error config-invalid-value root: \.\. is outside the directory of volt-manifest\.toml/,
+      ],
+      [
+        'root = "up"\n',
+        /1:8-12 error config-invalid-value root: up is outside the directory of volt-manifest\.toml/,
+      ],
+      [
+        'include = ["\\\\.\\\\./*.toml"]\n',
+        /1:12-27 error config-invalid-value include\[0\]: .* has a '\.\.' segment/,
+      ],
+      [
+        'exclude = []\ninclude = ["x/\\\\.\\\\./\\\\.\\\\./*.toml"]\n',
+        /2:12-36 error config-invalid-value include\[0\]: .* has a '\.\.' segment/,
+      ],
+    ] as [string, RegExp][]) {
+      writeFileSync(join(proj, 'volt-manifest.toml'), config);
+      for (const args of [['check'], ['check', 'a.toml'], ['fmt', '--check']]) {
+        const result = run(args, proj);
+        assert.equal(
+          result.status,
+          2,
+          `${config} ${args.join(' ')}: ${result.stdout}${result.stderr}`,
+        );
+        const output = result.stdout + result.stderr;
+        assert.doesNotMatch(output, /outside the project|secret/, `${config} ${args.join(' ')}`);
+      }
+      const json = run(['check', '--format', 'json', 'a.toml'], proj);
+      const found = (JSON.parse(json.stdout) as Row[]).map(
+        (d) => `${d.line}:${d.column}-${d.endColumn} ${d.severity} ${d.code} ${d.message}`,
+      );
+      assert.ok(
+        found.some((row) => problem.test(row)),
+        `${config}: ${found.join('\n')}`,
+      );
     }
   });
 
