@@ -403,6 +403,38 @@ describe('volt-manifest.toml: root and cas_root', () => {
     }
   });
 
+  it('include does not reach outside through a symbolic link: check reads nothing there, fmt writes nothing', () => {
+    const dir = project({
+      'outside.toml': 'secret = "outside the project"\n[workload]\nname = "x"\n',
+      'proj/a.toml': GOOD,
+    });
+    const proj = join(dir, 'proj');
+    symlinkSync('..', join(proj, 'up'));
+    writeFileSync(
+      join(proj, 'volt-manifest.toml'),
+      'include = ["up/*.toml", "up/outside.toml", "a.toml"]\n',
+    );
+    const checked = run(['check', '--format', 'json'], proj);
+    assert.equal(checked.status, 1, checked.stderr);
+    assert.deepEqual(
+      (JSON.parse(checked.stdout) as Row[]).map((d) => `${d.file} ${d.code} ${d.message}`),
+      ['up/*.toml', 'up/outside.toml'].map(
+        (p) =>
+          `${p} file-unreadable ${p}: outside the directory of the configuration (through a symbolic link), not read`,
+      ),
+    );
+    const formatted = run(['fmt'], proj);
+    assert.equal(formatted.status, 1, formatted.stderr);
+    assert.equal(formatted.stdout, '');
+    assert.equal(
+      readFileSync(join(dir, 'outside.toml'), 'utf8'),
+      'secret = "outside the project"\n[workload]\nname = "x"\n',
+    );
+    // Named on the command line, a path through the link is the user's choice.
+    const named = run(['check', '--format', 'json', 'up/outside.toml'], proj);
+    assert.match(named.stdout, /unknown key 'secret'/);
+  });
+
   it('cas_root is the store for cas put and for cas:// bases, relative to the configuration', () => {
     const base = '[workload]\nmode = "container"\nimage = "x"\n';
     const dir = project({

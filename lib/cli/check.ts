@@ -355,6 +355,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
         ignoreFiles: !args.options.has('no-ignore'),
         ignorePatterns,
         ...(config !== null ? { project: projectFilter(config) } : {}),
+        ...(fromConfig ? { within: config!.dir } : {}),
         mayBeEmpty: fromConfig,
       },
     );
