@@ -403,6 +403,31 @@ describe('volt-manifest.toml: root and cas_root', () => {
     }
   });
 
+  it('a volt-manifest.toml found that links to a file outside its directory is not read (its lines were quoted)', () => {
+    const dir = project({
+      'elsewhere/private.toml': 'token = "private-value"\n',
+      'proj/a.toml': GOOD,
+      'proj/shared/volt-manifest.toml': '[rules]\nunknown-key = "warning"\n',
+    });
+    const proj = join(dir, 'proj');
+    symlinkSync(join(dir, 'elsewhere', 'private.toml'), join(proj, 'volt-manifest.toml'));
+    const result = run(['check', 'a.toml'], proj);
+    assert.equal(result.status, 2, result.stdout);
+    assert.equal(result.stdout, '');
+    assert.match(
+      result.stderr,
+      /volt-manifest\.toml is a symbolic link to a file outside its directory: not read/,
+    );
+    assert.doesNotMatch(result.stderr, /private/);
+    // Given with --config, it is read: the user chose it. A link inside the directory is too.
+    const given = run(['check', '--config', 'volt-manifest.toml', 'a.toml'], proj);
+    assert.match(given.stdout, /config-unknown-key unknown key 'token'/);
+    rmSync(join(proj, 'volt-manifest.toml'));
+    symlinkSync('shared/volt-manifest.toml', join(proj, 'volt-manifest.toml'));
+    const inside = run(['check', 'a.toml'], proj);
+    assert.equal(inside.status, 0, inside.stdout + inside.stderr);
+  });
+
   it('include does not reach outside through a symbolic link: check reads nothing there, fmt writes nothing', () => {
     const dir = project({
       'outside.toml': 'secret = "outside the project"\n[workload]\nname = "x"\n',

@@ -299,6 +299,12 @@ export async function projectConfig(
   if (given === '') throw new UsageError("option '--config' needs a file name");
   const path = given ?? findConfig(process.cwd());
   if (path === null) return { config: null, diagnostics: [] };
+  // A configuration found (not given) comes with the manifests; a link in their tree to a
+  // file elsewhere would have that file read and its lines quoted in the report.
+  if (given === undefined && !isInside(realpathSync(path), realpathSync(dirname(path))))
+    throw new UsageError(
+      `${shown(path)} is a symbolic link to a file outside its directory: not read (give it with --config, or --no-config)`,
+    );
   return readConfig(path, given ?? shown(path));
 }
 
