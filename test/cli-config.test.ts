@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -354,6 +354,110 @@ describe('volt-manifest.toml: root and cas_root', () => {
       const noConfig = run([...args, '--no-config'], dir);
       assert.equal(noConfig.status, 0, `${args.join(' ')} --no-config`);
     }
+  });
+
+  it('neither root nor include reaches outside the directory of the configuration (it comes with the manifests)', () => {
+    const dir = project({
+      'outside.toml': 'secret = "outside the project"\n',
+      'proj/a.toml': 'extends = "../outside.toml"\n[workload]\nname = "a"\n',
+    });
+    const proj = join(dir, 'proj');
+    symlinkSync('..', join(proj, 'up'));
+    for (const [config, problem] of [
+      [
+        'root = ".."\n',
+        /1:8-12 error config-invalid-value root: \.\. is outside the directory of volt-manifest\.toml/,
+      ],
+      [
+        'root = "up"\n',
+        /1:8-12 error config-invalid-value root: up is outside the directory of volt-manifest\.toml/,
+      ],
+      [
+        'include = ["\\\\.\\\\./*.toml"]\n',
+        /1:12-27 error config-invalid-value include\[0\]: .* has a '\.\.' segment/,
+      ],
+      [
+        'exclude = []\ninclude = ["x/\\\\.\\\\./\\\\.\\\\./*.toml"]\n',
+        /2:12-36 error config-invalid-value include\[0\]: .* has a '\.\.' segment/,
+      ],
+    ] as [string, RegExp][]) {
+      writeFileSync(join(proj, 'volt-manifest.toml'), config);
+      for (const args of [['check'], ['check', 'a.toml'], ['fmt', '--check']]) {
+        const result = run(args, proj);
+        assert.equal(
+          result.status,
+          2,
+          `${config} ${args.join(' ')}: ${result.stdout}${result.stderr}`,
+        );
+        const output = result.stdout + result.stderr;
+        assert.doesNotMatch(output, /outside the project|secret/, `${config} ${args.join(' ')}`);
+      }
+      const json = run(['check', '--format', 'json', 'a.toml'], proj);
+      const found = (JSON.parse(json.stdout) as Row[]).map(
+        (d) => `${d.line}:${d.column}-${d.endColumn} ${d.severity} ${d.code} ${d.message}`,
+      );
+      assert.ok(
+        found.some((row) => problem.test(row)),
+        `${config}: ${found.join('\n')}`,
+      );
+    }
+  });
+
+  it('a volt-manifest.toml found that links to a file outside its directory is not read (its lines were quoted)', () => {
+    const dir = project({
+      'elsewhere/private.toml': 'token = "private-value"\n',
+      'proj/a.toml': GOOD,
+      'proj/shared/volt-manifest.toml': '[rules]\nunknown-key = "warning"\n',
+    });
+    const proj = join(dir, 'proj');
+    symlinkSync(join(dir, 'elsewhere', 'private.toml'), join(proj, 'volt-manifest.toml'));
+    const result = run(['check', 'a.toml'], proj);
+    assert.equal(result.status, 2, result.stdout);
+    assert.equal(result.stdout, '');
+    assert.match(
+      result.stderr,
+      /volt-manifest\.toml is a symbolic link to a file outside its directory: not read/,
+    );
+    assert.doesNotMatch(result.stderr, /private/);
+    // Given with --config, it is read: the user chose it. A link inside the directory is too.
+    const given = run(['check', '--config', 'volt-manifest.toml', 'a.toml'], proj);
+    assert.match(given.stdout, /config-unknown-key unknown key 'token'/);
+    rmSync(join(proj, 'volt-manifest.toml'));
+    symlinkSync('shared/volt-manifest.toml', join(proj, 'volt-manifest.toml'));
+    const inside = run(['check', 'a.toml'], proj);
+    assert.equal(inside.status, 0, inside.stdout + inside.stderr);
+  });
+
+  it('include does not reach outside through a symbolic link: check reads nothing there, fmt writes nothing', () => {
+    const dir = project({
+      'outside.toml': 'secret = "outside the project"\n[workload]\nname = "x"\n',
+      'proj/a.toml': GOOD,
+    });
+    const proj = join(dir, 'proj');
+    symlinkSync('..', join(proj, 'up'));
+    writeFileSync(
+      join(proj, 'volt-manifest.toml'),
+      'include = ["up/*.toml", "up/outside.toml", "a.toml"]\n',
+    );
+    const checked = run(['check', '--format', 'json'], proj);
+    assert.equal(checked.status, 1, checked.stderr);
+    assert.deepEqual(
+      (JSON.parse(checked.stdout) as Row[]).map((d) => `${d.file} ${d.code} ${d.message}`),
+      ['up/*.toml', 'up/outside.toml'].map(
+        (p) =>
+          `${p} file-unreadable ${p}: outside the directory of the configuration (through a symbolic link), not read`,
+      ),
+    );
+    const formatted = run(['fmt'], proj);
+    assert.equal(formatted.status, 1, formatted.stderr);
+    assert.equal(formatted.stdout, '');
+    assert.equal(
+      readFileSync(join(dir, 'outside.toml'), 'utf8'),
+      'secret = "outside the project"\n[workload]\nname = "x"\n',
+    );
+    // Named on the command line, a path through the link is the user's choice.
+    const named = run(['check', '--format', 'json', 'up/outside.toml'], proj);
+    assert.match(named.stdout, /unknown key 'secret'/);
   });
 
   it('cas_root is the store for cas put and for cas:// bases, relative to the configuration', () => {

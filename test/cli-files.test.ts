@@ -11,6 +11,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { after, describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { DIAGNOSTIC_CODES } from '../lib/manifest/diagnostics.js';
 import { expandPaths } from '../lib/cli/files.js';
-import { globRegExp } from '../lib/cli/glob.js';
+import { globMatcher } from '../lib/cli/glob.js';
 import { displayWidth } from '../lib/cli/width.js';
 import { projectRoot } from './helpers.js';
 
@@ -315,7 +316,50 @@ describe('the glob matcher', () => {
       ['x[/]y', 'x/y', false],
     ];
     for (const [pattern, path, expected] of cases)
-      assert.equal(globRegExp(pattern).test(path), expected, `${pattern} ~ ${path}`);
+      assert.equal(globMatcher(pattern).test(path), expected, `${pattern} ~ ${path}`);
+  });
+
+  it('costs at most pattern x path steps: many stars or ** segments never backtrack exponentially', () => {
+    // A backtracking regular expression tries every way to split the name among the stars:
+    // 13 stars against 60 a's is hours.
+    const stars = globMatcher(`${'*a'.repeat(13)}*b`);
+    const name = 'a'.repeat(60);
+    assert.equal(stars.test(name), false);
+    assert.equal(stars.test(`${name}b`), true);
+    const starsCost = stars.steps;
+    assert.ok(starsCost <= 2 * 2 * 28 * 62, `${starsCost} steps`);
+    const deep = globMatcher(`${'**/a/'.repeat(12)}b`);
+    const path = Array.from({ length: 60 }, () => 'a').join('/');
+    assert.equal(deep.test(path), false);
+    assert.equal(deep.test(`${path}/b`), true);
+    // Each segment compared is one step, each of its characters one more.
+    assert.ok(deep.steps <= 2 * 3 * 25 * 62, `${deep.steps} steps`);
+  });
+});
+
+describe('hostile patterns', () => {
+  it('a .gitignore line with many stars does not hang the walk (it matched by backtracking)', () => {
+    const dir = workdir();
+    spawnSync('git', ['init', '-q', dir]);
+    tree(dir, {
+      '.gitignore': `${'*a'.repeat(13)}*b\n`,
+      [`${'a'.repeat(60)}.toml`]: GOOD,
+      [`${'a'.repeat(60)}b`]: 'not a manifest',
+    });
+    const result = run(['check', '--format', 'json', '.'], { cwd: dir });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), []);
+  });
+
+  it('include and exclude patterns with many stars in the configuration do not hang it', () => {
+    const dir = workdir();
+    tree(dir, {
+      'volt-manifest.toml': `include = ["**/${'*a'.repeat(13)}*.toml"]\nexclude = ["${'*a'.repeat(13)}*b"]\n`,
+      [`${'a'.repeat(60)}.toml`]: bad('top'),
+    });
+    const result = run(['check', '--format', 'json'], { cwd: dir });
+    assert.equal(result.status, 1, result.stderr);
+    assert.deepEqual(reportedFiles(result.stdout), [`${'a'.repeat(60)}.toml`]);
   });
 });
 
@@ -390,6 +434,34 @@ describe('--output-file', () => {
     }
     assert.equal(existsSync(join(dir, 'new.json')), false);
     assert.deepEqual(readdirSync(join(dir, 'reports')), ['report.json']);
+  });
+  it('never replaces a file the command reads: a manifest, a base, the configuration', () => {
+    const dir = workdir();
+    const files = {
+      'bad.toml': bad('oops'),
+      'child.toml': 'extends = "base.toml"\n',
+      'base.toml': bad('inbase'),
+      'volt-manifest.toml': '[rules]\nunknown-key = "warning"\n',
+      'sub/one.toml': bad('one'),
+      'sub/two.toml': bad('two'),
+    };
+    tree(dir, files);
+    symlinkSync('bad.toml', join(dir, 'link.json'));
+    for (const [args, input] of [
+      [['--output-file', 'bad.toml', 'bad.toml'], 'bad.toml'],
+      [['--output-file', './bad.toml', '--fix', 'bad.toml'], 'bad.toml'],
+      [['--output-file', 'link.json', 'bad.toml'], 'bad.toml'],
+      [['--output-file', 'sub/two.toml', '--shard', '1/2', 'sub'], 'sub/two.toml'],
+      [['--output-file', 'base.toml', 'child.toml'], 'base.toml'],
+      [['--output-file', 'volt-manifest.toml', 'bad.toml'], 'volt-manifest.toml'],
+    ] as [string[], string][]) {
+      const result = run(['check', '--format', 'json', ...args], { cwd: dir });
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /option '--output-file' names .*, which this command reads/);
+      assert.ok(result.stderr.includes(input), result.stderr);
+      for (const [name, text] of Object.entries(files))
+        assert.equal(readFileSync(join(dir, name), 'utf8'), text, `${args.join(' ')}: ${name}`);
+    }
   });
 });
 

@@ -109,6 +109,25 @@ function fileKey(path: string): string {
 }
 
 /**
+ * The file among `inputs` that a report written to `outputFile` would replace (the same
+ * file by its real path), or null. A report must not overwrite what it is about.
+ */
+function inputAt(outputFile: string, inputs: Iterable<string>): string | null {
+  const key = fileKey(outputFile);
+  for (const input of inputs) {
+    if (input !== '' && !input.startsWith('cas://') && fileKey(input) === key) return input;
+  }
+  return null;
+}
+
+/** The usage error for `--output-file` naming `input`, which the command reads. */
+function outputIsInput(input: string): UsageError {
+  return new UsageError(
+    `option '--output-file' names ${input}, which this command reads: the report would replace it (nothing was written)`,
+  );
+}
+
+/**
  * Each result's diagnostics as what is run sees them, and how many checked files are
  * bases. A checked file that another checked file extends is a base: what it may leave
  * to a child (a required name or mode, something to run, a kernel path) is checked on the
@@ -265,6 +284,10 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
   const casRoot =
     (args.options.get('cas-root') as string | undefined) ?? envCasRoot() ?? config?.casRoot;
   const root = rootOption(args.options.get('root') as string | undefined) ?? config?.root;
+  if (outputFile !== undefined) {
+    const input = inputAt(outputFile, [config?.file ?? configProblems[0]?.file ?? '']);
+    if (input !== null) throw outputIsInput(input);
+  }
   const sources = new SourceCache();
   /** Writes the report where it goes; false when it could not be written. */
   const emit = async (report: string): Promise<boolean> => {
@@ -321,6 +344,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
         ignoreFiles: !args.options.has('no-ignore'),
         ignorePatterns,
         ...(config !== null ? { project: projectFilter(config) } : {}),
+        ...(fromConfig ? { within: config!.dir } : {}),
         mayBeEmpty: fromConfig,
       },
     );
@@ -330,6 +354,11 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
     for (const p of problems)
       if (p.reason === 'symlink' || p.reason === 'linked-directory')
         io.stderr(`note: ${escapeControl(p.message)}\n`);
+    if (outputFile !== undefined) {
+      // Every file named or found, not only this shard's: none of them is a report.
+      const input = inputAt(outputFile, expansion.files);
+      if (input !== null) throw outputIsInput(input);
+    }
     if (args.options.has('fix')) await fixFiles(files, io);
     const progress = io.stderrIsTTY && files.length > 200;
     results = await checkManifests(files, {
@@ -342,6 +371,14 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
         : {}),
     });
     if (progress) io.stderr('\r\u001b[K');
+  }
+  if (outputFile !== undefined) {
+    // A base is known only once read; it is not replaced either.
+    const input = inputAt(
+      outputFile,
+      results.flatMap((r) => r.files),
+    );
+    if (input !== null) throw outputIsInput(input);
   }
   const { perFile, bases } = asRun(results);
   // In input order: a path that could not be used stands where it was named.

@@ -3,8 +3,8 @@
  * directory (the nearest one wins, as ESLint's flat config and Ruff's), read with our own
  * TOML engine and checked like a manifest, every problem at its line and column.
  */
-import { statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { type Diagnostic, type DiagnosticCode, diagnostic } from '../manifest/diagnostics.js';
 import { didYouMean } from '../manifest/suggest.js';
@@ -14,7 +14,7 @@ import type { LocatedEntry, LocatedValue } from '../toml/located.js';
 import { parseLocatedRecovering } from '../toml/parse.js';
 import { syntaxDiagnostic } from '../manifest/diagnostics.js';
 import { UsageError, type ParsedArgs } from './args.js';
-import { globRegExp } from './glob.js';
+import { type PathPattern, globMatcher } from './glob.js';
 import type { Io } from './io.js';
 import { SourceCache, formatHuman } from './report.js';
 
@@ -43,8 +43,8 @@ export interface ProjectConfig {
 export interface ProjectFilter {
   /** The configuration's directory, absolute. */
   dir: string;
-  include: RegExp[] | null;
-  exclude: RegExp[];
+  include: PathPattern[] | null;
+  exclude: PathPattern[];
 }
 
 const KEYS = ['include', 'exclude', 'root', 'cas_root', 'rules'];
@@ -62,6 +62,12 @@ export function findConfig(start: string): string | null {
     if (parent === dir) return null;
     dir = parent;
   }
+}
+
+/** Whether `path` is `directory` or inside it (both absolute, real paths). */
+function isInside(path: string, directory: string): boolean {
+  const from = relative(directory, path);
+  return from === '' || (from !== '..' && !from.startsWith('../') && !isAbsolute(from));
 }
 
 /** A path for messages: relative to the current directory, `.` for itself. */
@@ -138,7 +144,8 @@ export async function readConfig(
           ? 'an empty pattern matches nothing'
           : pattern.startsWith('/')
             ? `'${pattern}' is absolute: patterns are relative to the directory of ${file}`
-            : pattern.split('/').includes('..')
+            : // Escapes name the characters themselves: '\\.\\.' is a '..' segment too.
+              pattern.split('/').some((segment) => segment.replace(/\\(.)/gu, '$1') === '..')
               ? `'${pattern}' has a '..' segment: patterns match files inside the directory of ${file} only`
               : null;
       if (problem !== null) add('config-invalid-value', `${path}: ${problem}`, path, item);
@@ -166,6 +173,11 @@ export async function readConfig(
       let problem: string | null = null;
       try {
         if (!statSync(absolute).isDirectory()) problem = `${shown(absolute)} is not a directory`;
+        // The configuration comes with the manifests (a pull request may change both): it
+        // cannot let their bases reach outside its project, through '..' or a link. A
+        // wider root is the command line's to give (--root).
+        else if (!isInside(realpathSync(absolute), realpathSync(dir)))
+          problem = `${shown(absolute)} is outside the directory of ${file} (a wider root is given with --root)`;
       } catch (error) {
         problem = loadError(error, shown(absolute)).message;
       }
@@ -287,6 +299,12 @@ export async function projectConfig(
   if (given === '') throw new UsageError("option '--config' needs a file name");
   const path = given ?? findConfig(process.cwd());
   if (path === null) return { config: null, diagnostics: [] };
+  // A configuration found (not given) comes with the manifests; a link in their tree to a
+  // file elsewhere would have that file read and its lines quoted in the report.
+  if (given === undefined && !isInside(realpathSync(path), realpathSync(dirname(path))))
+    throw new UsageError(
+      `${shown(path)} is a symbolic link to a file outside its directory: not read (give it with --config, or --no-config)`,
+    );
   return readConfig(path, given ?? shown(path));
 }
 
@@ -303,8 +321,8 @@ export function reportConfigProblems(diagnostics: readonly Diagnostic[], io: Io)
 export function projectFilter(config: ProjectConfig): ProjectFilter {
   return {
     dir: config.dir,
-    include: config.include === null ? null : config.include.map((p) => globRegExp(p)),
-    exclude: config.exclude.map((p) => globRegExp(p)),
+    include: config.include === null ? null : config.include.map((p) => globMatcher(p)),
+    exclude: config.exclude.map((p) => globMatcher(p)),
   };
 }
 

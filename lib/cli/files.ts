@@ -1,8 +1,8 @@
 /** Turning command-line paths into the list of manifest files. */
 import { isUtf8 } from 'node:buffer';
 import { existsSync, statSync } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { loadError } from '../node/load.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
@@ -10,8 +10,9 @@ import { type ParsedArgs, UsageError } from './args.js';
 import { CONFIG_NAME, type ProjectFilter } from './config.js';
 import {
   type IgnoreRule,
+  type PathPattern,
   gitignoreRules,
-  globRegExp,
+  globMatcher,
   ignoreRule,
   isGlob,
   isIgnored,
@@ -67,6 +68,12 @@ export interface Selection {
   ignoreFiles?: boolean;
   /** `--ignore` patterns, in `.gitignore` syntax, relative to the current directory. */
   ignorePatterns?: readonly string[];
+  /**
+   * A directory (absolute) that every path must be inside by its real path (for a glob,
+   * the directory its walk starts from): the configuration's, for its `include` patterns,
+   * which come with the manifests and must not reach outside through a symbolic link.
+   */
+  within?: string;
   /** The `include` and `exclude` of the project configuration, for what a walk finds. */
   project?: ProjectFilter;
   /**
@@ -76,11 +83,11 @@ export interface Selection {
   mayBeEmpty?: boolean;
 }
 
-/** Whether `regExp` matches `path` (relative, `/`-separated) or a directory it is in. */
-function matchesOrInside(regExp: RegExp, path: string): boolean {
-  if (regExp.test(path)) return true;
+/** Whether `pattern` matches `path` (relative, `/`-separated) or a directory it is in. */
+function matchesOrInside(pattern: PathPattern, path: string): boolean {
+  if (pattern.test(path)) return true;
   for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1))
-    if (regExp.test(path.slice(0, slash))) return true;
+    if (pattern.test(path.slice(0, slash))) return true;
   return false;
 }
 
@@ -139,6 +146,7 @@ export async function expandPaths(
     ignorePatterns = [],
     project,
     mayBeEmpty = false,
+    within,
   }: { linkedDirectories?: boolean } & Selection = {},
 ): Promise<Expansion> {
   const files: string[] = [];
@@ -165,7 +173,7 @@ export async function expandPaths(
     dir: string,
     inherited: readonly IgnoreRule[],
     relative: string,
-    match: RegExp | null,
+    match: PathPattern | null,
   ): Promise<void> => {
     let entries;
     try {
@@ -273,6 +281,15 @@ export async function expandPaths(
     ignored = 0;
     leftOut = 0;
     const before = { files: files.length, problems: problems.length };
+    if (within !== undefined && (await outside(path, within))) {
+      problems.push({
+        at: files.length,
+        path,
+        reason: 'unreadable',
+        message: `${path}: outside the directory of the configuration (through a symbolic link), not read`,
+      });
+      continue;
+    }
     let info;
     try {
       info = await lstat(path);
@@ -307,14 +324,40 @@ export async function expandPaths(
 
   /** The files the glob `pattern` matches, walked from its first segments without `*?[`. */
   async function expandGlob(pattern: string): Promise<void> {
-    const segments = pattern.split('/');
-    const literal = segments.findIndex((s) => isGlob(s));
-    // Escapes in the literal part name the characters themselves.
-    const baseSegments = segments.slice(0, literal).map((s) => s.replace(/\\(.)/gu, '$1'));
-    const base = literal === 0 ? '.' : baseSegments.join('/') || '/';
+    const { base, rest } = globStart(pattern);
     if (!(await isDirectory(base))) return;
-    await walk(base, startRules(base), '', globRegExp(segments.slice(literal).join('/')));
+    await walk(base, startRules(base), '', globMatcher(rest));
   }
+}
+
+/** Where the walk for the glob `pattern` starts (its segments before the first with `*?[`), and the rest. */
+function globStart(pattern: string): { base: string; rest: string } {
+  const segments = pattern.split('/');
+  const literal = segments.findIndex((s) => isGlob(s));
+  // Escapes in the literal part name the characters themselves.
+  const baseSegments = segments.slice(0, literal).map((s) => s.replace(/\\(.)/gu, '$1'));
+  const base = literal === 0 ? '.' : baseSegments.join('/') || '/';
+  return { base, rest: segments.slice(literal).join('/') };
+}
+
+/**
+ * Whether `path` (or, for a glob that names no file, where its walk starts) is outside
+ * `directory` by its real path; false when it does not exist (it is reported as missing).
+ */
+async function outside(path: string, directory: string): Promise<boolean> {
+  let real;
+  try {
+    real = await realpath(path);
+  } catch {
+    if (!isGlob(path)) return false;
+    try {
+      real = await realpath(globStart(path).base);
+    } catch {
+      return false;
+    }
+  }
+  const from = relative(await realpath(directory), real);
+  return from === '..' || from.startsWith('../') || isAbsolute(from);
 }
 
 /**

@@ -167,6 +167,7 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
       ignoreFiles: !args.options.has('no-ignore'),
       ignorePatterns,
       ...(config !== null ? { project: projectFilter(config) } : {}),
+      ...(fromConfig ? { within: config!.dir } : {}),
       mayBeEmpty: fromConfig,
     },
   );

@@ -1,7 +1,7 @@
 /**
  * Path patterns, written without a dependency: the globs given on the command line
  * (`'ex/**\/*.toml'`) and the lines of `.gitignore` files, which share one syntax (`*`, `?`,
- * `[...]`, `**`, `\` escapes) compiled to a regular expression over `/`-separated paths.
+ * `[...]`, `**`, `\` escapes), matched against `/`-separated paths.
  */
 import { lstatSync, readFileSync } from 'node:fs';
 
@@ -15,81 +15,147 @@ export function isGlob(text: string): boolean {
   return false;
 }
 
-/** Characters that stand for themselves only when escaped, outside a class and in one. */
-const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
-const CLASS_SYNTAX = /[\\^$.*+?()[\]{}|/-]/g;
+/** One code point of a segment pattern: itself, `?` (any), or a class (`[a-z]`, `[!a-z]`). */
+type Unit =
+  | { kind: 'char'; char: string }
+  | { kind: 'any' }
+  | { kind: 'class'; negated: boolean; ranges: [number, number][] };
+/** A segment pattern: `*` (STAR, any run of code points) between units. */
+type SegmentToken = Unit | typeof STAR;
+const STAR = Symbol('*');
+/** `**` as a whole segment: any number of whole segments. */
+const GLOBSTAR = Symbol('**');
+
+function unitMatches(unit: Unit, char: string): boolean {
+  if (unit.kind === 'any') return true;
+  if (unit.kind === 'char') return unit.char === char;
+  const code = char.codePointAt(0)!;
+  const inside = unit.ranges.some(([from, to]) => from <= code && code <= to);
+  return inside !== unit.negated;
+}
 
 /**
- * One segment (no `/`) as regular-expression source: `*` any run of characters but `/`,
- * `?` one, `[a-z]`, `[!a-z]` or `[^a-z]` a class, `\x` the character x. A `[` without its
- * `]` is itself; a range written backwards (`[z-a]`) matches nothing, as in git.
+ * One segment (no `/`): `*` any run of characters, `?` one, `[a-z]`, `[!a-z]` or `[^a-z]`
+ * a class, `\x` the character x. A `[` without its `]` is itself; a range written backwards
+ * (`[z-a]`) matches nothing, as in git; `**` inside a segment is one star.
  */
-function segmentSource(segment: string): string {
+function segmentTokens(segment: string): SegmentToken[] {
   const chars = Array.from(segment);
-  let out = '';
+  const out: SegmentToken[] = [];
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
+    if (c === '*') {
+      if (out[out.length - 1] !== STAR) out.push(STAR);
+    } else if (c === '?') out.push({ kind: 'any' });
     else if (c === '[') {
-      const parsed = classSource(chars, i + 1);
-      if (parsed === null) out += '\\[';
+      const parsed = classUnit(chars, i + 1);
+      if (parsed === null) out.push({ kind: 'char', char: c });
       else {
-        out += parsed.source;
+        out.push(parsed.unit);
         i = parsed.end;
       }
-    } else if (c === '\\' && i + 1 < chars.length) out += chars[++i]!.replace(SYNTAX, '\\$&');
-    else out += c.replace(SYNTAX, '\\$&');
+    } else if (c === '\\' && i + 1 < chars.length) out.push({ kind: 'char', char: chars[++i]! });
+    else out.push({ kind: 'char', char: c });
   }
   return out;
 }
 
 /** The class that starts after a `[` at `start`, and the index of its `]`; null when unclosed. */
-function classSource(chars: string[], start: number): { source: string; end: number } | null {
+function classUnit(chars: string[], start: number): { unit: Unit; end: number } | null {
   let i = start;
   const negated = chars[i] === '!' || chars[i] === '^';
   if (negated) i++;
-  const items: string[] = [];
+  const ranges: [number, number][] = [];
   let first = true;
   const read = (): string => (chars[i] === '\\' && i + 1 < chars.length ? chars[++i]! : chars[i]!);
   for (; i < chars.length && (chars[i] !== ']' || first); i++) {
     first = false;
-    const from = read();
+    const from = read().codePointAt(0)!;
     if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
       i += 2;
-      const to = read();
-      if (from.codePointAt(0)! <= to.codePointAt(0)!)
-        items.push(`${from.replace(CLASS_SYNTAX, '\\$&')}-${to.replace(CLASS_SYNTAX, '\\$&')}`);
-    } else items.push(from.replace(CLASS_SYNTAX, '\\$&'));
+      const to = read().codePointAt(0)!;
+      if (from <= to) ranges.push([from, to]);
+    } else ranges.push([from, from]);
   }
   if (i >= chars.length) return null;
-  // A class never matches the separator, negated or not.
-  if (negated) return { source: `[^/${items.join('')}]`, end: i };
-  return { source: items.length === 0 ? '(?!)' : `[${items.join('')}]`, end: i };
+  return { unit: { kind: 'class', negated, ranges }, end: i };
+}
+
+/**
+ * Whether `tokens` match all of `items`, each token one item but `star`, which matches
+ * any run of them. Backtracking goes only to the last star met (a later star can take
+ * whatever an earlier one would have), so a test costs at most tokens x items steps, never
+ * the exponential time of a backtracking regular expression with several stars
+ * (`*a*a*a*a*b` against a long name of a's). `step` counts the comparisons.
+ */
+function wildcardMatch<T, I>(
+  tokens: readonly T[],
+  star: T,
+  items: readonly I[],
+  matches: (token: T, item: I) => boolean,
+  step: () => void,
+): boolean {
+  let t = 0;
+  let i = 0;
+  let starAt = -1;
+  let starItem = 0;
+  while (i < items.length) {
+    step();
+    if (t < tokens.length && tokens[t] === star) {
+      starAt = t++;
+      starItem = i;
+    } else if (t < tokens.length && matches(tokens[t]!, items[i]!)) {
+      t++;
+      i++;
+    } else if (starAt !== -1) {
+      t = starAt + 1;
+      i = ++starItem;
+    } else return false;
+  }
+  while (t < tokens.length && tokens[t] === star) t++;
+  return t === tokens.length;
+}
+
+/** A compiled path pattern: `test` says whether a whole `/`-separated relative path matches. */
+export interface PathPattern {
+  test(path: string): boolean;
+  /** Comparisons made by every `test` so far (the cost, for tests: linear, never exponential). */
+  readonly steps: number;
 }
 
 /**
  * A pattern over a whole `/`-separated relative path: `**` as a whole segment matches
  * any number of directories (`**\/b` at any depth, `a/**\/b` from `a/b` down, `a/**`
- * everything inside `a`); elsewhere two stars are one star.
+ * everything inside `a`); elsewhere two stars are one star. Matched segment by segment,
+ * each segment code point by code point, with no regular expression: a test costs at most
+ * the pattern's length times the path's, whatever the pattern.
  */
-export function globRegExp(pattern: string): RegExp {
-  const segments = pattern.split('/');
-  let source = '';
-  let slash = false;
-  segments.forEach((segment, i) => {
-    if (segment === '**') {
-      if (i === segments.length - 1) source += `${slash ? '/' : ''}.*`;
-      else {
-        source += `${slash ? '/' : ''}(?:.*/)?`;
-        slash = false;
-      }
-    } else {
-      source += `${slash ? '/' : ''}${segmentSource(segment)}`;
-      slash = true;
-    }
+export function globMatcher(pattern: string): PathPattern {
+  const segments: (SegmentToken[] | typeof GLOBSTAR)[] = [];
+  const parts = pattern.split('/');
+  parts.forEach((segment, i) => {
+    if (segment !== '**') segments.push(segmentTokens(segment));
+    // A final `**` takes at least one segment (`a/**` is inside `a`, not `a` itself):
+    // one segment of anything, then any number more.
+    else if (i === parts.length - 1) segments.push([STAR], GLOBSTAR);
+    else if (segments[segments.length - 1] !== GLOBSTAR) segments.push(GLOBSTAR);
   });
-  return new RegExp(`^${source}$`, 'u');
+  let steps = 0;
+  const step = () => void steps++;
+  const segmentMatches = (tokens: SegmentToken[] | typeof GLOBSTAR, name: string) =>
+    wildcardMatch<SegmentToken, string>(
+      tokens as SegmentToken[],
+      STAR,
+      Array.from(name),
+      (token, char) => unitMatches(token as Unit, char),
+      step,
+    );
+  return {
+    test: (path) => wildcardMatch(segments, GLOBSTAR, path.split('/'), segmentMatches, step),
+    get steps() {
+      return steps;
+    },
+  };
 }
 
 /** One line of a `.gitignore` file (or an `--ignore` pattern), ready to match. */
@@ -102,7 +168,7 @@ export interface IgnoreRule {
   directoryOnly: boolean;
   /** Has a `/` at the start or in the middle: matched against the path from `base`, else the name. */
   anchored: boolean;
-  regExp: RegExp;
+  pattern: PathPattern;
   /** The pattern as written, for messages. */
   text: string;
 }
@@ -143,7 +209,7 @@ export function ignoreRule(line: string, base: string): IgnoreRule | null {
   const anchored = pattern.includes('/');
   if (pattern.startsWith('/')) pattern = pattern.slice(1);
   if (pattern === '') return null;
-  return { base, negated, directoryOnly, anchored, regExp: globRegExp(pattern), text: line };
+  return { base, negated, directoryOnly, anchored, pattern: globMatcher(pattern), text: line };
 }
 
 /**
@@ -163,7 +229,8 @@ export function isIgnored(
     if (rule.negated !== ignored) continue; // cannot change the answer
     const prefix = rule.base === '/' ? '/' : `${rule.base}/`;
     if (!path.startsWith(prefix)) continue;
-    if (rule.regExp.test(rule.anchored ? path.slice(prefix.length) : name)) ignored = !rule.negated;
+    if (rule.pattern.test(rule.anchored ? path.slice(prefix.length) : name))
+      ignored = !rule.negated;
   }
   return ignored;
 }
