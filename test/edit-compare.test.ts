@@ -78,10 +78,11 @@ const scenarios: Scenario[] = [
 ];
 
 /**
- * Changed lines per scenario and library, as docs/editing.md shows them; `wrong` when the
- * result does not read as the expected value, `error` when the library refused.
+ * The head of the table of changed lines per scenario and library in docs/editing.md; a
+ * cell is `wrong` when the result does not read as the expected value, `error` when the
+ * library refused.
  */
-const EXPECTED_TABLE = `| scenario | volt-manifest | @decimalturn/toml-patch | @rainbowatcher/toml-edit-js |
+const TABLE_HEADER = `| scenario | volt-manifest | @decimalturn/toml-patch | @rainbowatcher/toml-edit-js |
 | --- | ---: | ---: | ---: |
 `;
 
@@ -127,7 +128,7 @@ test(
       }
       rows.push(`| ${scenario.name} | ${cells.join(' | ')} |`);
     }
-    const table = EXPECTED_TABLE + rows.join('\n') + '\n';
+    const table = TABLE_HEADER + rows.join('\n') + '\n';
     // Compared cell by cell: prettier pads the table's columns in the docs.
     const cellsOf = (text: string) =>
       text
@@ -141,5 +142,23 @@ test(
       cellsOf(table),
       `docs/editing.md has the table as measured:\n${table}`,
     );
+  },
+);
+
+test(
+  'edit-compare: the bench check notes an edit that does not give the expected value',
+  { skip },
+  async () => {
+    const editing = await import('../bench/editing.js');
+    const text = '[workload]\nimage = "nginx:1.27"\n';
+    const changesOf = () => editing.IMAGE_CHANGE;
+    const edited = editing.editableChanges(text, editing.IMAGE_CHANGE);
+    assert.equal(editing.checkEdits([text], changesOf, [edited]), undefined);
+    // The text unchanged, or not TOML at all: both noted.
+    assert.match(
+      editing.checkEdits([text], changesOf, [text]) ?? '',
+      /does not read as the expected value/,
+    );
+    assert.match(editing.checkEdits([text], changesOf, ['image = ']) ?? '', /not valid TOML/);
   },
 );
