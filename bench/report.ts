@@ -1,6 +1,7 @@
 /** Markdown tables (printed and written to docs/benchmarks.md) and the SVG chart. */
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { type BundleResult, OUR_PARSE_STRINGIFY } from './bundle.js';
+import { editPeerVersions } from './editing.js';
 import { peers } from './peers.js';
 import type { ProfileResult } from './profile.js';
 import { QJS_SMOL_PARSE, QJS_SMOL_PARSE_STRINGIFY, type QuickJsResult } from './quickjs.js';
@@ -265,7 +266,7 @@ export function machine(): string {
     `- CPU: ${cpu[0]?.model.trim() ?? 'unknown'}, ${cpu.length} logical cores available to Node`,
     `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB; OS: ${osType()} ${release()}`,
     `- Node.js ${process.version} (V8 ${process.versions.v8})`,
-    `- Contenders: ${peers.map((p) => `${p.name} ${p.version}`).join(', ')}`,
+    `- Contenders: ${peers.map((p) => `${p.name} ${p.version}`).join(', ')}, ${editPeerVersions()}`,
   ].join('\n');
 }
 
@@ -276,6 +277,7 @@ export interface DocumentParts {
   maxRounds: number;
   targets: string;
   targets16: string;
+  targets20: string;
   quickjs: string;
   throughput: string;
   scaling: string;
@@ -300,6 +302,14 @@ ${machine()}
 The machine is shared with other work, so figures move between runs by several percent;
 the ratios, measured side by side in the same process, move less than the absolute times.
 
+## Targets of issue 20
+
+Editing (\`EditableDocument\`, \`patch\`) faster than both \`@decimalturn/toml-patch\` and
+\`@rainbowatcher/toml-edit-js\`: the peer's median time divided by ours in the same run
+(above 1: we are faster), every contender going from the text to the edited text. The
+diff sizes of the hand-checked scenarios are in [Editing files](editing.md#diff-size-against-the-javascript-peers).
+
+${p.targets20}
 ## Targets of issue 16
 
 Targets 1 to 7 of issue 16, numbered as there. A ratio is the peer's median time divided

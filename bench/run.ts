@@ -4,10 +4,12 @@
  * docs/benchmarks.md and docs/benchmarks.svg.
  *
  * Flags: `--quick` (tiny smoke run; writes nothing unless `--out DIR`), and any of
- * `--throughput`, `--scaling`, `--bundle`, `--quickjs`, `--profile` to run only those sections
+ * `--throughput`, `--edit`, `--scaling`, `--bundle`, `--quickjs`, `--profile` to run only those sections
+ * (`--edit`: the editing suites of issue 20, which a full throughput section includes)
  * (the documents are written only when every section ran); `--suite ID` limits the
  * throughput section to one suite (manifests, mixed, spec, realworld, realworld-config,
- * realworld-small, realworld-lock, distinct, distinct-inline, empty, one-line) and `--no-memory` skips its memory measurements. `--out DIR` writes the
+ * realworld-small, realworld-lock, distinct, distinct-inline, empty, one-line, edit-manifests,
+ * edit-patch) and `--no-memory` skips its memory measurements. `--out DIR` writes the
  * documents to DIR instead of docs/. Tables go to stdout, progress to stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,7 +35,8 @@ import {
 import { type RewarmReport, runRewarm } from './rewarm.js';
 import { type ShapeResult, nonLinear, runScaling } from './scaling.js';
 import { barChart } from './svg.js';
-import { evaluateIssue16, evaluateTargets } from './targets.js';
+import { evaluateIssue16, evaluateIssue20, evaluateTargets } from './targets.js';
+import { EDIT_SUITES } from './suites.js';
 import { type SuiteResult, runThroughput } from './throughput.js';
 
 const args = process.argv.slice(2);
@@ -44,7 +47,7 @@ const suiteFilter = args.flatMap((arg, i) =>
 );
 const outIndex = args.indexOf('--out');
 const outDir = outIndex >= 0 ? args[outIndex + 1] : undefined;
-const sectionFlags = ['--throughput', '--scaling', '--bundle', '--quickjs', '--profile'];
+const sectionFlags = ['--throughput', '--edit', '--scaling', '--bundle', '--quickjs', '--profile'];
 const chosen = sectionFlags.filter((flag) => args.includes(flag));
 const all = chosen.length === 0;
 const wants = (flag: string) => all || chosen.includes(flag);
@@ -79,7 +82,9 @@ let bundle: BundleResult[] | null = null;
 let quickjs: QuickJsResult | null = null;
 let profiles: ProfileResult[] | null = null;
 
-if (wants('--throughput')) {
+if (wants('--throughput') || wants('--edit')) {
+  // `--edit` alone: only the editing suites.
+  const only = wants('--throughput') ? suiteFilter : [...suiteFilter, ...EDIT_SUITES];
   throughput = await runThroughput({
     size: quick ? 'quick' : 'full',
     minRounds,
@@ -88,14 +93,16 @@ if (wants('--throughput')) {
     warmup,
     memory: quick ? 'first-only' : args.includes('--no-memory') ? 'none' : 'all',
     log,
-    ...(suiteFilter.length > 0 ? { only: suiteFilter } : {}),
+    ...(only.length > 0 ? { only } : {}),
   });
   print('\n## Throughput (time vs ours = their median time ÷ ours; above 1: ours is faster)\n');
   print(throughputTables(throughput));
-  log('timing batches right after a full GC...');
-  rewarm = await runRewarm(quick);
-  print('\n## Optimized code lost at a full GC\n');
-  print(rewarmTable(rewarm));
+  if (wants('--throughput')) {
+    log('timing batches right after a full GC...');
+    rewarm = await runRewarm(quick);
+    print('\n## Optimized code lost at a full GC\n');
+    print(rewarmTable(rewarm));
+  }
 }
 if (wants('--scaling')) {
   scaling = await runScaling(quick, log);
@@ -121,6 +128,9 @@ if (wants('--profile')) {
   print(profileTables(profiles));
 }
 
+const statuses20 = evaluateIssue20(throughput);
+print('\n## Targets of issue 20\n');
+print(targetsTable(statuses20));
 const statuses16 = evaluateIssue16(throughput, scaling, bundle, quickjs);
 print('\n## Targets of issue 16\n');
 print(targetsTable(statuses16));
@@ -143,6 +153,7 @@ if (target !== undefined && all) {
     maxRounds,
     targets: targetsTable(statuses),
     targets16: targetsTable(statuses16),
+    targets20: targetsTable(statuses20),
     quickjs: quickJsTable(quickjs!),
     throughput: throughputTables(throughput!),
     scaling: scalingTable(scaling!, quick),

@@ -12,6 +12,7 @@ import * as smol from 'smol-toml';
 import { encodeManifest, parseManifest, sha256Hex } from '../lib/index.js';
 import { checkManifests } from '../lib/node/index.js';
 import { parse } from '../lib/toml/index.js';
+import { FIVE_CHANGES_TEXT, IMAGE_CHANGE, editGroup, fiveChanges } from './editing.js';
 import { eventsOf, replay } from './floor.js';
 import { distinctKeysDocument, manifestSet, mixedDocument } from './generate.js';
 import { flat, readSpecExample, specExamplePath } from './inputs.js';
@@ -40,6 +41,8 @@ export interface Contender {
   writesToml?: boolean;
   /** The run returns parse results, compared once with the baseline's (differences noted). */
   readsToml?: boolean;
+  /** Checks the check run's output: a note when it is wrong (e.g. an edit that misses). */
+  check?(data: SuiteData, output: unknown): string | undefined;
 }
 
 export interface Group {
@@ -421,6 +424,37 @@ export function suites(): Suite[] {
       perCall: true,
       load: (size) => withJson([ONE_LINE], size === 'full' ? 1_000_000 : 1_000),
       groups: [perCallGroup()],
+    },
+    ...editSuites(),
+  ];
+}
+
+/** The suites of the editing benchmark (issue 20); `--edit` runs only these. */
+export const EDIT_SUITES = ['edit-manifests', 'edit-patch'];
+
+/** The editing suites: the manifest job and the five-change patch (bench/editing.ts). */
+function editSuites(): Suite[] {
+  return [
+    {
+      id: 'edit-manifests',
+      title: 'editing: manifest set',
+      memory: false,
+      // Fewer manifests than the parse suites: toml-patch takes several ms per manifest.
+      load: (size) => withJson(manifestSet(size === 'full' ? 500 : 50).map(flat), 1),
+      groups: [
+        editGroup(
+          'set-image',
+          'set `workload.image` in each manifest and get the text back (read + edit + text)',
+          () => IMAGE_CHANGE,
+        ),
+      ],
+    },
+    {
+      id: 'edit-patch',
+      title: 'editing: mixed document',
+      memory: false,
+      load: (size) => withJson([flat(mixedDocument(size === 'full' ? 100_000 : 20_000))], 1),
+      groups: [editGroup('five-changes', `${FIVE_CHANGES_TEXT} (read + edit + text)`, fiveChanges)],
     },
   ];
 }

@@ -16,6 +16,8 @@ import {
   QJS_SMOL_PARSE_STRINGIFY,
   type QuickJsResult,
 } from './quickjs.js';
+import { OURS_PATCH, TOML_EDIT_JS, TOML_PATCH } from './editing.js';
+import { OURS } from './peers.js';
 import { nsPerCall } from './report.js';
 import {
   DUPLICATE_KEYS,
@@ -429,4 +431,35 @@ export function evaluateIssue16(
   }
   out.push(...quickJsStatuses(quickjs), ...bundleStatuses(bundle), scalingStatus16(scaling));
   return out;
+}
+
+/**
+ * Issue 20's speed target, "faster than both": each of our ways of editing (the
+ * `EditableDocument` calls and `patch` of a changed value) against each peer, on both jobs.
+ */
+export const issue20RatioTargets: RatioTarget[] = [
+  ...[
+    { suite: 'edit-manifests', group: 'set-image', job: 'set `workload.image`, manifest set' },
+    { suite: 'edit-patch', group: 'five-changes', job: 'five changes, ~100 KB document' },
+  ].flatMap(({ suite, group, job }) =>
+    [OURS, OURS_PATCH].flatMap((ours) =>
+      [TOML_PATCH, TOML_EDIT_JS].map((peer) => ({
+        target: `${ours === OURS ? '`EditableDocument`' : '`patch`'} faster than ${peer}, ${job}`,
+        suite,
+        group,
+        peer,
+        atLeast: 1,
+        ours,
+      })),
+    ),
+  ),
+];
+
+/** The targets of issue 20 (editing, faster than both peers), from what this run measured. */
+export function evaluateIssue20(throughput: readonly SuiteResult[] | null): TargetStatus[] {
+  return issue20RatioTargets.map((t) =>
+    throughput === null
+      ? { target: t.target, measured: 'not in this run', status: 'not measured' }
+      : ratioStatus(t, throughput),
+  );
 }

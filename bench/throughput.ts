@@ -134,7 +134,7 @@ async function prepare(
         let output = run();
         if (output instanceof Promise) output = await output;
         row.checkMs = performance.now() - start;
-        let note = checkOutput(contender, output);
+        let note = checkOutput(contender, output) ?? contender.check?.(data, output);
         if (contender.readsToml === true) {
           if (contender.name === group.baseline) reference = output;
           else note ??= compareResults(reference, output);
