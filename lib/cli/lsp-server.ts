@@ -258,7 +258,11 @@ export class LanguageServer {
         const uri = p.textDocument?.uri;
         const doc = typeof uri === 'string' ? this.documents.get(uri) : undefined;
         if (doc === undefined) throw notOpen(uri);
-        if (!Array.isArray(p.contentChanges)) throw new Error('didChange needs contentChanges');
+        if (
+          !Array.isArray(p.contentChanges) ||
+          !p.contentChanges.every((c: { text?: unknown } | null) => typeof c?.text === 'string')
+        )
+          throw new Error('didChange needs contentChanges, each with a text');
         const version =
           typeof p.textDocument?.version === 'number' ? p.textDocument.version : doc.version + 1;
         this.documents.set(doc.uri, doc.withChanges(p.contentChanges, version, this.encoding));

@@ -43,8 +43,9 @@ export async function lspCommand(argv: readonly string[], io: Io): Promise<numbe
     const finish = (code: number) => {
       if (ended) return;
       ended = true;
-      process.stdin.pause();
+      // The client may keep its end open: ours is closed, so nothing holds the process.
       process.stdin.removeAllListeners('data');
+      process.stdin.destroy();
       done(code);
     };
     const server = new LanguageServer({
