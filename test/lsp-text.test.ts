@@ -5,8 +5,12 @@
  * with astral characters, CRLF, a lone CR and a byte-order mark.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../lib/index.js';
+import { DIAGNOSTIC_CODES } from '../lib/manifest/diagnostics.js';
+import { projectRoot } from './helpers.js';
 import { MessageReader, encodeMessage } from '../lib/cli/lsp-rpc.js';
 import { negotiateEncoding } from '../lib/cli/lsp-server.js';
 import { TextDocument } from '../lib/cli/lsp-text.js';
@@ -161,5 +165,21 @@ describe('message framing', () => {
       },
       { kind: 'message', value: { id: 2 } },
     ]);
+  });
+});
+
+describe('the links of diagnostic codes', () => {
+  it('land on an anchor of docs/error-codes.md for every code, toml-<code> included', () => {
+    const doc = readFileSync(join(projectRoot, 'docs/error-codes.md'), 'utf8');
+    const anchors = new Set([...doc.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]));
+    for (const code of Object.keys(DIAGNOSTIC_CODES)) assert.ok(anchors.has(code), code);
+    // The TOML codes, as `toml-<code>` diagnostics carry them.
+    const tomlCodes = [
+      ...doc
+        .slice(doc.indexOf('## TOML errors'))
+        .matchAll(/^\| <a id="toml-([a-z0-9-]+)"><\/a>`\1`/gm),
+    ];
+    assert.ok(tomlCodes.length >= 20, `${tomlCodes.length} TOML codes with anchors`);
+    assert.ok(anchors.has('toml-duplicate-key') && anchors.has('toml-unterminated-string'));
   });
 });

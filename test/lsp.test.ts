@@ -241,3 +241,168 @@ describe('the language server, driven by vscode-jsonrpc', () => {
     assert.equal(session.stderr, '');
   });
 });
+
+/** A message's frame, as a client writes it. */
+function frame(message: unknown): string {
+  const body = JSON.stringify(message);
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/**
+ * Runs the server on `input` (one write, so a cancellation arrives with its request) and
+ * returns its exit status, stderr and the messages on stdout, which must be nothing but
+ * well-formed frames.
+ */
+async function raw(
+  input: string,
+): Promise<{ code: number | null; stderr: string; messages: any[] }> {
+  const child = spawn(process.execPath, [cli, 'lsp']);
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => out.push(d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.write(input);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const bytes = Buffer.concat(out);
+  const messages = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const headerEnd = bytes.indexOf('\r\n\r\n', at);
+    const header = /^Content-Length: (\d+)$/.exec(bytes.subarray(at, headerEnd).toString('latin1'));
+    assert.ok(
+      header !== null,
+      `not a frame at byte ${at}: ${bytes.subarray(at, at + 40).toString()}`,
+    );
+    const start = headerEnd + 4;
+    const end = start + Number(header[1]);
+    assert.ok(end <= bytes.length, 'a frame cut short');
+    messages.push(JSON.parse(bytes.subarray(start, end).toString('utf8')));
+    at = end;
+  }
+  return { code, stderr, messages };
+}
+
+const uri = 'file:///nowhere/web.toml';
+
+describe('the language server on raw bytes', () => {
+  it('answers bad frames, unknown methods, closed documents and cancellations, and keeps serving', async () => {
+    const input = [
+      frame({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { capabilities: { general: { positionEncodings: ['utf-8', 'utf-16'] } } },
+      }),
+      'Content-Length: 5\r\n\r\n{bad}',
+      'Content-Length: many\r\n\r\n',
+      frame([1, 2]),
+      frame({ jsonrpc: '2.0', id: 2, method: 'foo/bar' }),
+      frame({ jsonrpc: '2.0', method: 'foo/baz' }),
+      frame({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'textDocument/hover',
+        params: { textDocument: { uri }, position: { line: 0, character: 0 } },
+      }),
+      frame({
+        jsonrpc: '2.0',
+        method: 'textDocument/didOpen',
+        params: {
+          textDocument: {
+            uri,
+            languageId: 'toml',
+            version: 1,
+            text: '[workload]\r\nname = "😀x"\r\n',
+          },
+        },
+      }),
+      frame({
+        jsonrpc: '2.0',
+        id: 4,
+        method: 'textDocument/hover',
+        params: { textDocument: { uri }, position: { line: 1, character: 12 } },
+      }),
+      frame({
+        jsonrpc: '2.0',
+        id: 5,
+        method: 'textDocument/documentSymbol',
+        params: { textDocument: { uri } },
+      }),
+      frame({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 5 } }),
+      frame({
+        jsonrpc: '2.0',
+        id: 6,
+        method: 'textDocument/documentSymbol',
+        params: { textDocument: { uri } },
+      }),
+      frame({ jsonrpc: '2.0', method: 'textDocument/didClose', params: { textDocument: { uri } } }),
+      frame({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'textDocument/formatting',
+        params: { textDocument: { uri }, options: {} },
+      }),
+      frame({ jsonrpc: '2.0', id: 8, method: 'shutdown' }),
+      frame({ jsonrpc: '2.0', id: 9, method: 'textDocument/hover', params: {} }),
+      frame({ jsonrpc: '2.0', method: 'exit' }),
+    ].join('');
+    const { code, stderr, messages } = await raw(input);
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+    const brief = messages.map((m) =>
+      m.method !== undefined
+        ? { method: m.method }
+        : m.error !== undefined
+          ? { id: m.id, code: m.error.code }
+          : { id: m.id },
+    );
+    assert.deepEqual(brief, [
+      { id: 1 },
+      { id: null, code: -32700 }, // body not JSON
+      { id: null, code: -32700 }, // bad Content-Length
+      { id: null, code: -32600 }, // not an object
+      { id: 2, code: -32601 }, // unknown method
+      { id: 3, code: -32602 }, // not open
+      { id: 4 },
+      { id: 5, code: -32800 }, // cancelled
+      { id: 6 },
+      { method: 'textDocument/publishDiagnostics' }, // cleared on close
+      { id: 7, code: -32602 }, // closed
+      { id: 8 },
+      { id: 9, code: -32600 }, // after shutdown
+    ]);
+    assert.equal(messages[0].result.capabilities.positionEncoding, 'utf-8');
+    assert.equal(messages[5].error.message, `document ${uri} is not open`);
+    // UTF-8: `"😀x"` is 1 + 4 + 1 + 1 bytes from character 7; lines end in CRLF.
+    assert.deepEqual(messages[6].result.range, range(1, 7, 1, 14));
+    assert.match(messages[6].result.contents.value, /^\*\*workload\.name\*\*/);
+    assert.deepEqual(messages[8].result, [
+      {
+        name: 'workload',
+        kind: 2,
+        range: range(0, 0, 1, 14),
+        selectionRange: range(0, 1, 0, 9),
+        children: [
+          { name: 'name', kind: 8, range: range(1, 0, 1, 14), selectionRange: range(1, 0, 1, 4) },
+        ],
+      },
+    ]);
+    assert.deepEqual(messages[9].params, { uri, diagnostics: [] });
+  });
+
+  it('refuses requests before initialize, and exits with 1 on exit without shutdown', async () => {
+    const { code, stderr, messages } = await raw(
+      frame({ jsonrpc: '2.0', id: 1, method: 'textDocument/hover', params: {} }) +
+        frame({ jsonrpc: '2.0', method: 'exit' }),
+    );
+    assert.equal(code, 1);
+    assert.equal(stderr, '');
+    assert.deepEqual(messages, [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        error: { code: -32002, message: "'textDocument/hover' before 'initialize'" },
+      },
+    ]);
+  });
+});
