@@ -242,6 +242,82 @@ describe('the language server, driven by vscode-jsonrpc', () => {
   });
 });
 
+describe('the language server with large and linked documents', () => {
+  let dir: string;
+  before(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'volt-lsp-')));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function started(): Promise<Session> {
+    const session = new Session(dir);
+    await session.connection.sendRequest('initialize', {
+      processId: null,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: {},
+    });
+    await session.connection.sendNotification('initialized', {});
+    return session;
+  }
+
+  it('diagnoses a 10 MB document and goes on serving', async () => {
+    const session = await started();
+    const c = session.connection;
+    const line = 'key_000000 = "a value of some length, to fill the line"\n';
+    const count = Math.ceil((10 * 1024 * 1024) / line.length);
+    const lines = [];
+    for (let i = 0; i < count; i++) lines.push(line.replace('000000', String(i).padStart(6, '0')));
+    // One syntax error on the last line (the span of a missing value is its line break).
+    const text = `${lines.join('')}broken = \n`;
+    assert.ok(text.length >= 10 * 1024 * 1024);
+    const uri = pathToFileURL(join(dir, 'big.toml')).href;
+    await c.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'toml', version: 1, text },
+    });
+    const published = await session.diagnosticsOf(1);
+    assert.deepEqual(brief(published), [
+      { range: range(count, 9, count + 1, 0), code: 'toml-expected-value', severity: 1 },
+    ]);
+    const symbols = (await c.sendRequest('textDocument/documentSymbol', {
+      textDocument: { uri },
+    })) as unknown[];
+    assert.equal(symbols.length, count);
+    assert.equal(await c.sendRequest('shutdown'), null);
+    await c.sendNotification('exit');
+    assert.equal(await session.exited(), 0);
+  });
+
+  it('checks an open file again when a base it extends is saved', async () => {
+    const basePath = join(dir, 'base.toml');
+    writeFileSync(basePath, '[workload]\nmode = "container"\nimage = "nginx"\n');
+    const session = await started();
+    const c = session.connection;
+    const uri = pathToFileURL(join(dir, 'app.toml')).href;
+    await c.sendNotification('textDocument/didOpen', {
+      textDocument: {
+        uri,
+        languageId: 'toml',
+        version: 1,
+        text: 'extends = "base.toml"\n\n[workload]\nname = "app"\n',
+      },
+    });
+    assert.deepEqual(brief(await session.diagnosticsOf(1)), []);
+    // The base loses its mode: the file that extends it is missing one now.
+    writeFileSync(basePath, '[workload]\nimage = "nginx"\n');
+    await c.sendNotification('textDocument/didSave', {
+      textDocument: { uri: pathToFileURL(basePath).href },
+    });
+    const again = await session.diagnosticsOf(1);
+    assert.deepEqual(
+      again.diagnostics.map((d) => d.code),
+      ['missing-required'],
+    );
+    assert.equal(await c.sendRequest('shutdown'), null);
+    await c.sendNotification('exit');
+    assert.equal(await session.exited(), 0);
+  });
+});
+
 /** A message's frame, as a client writes it. */
 function frame(message: unknown): string {
   const body = JSON.stringify(message);
