@@ -7,6 +7,7 @@ import { casCommand } from './cas.js';
 import { checkCommand } from './check.js';
 import { editCommand } from './edit-commands.js';
 import { fmtCommand } from './fmt.js';
+import { lspCommand } from './lsp.js';
 import { manifestCommand } from './manifest-commands.js';
 import { didYouMean } from '../manifest/suggest.js';
 import { escapeControl } from './report.js';
@@ -26,6 +27,7 @@ Commands:
   digest PATH         print the sha256 content address of a manifest
   cas put FILE...     store manifests in a directory store, print their cas:// references
   toml decode|encode  toml-test decoder/encoder interfaces (TOML <-> tagged JSON)
+  lsp                 run the language server on stdin/stdout (docs/editors.md)
 
 Options:
   -h, --help          Show help (also after a command: 'volt-manifest toml --help')
@@ -49,6 +51,7 @@ const commands = new Map<string, Command>([
   ['digest', manifestCommand('digest')],
   ['toml', tomlCommand],
   ['cas', casCommand],
+  ['lsp', lspCommand],
 ]);
 
 /**

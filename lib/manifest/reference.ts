@@ -159,6 +159,8 @@ export function errorCodesMarkdown(): string {
     '',
     'Codes are stable; messages may improve. Manifest diagnostics carry a code, a severity,',
     'the key path, the file, and the line and column of the offending value, key or header.',
+    'Each code has an anchor (`error-codes.md#cpu-weight-out-of-range`, `#toml-duplicate-key`):',
+    'the language server links its diagnostics there.',
     '',
     '## Manifest diagnostics',
     '',
@@ -168,7 +170,7 @@ export function errorCodesMarkdown(): string {
   for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
     const example = info.example.replace(/\n/g, '<br>').replace(/\|/g, '\\|');
     lines.push(
-      `| \`${code}\` | ${info.severity} | ${info.summary.replace(/\|/g, '\\|')} | \`${example}\` |`,
+      `| <a id="${code}"></a>\`${code}\` | ${info.severity} | ${info.summary.replace(/\|/g, '\\|')} | \`${example}\` |`,
     );
   }
   lines.push(
@@ -182,7 +184,7 @@ export function errorCodesMarkdown(): string {
     '|---|---|',
   );
   for (const [code, meaning] of Object.entries(TOML_CODES))
-    lines.push(`| \`${code}\` | ${meaning.replace(/\|/g, '\\|')} |`);
+    lines.push(`| <a id="toml-${code}"></a>\`${code}\` | ${meaning.replace(/\|/g, '\\|')} |`);
   lines.push('');
   return lines.join('\n');
 }

@@ -1,0 +1,124 @@
+/**
+ * JSON-RPC 2.0 with the Language Server Protocol's framing: a header block of
+ * `Name: value` lines ending in an empty line (`\r\n\r\n`), of which `Content-Length`
+ * (the body's length in bytes) is required, then the body, UTF-8 JSON.
+ */
+
+export const ErrorCodes = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  ServerNotInitialized: -32002,
+  RequestFailed: -32803,
+  RequestCancelled: -32800,
+} as const;
+
+export type MessageId = number | string | null;
+
+/** What the reader made of the bytes: a parsed message, or why a frame was refused. */
+export type Frame =
+  { kind: 'message'; value: unknown } | { kind: 'error'; code: number; message: string };
+
+const HEADER_END = Buffer.from('\r\n\r\n');
+const CONTENT_LENGTH = /^content-length$/i;
+
+/** A body larger than this is refused unread (the issue asks for 10 MB documents). */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Cuts a byte stream into messages. A frame whose header cannot be read is reported and
+ * skipped up to the next `Content-Length:` header, so that one bad frame does not end
+ * the session; a body that is not JSON is reported and skipped (its length is known).
+ */
+export class MessageReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  /** The body length of the frame whose header was read, or -1 while reading a header. */
+  private bodyLength = -1;
+
+  push(chunk: Uint8Array): Frame[] {
+    this.buffer =
+      this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
+    const frames: Frame[] = [];
+    for (;;) {
+      if (this.bodyLength === -1) {
+        const end = this.buffer.indexOf(HEADER_END);
+        if (end === -1) {
+          // A header block this long is not one: drop it, keep looking for the next.
+          if (this.buffer.length > 64 * 1024) {
+            frames.push(headerError('a header block longer than 64 KiB'));
+            this.skipToNextHeader(1);
+          }
+          return frames;
+        }
+        const header = this.buffer.subarray(0, end).toString('latin1');
+        const length = contentLength(header);
+        if (typeof length === 'string') {
+          frames.push(headerError(length));
+          this.skipToNextHeader(end + HEADER_END.length);
+          continue;
+        }
+        this.buffer = this.buffer.subarray(end + HEADER_END.length);
+        this.bodyLength = length;
+      }
+      if (this.buffer.length < this.bodyLength) return frames;
+      const body = this.buffer.subarray(0, this.bodyLength).toString('utf8');
+      this.buffer = this.buffer.subarray(this.bodyLength);
+      this.bodyLength = -1;
+      try {
+        frames.push({ kind: 'message', value: JSON.parse(body) });
+      } catch (error) {
+        frames.push({
+          kind: 'error',
+          code: ErrorCodes.ParseError,
+          message: `the message body is not JSON: ${(error as Error).message}`,
+        });
+      }
+    }
+  }
+
+  /** Drops bytes up to the next `Content-Length` header at or after `from`. */
+  private skipToNextHeader(from: number): void {
+    const rest = this.buffer.subarray(from);
+    const next = rest.toString('latin1').search(/content-length\s*:/i);
+    this.buffer = next === -1 ? Buffer.alloc(0) : rest.subarray(next);
+  }
+}
+
+function headerError(what: string): Frame {
+  return { kind: 'error', code: ErrorCodes.ParseError, message: `bad message header: ${what}` };
+}
+
+/** The body length a header block gives, or what is wrong with it. */
+function contentLength(header: string): number | string {
+  let length: number | string = 'no Content-Length header';
+  for (const line of header.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon === -1) return `'${line.slice(0, 80)}' is not a 'Name: value' header line`;
+    if (!CONTENT_LENGTH.test(line.slice(0, colon).trim())) continue;
+    const value = line.slice(colon + 1).trim();
+    if (!/^[0-9]{1,10}$/.test(value))
+      return `Content-Length '${value.slice(0, 80)}' is not a byte count`;
+    length = Number(value);
+    if (length > MAX_BODY_BYTES)
+      return `Content-Length ${value} is over the limit of ${MAX_BODY_BYTES} bytes`;
+  }
+  return length;
+}
+
+/** The frame of a message: its header and its UTF-8 JSON body. */
+export function encodeMessage(message: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(message), 'utf8');
+  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+}
+
+/** An error a request handler throws to answer with that code and message. */
+export class ResponseError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,551 @@
+/**
+ * The language server: the protocol's lifecycle, open documents, diagnostics (debounced,
+ * the latest version only), formatting, hover, completion, document symbols, definition
+ * of an `extends` value and the fixes of `check --fix` as a code action. Transport-free:
+ * bytes come in through `receive` and go out through `write`, so that only `lsp.ts`
+ * touches the process's streams.
+ */
+import { realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Diagnostic } from '../manifest/diagnostics.js';
+import { fixManifest } from '../manifest/edit.js';
+import { SECTIONS } from '../manifest/fields.js';
+import { formatManifest } from '../manifest/format.js';
+import { resolveManifest } from '../manifest/resolve.js';
+import { syntaxDiagnostic } from '../manifest/diagnostics.js';
+import { parseLocatedRecovering } from '../toml/parse.js';
+import type { LocatedTable } from '../toml/located.js';
+import { nodeHost } from '../node/load.js';
+import { completionsAt, documentSymbols, hoverMarkdown, placeAt } from './lsp-features.js';
+import {
+  ErrorCodes,
+  type Frame,
+  MessageReader,
+  type MessageId,
+  ResponseError,
+  encodeMessage,
+} from './lsp-rpc.js';
+import { type LspPosition, type PositionEncoding, TextDocument } from './lsp-text.js';
+import { VERSION } from './version.js';
+
+export interface ServerOptions {
+  /** Writes bytes to the client. */
+  write(bytes: Uint8Array): void;
+  /** Called on `exit` with the process's exit status (0 after `shutdown`, else 1). */
+  exit(code: number): void;
+  /** Where diagnostic codes link to: `<docsBase>#<code>`. */
+  docsBase: string;
+}
+
+interface Message {
+  jsonrpc?: unknown;
+  id?: MessageId;
+  method?: unknown;
+  params?: unknown;
+  result?: unknown;
+  error?: unknown;
+}
+
+const DEFAULT_DEBOUNCE_MS = 50;
+
+/** The client's name for a document that is not open. */
+function notOpen(uri: unknown): ResponseError {
+  return new ResponseError(ErrorCodes.InvalidParams, `document ${String(uri)} is not open`);
+}
+
+export class LanguageServer {
+  private readonly reader = new MessageReader();
+  private readonly documents = new Map<string, TextDocument>();
+  private encoding: PositionEncoding = 'utf-16';
+  private initialized = false;
+  private shutdownRequested = false;
+  private workspaceRoots: string[] = [];
+  private debounceMs = DEFAULT_DEBOUNCE_MS;
+  private docsBase: string;
+  /** Requests cancelled before they ran, by id. */
+  private readonly cancelled = new Set<MessageId>();
+  /** Frames waiting to be handled, in order; handled one at a time. */
+  private readonly queue: Frame[] = [];
+  private draining = false;
+  /** The id of the request being handled. */
+  private running: MessageId = null;
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The files each open document's diagnostics read (its `extends` chain), by URI. */
+  private readonly bases = new Map<string, string[]>();
+
+  constructor(private readonly options: ServerOptions) {
+    this.docsBase = options.docsBase;
+  }
+
+  /** Bytes from the client. Cancellations in them apply at once, to requests not yet run. */
+  receive(chunk: Uint8Array): void {
+    for (const frame of this.reader.push(chunk)) {
+      const message = frame.kind === 'message' ? (frame.value as Message) : null;
+      if (
+        message !== null &&
+        typeof message === 'object' &&
+        message.method === '$/cancelRequest' &&
+        message.params !== null &&
+        typeof message.params === 'object'
+      ) {
+        // Only a request still waiting or running can be cancelled; the ids of answered
+        // ones are not kept.
+        const id = (message.params as { id: MessageId }).id;
+        if (
+          id === this.running ||
+          this.queue.some((f) => f.kind === 'message' && (f.value as Message)?.id === id)
+        )
+          this.cancelled.add(id);
+        continue;
+      }
+      this.queue.push(frame);
+    }
+    void this.drain();
+  }
+
+  /** Handles the queued frames in order, one at a time (a handler may wait for files). */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let frame = this.queue.shift(); frame !== undefined; frame = this.queue.shift()) {
+        if (frame.kind === 'error') this.respondError(null, frame.code, frame.message);
+        else await this.handle(frame.value as Message);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private send(message: object): void {
+    this.options.write(encodeMessage({ jsonrpc: '2.0', ...message }));
+  }
+
+  private respondError(id: MessageId, code: number, message: string): void {
+    this.send({ id, error: { code, message } });
+  }
+
+  private async handle(message: Message): Promise<void> {
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+      this.respondError(null, ErrorCodes.InvalidRequest, 'a message must be a JSON object');
+      return;
+    }
+    const hasId = 'id' in message;
+    const id = message.id ?? null;
+    if (typeof message.method !== 'string') {
+      // A response to a request of ours (we send none that need one) is dropped.
+      if (hasId && ('result' in message || 'error' in message)) return;
+      this.respondError(
+        hasId && (typeof id === 'number' || typeof id === 'string') ? id : null,
+        ErrorCodes.InvalidRequest,
+        'a message must have a method (string)',
+      );
+      return;
+    }
+    const method = message.method;
+    if (!hasId) {
+      try {
+        this.notification(method, message.params);
+      } catch (error) {
+        // A notification has no answer: a bad one is logged to the client and dropped.
+        this.log(`${method}: ${(error as Error).message}`);
+      }
+      return;
+    }
+    if (typeof id !== 'number' && typeof id !== 'string') {
+      this.respondError(
+        null,
+        ErrorCodes.InvalidRequest,
+        'a request id must be a number or a string',
+      );
+      return;
+    }
+    if (this.cancelled.delete(id)) {
+      this.respondError(id, ErrorCodes.RequestCancelled, `request ${id} (${method}) was cancelled`);
+      return;
+    }
+    this.running = id;
+    try {
+      const result = await this.request(method, message.params);
+      if (this.cancelled.delete(id)) {
+        this.respondError(
+          id,
+          ErrorCodes.RequestCancelled,
+          `request ${id} (${method}) was cancelled`,
+        );
+        return;
+      }
+      this.send({ id, result: result === undefined ? null : result });
+    } catch (error) {
+      if (error instanceof ResponseError) this.respondError(id, error.code, error.message);
+      else {
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        this.respondError(id, ErrorCodes.InternalError, `${method} failed: ${text}`);
+      }
+    } finally {
+      this.running = null;
+      this.cancelled.delete(id);
+    }
+  }
+
+  private log(text: string): void {
+    this.send({ method: 'window/logMessage', params: { type: 1, message: text } });
+  }
+
+  private async request(method: string, params: unknown): Promise<unknown> {
+    if (method === 'initialize') return this.initialize(params);
+    if (!this.initialized)
+      throw new ResponseError(ErrorCodes.ServerNotInitialized, `'${method}' before 'initialize'`);
+    if (this.shutdownRequested)
+      throw new ResponseError(ErrorCodes.InvalidRequest, `'${method}' after 'shutdown'`);
+    switch (method) {
+      case 'shutdown':
+        this.shutdownRequested = true;
+        for (const timer of this.timers.values()) clearTimeout(timer);
+        this.timers.clear();
+        return null;
+      case 'textDocument/formatting':
+        return this.formatting(this.document(params));
+      case 'textDocument/hover':
+        return this.hover(this.document(params), position(params));
+      case 'textDocument/completion':
+        return {
+          isIncomplete: false,
+          items: completionsAt(
+            this.document(params),
+            this.document(params).offsetAt(position(params), this.encoding),
+            this.encoding,
+          ),
+        };
+      case 'textDocument/documentSymbol': {
+        const doc = this.document(params);
+        return documentSymbols(doc, parseTree(doc.text), this.encoding);
+      }
+      case 'textDocument/definition':
+        return this.definition(this.document(params), position(params));
+      case 'textDocument/codeAction':
+        return this.codeActions(this.document(params));
+      default:
+        throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method '${method}'`);
+    }
+  }
+
+  private notification(method: string, params: unknown): void {
+    if (method === 'exit') {
+      this.options.exit(this.shutdownRequested ? 0 : 1);
+      return;
+    }
+    if (!this.initialized || this.shutdownRequested) return;
+    const p = (params ?? {}) as {
+      textDocument?: { uri?: unknown; languageId?: unknown; version?: unknown; text?: unknown };
+      contentChanges?: unknown;
+    };
+    switch (method) {
+      case 'textDocument/didOpen': {
+        const d = p.textDocument;
+        if (d === undefined || typeof d.uri !== 'string' || typeof d.text !== 'string')
+          throw new Error('didOpen needs textDocument.uri and textDocument.text');
+        const version = typeof d.version === 'number' ? d.version : 0;
+        this.documents.set(
+          d.uri,
+          new TextDocument(d.uri, String(d.languageId ?? 'toml'), version, d.text),
+        );
+        this.schedule(d.uri);
+        return;
+      }
+      case 'textDocument/didChange': {
+        const uri = p.textDocument?.uri;
+        const doc = typeof uri === 'string' ? this.documents.get(uri) : undefined;
+        if (doc === undefined) throw notOpen(uri);
+        if (
+          !Array.isArray(p.contentChanges) ||
+          !p.contentChanges.every((c: { text?: unknown } | null) => typeof c?.text === 'string')
+        )
+          throw new Error('didChange needs contentChanges, each with a text');
+        const version =
+          typeof p.textDocument?.version === 'number' ? p.textDocument.version : doc.version + 1;
+        this.documents.set(doc.uri, doc.withChanges(p.contentChanges, version, this.encoding));
+        this.schedule(doc.uri);
+        return;
+      }
+      case 'textDocument/didSave': {
+        // A base saved: the open files that extend it read it again.
+        const uri = p.textDocument?.uri;
+        if (typeof uri !== 'string') return;
+        const local = filePath(uri);
+        const path = local === null ? null : realPathOf(local);
+        for (const [other, files] of this.bases) {
+          if (other !== uri && path !== null && files.includes(path)) this.schedule(other);
+        }
+        return;
+      }
+      case 'textDocument/didClose': {
+        const uri = p.textDocument?.uri;
+        if (typeof uri !== 'string' || !this.documents.delete(uri)) throw notOpen(uri);
+        clearTimeout(this.timers.get(uri));
+        this.timers.delete(uri);
+        this.bases.delete(uri);
+        // The closed file's problems are no longer shown.
+        this.send({ method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: [] } });
+        return;
+      }
+      default:
+        // `initialized`, `$/setTrace`, `workspace/didChangeConfiguration`, unknown ones:
+        // nothing to do (the protocol says unknown notifications are ignored).
+        return;
+    }
+  }
+
+  private initialize(params: unknown): unknown {
+    if (this.initialized)
+      throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already called');
+    const p = (params ?? {}) as {
+      capabilities?: { general?: { positionEncodings?: unknown } };
+      workspaceFolders?: { uri: string }[] | null;
+      rootUri?: string | null;
+      rootPath?: string | null;
+      initializationOptions?: { debounceMs?: unknown; docsBaseUrl?: unknown } | null;
+    };
+    const offered = p.capabilities?.general?.positionEncodings;
+    this.encoding = negotiateEncoding(Array.isArray(offered) ? offered : []);
+    const folders = (p.workspaceFolders ?? [])
+      .map((f) => filePath(f.uri))
+      .filter((f) => f !== null);
+    if (folders.length === 0 && typeof p.rootUri === 'string') {
+      const root = filePath(p.rootUri);
+      if (root !== null) folders.push(root);
+    }
+    if (folders.length === 0 && typeof p.rootPath === 'string') folders.push(p.rootPath);
+    this.workspaceRoots = folders;
+    const init = p.initializationOptions ?? {};
+    if (typeof init.debounceMs === 'number' && init.debounceMs >= 0)
+      this.debounceMs = init.debounceMs;
+    if (typeof init.docsBaseUrl === 'string') this.docsBase = init.docsBaseUrl;
+    this.initialized = true;
+    return {
+      capabilities: {
+        positionEncoding: this.encoding,
+        textDocumentSync: { openClose: true, change: 2, save: { includeText: false } },
+        documentFormattingProvider: true,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['[', '=', '"', ' '] },
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll'] },
+      },
+      serverInfo: { name: 'volt-manifest', version: VERSION },
+    };
+  }
+
+  private document(params: unknown): TextDocument {
+    const uri = (params as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
+    const doc = typeof uri === 'string' ? this.documents.get(uri) : undefined;
+    if (doc === undefined) throw notOpen(uri);
+    return doc;
+  }
+
+  // ---- diagnostics ----------------------------------------------------------------------
+
+  /** Diagnoses `uri` after the debounce delay; a change meanwhile starts the delay again. */
+  private schedule(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        void this.publishDiagnostics(uri);
+      }, this.debounceMs),
+    );
+  }
+
+  private async publishDiagnostics(uri: string): Promise<void> {
+    const doc = this.documents.get(uri);
+    if (doc === undefined) return;
+    let diagnostics: Diagnostic[];
+    try {
+      diagnostics = await this.diagnose(doc);
+    } catch (error) {
+      this.log(`diagnostics of ${uri} failed: ${(error as Error).stack ?? String(error)}`);
+      return;
+    }
+    // A newer version came meanwhile (its own run is scheduled), or the file was closed.
+    if (this.documents.get(uri) !== doc || this.shutdownRequested) return;
+    this.send({
+      method: 'textDocument/publishDiagnostics',
+      params: {
+        uri,
+        version: doc.version,
+        diagnostics: this.toLsp(doc, diagnostics),
+      },
+    });
+  }
+
+  /** Every syntax error; for a manifest, every rule too, with `extends` read from disk. */
+  private async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
+    const path = filePath(doc.uri);
+    const file = path ?? doc.uri;
+    const { document, errors } = parseLocatedRecovering(doc.text, { integers: 'auto' }, Infinity);
+    if (!isManifest(file, document.root)) return errors.map((e) => syntaxDiagnostic(e, file));
+    const root =
+      (path !== null && this.workspaceRoots.find((r) => inside(r, path))) || process.cwd();
+    const result = await resolveManifest(doc.text, {
+      path: file,
+      host: nodeHost({ root }),
+      maxSyntaxErrors: Infinity,
+    });
+    this.bases.set(
+      doc.uri,
+      result.sources.slice(1).map((s) => realPathOf(resolve(s.file))),
+    );
+    return result.diagnostics;
+  }
+
+  private toLsp(doc: TextDocument, diagnostics: readonly Diagnostic[]): object[] {
+    const own = filePath(doc.uri) ?? doc.uri;
+    // Problems in a base are shown at this file's `extends`, with where they are.
+    const extendsEntry = parseTree(doc.text).entry('extends');
+    const extendsRange =
+      extendsEntry === undefined
+        ? doc.rangeOf(0, 0, this.encoding)
+        : doc.rangeOf(extendsEntry.node.start, extendsEntry.node.end, this.encoding);
+    return diagnostics.map((d) => {
+      const here = d.file === own;
+      const out: Record<string, unknown> = {
+        range: here ? doc.rangeOfLineColumns(d, this.encoding) : extendsRange,
+        severity: d.severity === 'error' ? 1 : 2,
+        code: d.code,
+        codeDescription: { href: `${this.docsBase}#${d.code}` },
+        source: 'volt-manifest',
+        message: here ? d.message : `in base ${d.file}:${d.line}:${d.column}: ${d.message}`,
+      };
+      if (!here && d.line > 0) {
+        // Our columns count code points; the base is not open, so its line is read as
+        // UTF-16 = code points only where it has no astral characters (the start is exact).
+        out['relatedInformation'] = [
+          {
+            location: {
+              uri: pathToFileURL(d.file).href,
+              range: {
+                start: { line: d.line - 1, character: d.column - 1 },
+                end: { line: d.endLine - 1, character: d.endColumn - 1 },
+              },
+            },
+            message: d.message,
+          },
+        ];
+      }
+      return out;
+    });
+  }
+
+  // ---- requests on a document -----------------------------------------------------------
+
+  private formatting(doc: TextDocument): unknown {
+    const outcome = formatManifest(doc.text, { path: filePath(doc.uri) ?? doc.uri });
+    if (!outcome.ok)
+      throw new ResponseError(ErrorCodes.RequestFailed, `cannot format: ${outcome.reason}`);
+    if (!outcome.changed) return [];
+    return [{ range: doc.rangeOf(0, doc.text.length, this.encoding), newText: outcome.text }];
+  }
+
+  private hover(doc: TextDocument, at: LspPosition): unknown {
+    const offset = doc.offsetAt(at, this.encoding);
+    const place = placeAt(parseTree(doc.text), offset);
+    if (place === null) return null;
+    const text = hoverMarkdown(place);
+    if (text === null) return null;
+    return {
+      contents: { kind: 'markdown', value: text },
+      range: doc.rangeOf(place.span.start, place.span.end, this.encoding),
+    };
+  }
+
+  private definition(doc: TextDocument, at: LspPosition): unknown {
+    const offset = doc.offsetAt(at, this.encoding);
+    const entry = parseTree(doc.text).entry('extends');
+    const path = filePath(doc.uri);
+    if (entry === undefined || path === null || typeof entry.node.value !== 'string') return null;
+    if (offset < entry.node.start || offset > entry.node.end) return null;
+    const ref = entry.node.value;
+    if (ref === '' || ref.startsWith('cas://') || isAbsolute(ref)) return null;
+    const target = resolve(dirname(path), ref);
+    const zero = { line: 0, character: 0 };
+    return { uri: pathToFileURL(target).href, range: { start: zero, end: zero } };
+  }
+
+  /** The fixes `check --fix` makes, as one action that edits the whole text. */
+  private codeActions(doc: TextDocument): unknown {
+    const fixed = fixManifest(doc.text, { path: filePath(doc.uri) ?? doc.uri });
+    if (!fixed.changed) return [];
+    const edit = {
+      changes: {
+        [doc.uri]: [{ range: doc.rangeOf(0, doc.text.length, this.encoding), newText: fixed.text }],
+      },
+    };
+    const title =
+      fixed.fixes.length === 1
+        ? fixed.fixes[0]!.message
+        : `Apply the ${fixed.fixes.length} fixes of 'check --fix'`;
+    return [
+      { title, kind: 'quickfix', edit },
+      { title: `${title} (fix all)`, kind: 'source.fixAll.volt-manifest', edit },
+    ];
+  }
+}
+
+/** The first of the client's encodings we speak, else UTF-16 (which every client speaks). */
+export function negotiateEncoding(offered: readonly unknown[]): PositionEncoding {
+  for (const e of offered) if (e === 'utf-8' || e === 'utf-16' || e === 'utf-32') return e;
+  return 'utf-16';
+}
+
+function position(params: unknown): LspPosition {
+  const p = (params as { position?: { line?: unknown; character?: unknown } } | null)?.position;
+  if (p === undefined || typeof p.line !== 'number' || typeof p.character !== 'number')
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      'params.position must be { line, character }',
+    );
+  return { line: p.line, character: p.character };
+}
+
+function parseTree(text: string): LocatedTable {
+  return parseLocatedRecovering(text, { integers: 'auto' }).document.root;
+}
+
+/** The local path of a `file:` URI, or null for any other. */
+function filePath(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+function realPathOf(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * A TOML file is checked as a manifest when it writes `extends` or a manifest section at
+ * its top level (in any case); the project configuration is not one. Others get syntax.
+ */
+function isManifest(file: string, root: LocatedTable): boolean {
+  if (file.endsWith(`${sep}volt-manifest.toml`) || file === 'volt-manifest.toml') return false;
+  for (let e = root.firstEntry; e !== null; e = e.next) {
+    const key = e.key.toLowerCase();
+    if (key === 'extends' || SECTIONS.some((s) => s.key === key)) return true;
+  }
+  return false;
+}
