@@ -404,4 +404,21 @@ describe('fmt keeps what the author chose where the model gives it no meaning (i
       `extends = "base.toml"\n# top-level note\n\n${WORKLOAD}\n# gone section note\n[network]\nmode = "bridge"\n`,
     );
   });
+
+  it('formats a file whose problem names a line that formatting moves', () => {
+    // The warning says "first at line 9, column 15"; formatted, the list is on line 7.
+    const text = `${WORKLOAD}\n\n\n[security]\ncapabilities=["CAP_NET_ADMIN","CAP_NET_ADMIN"]\n`;
+    const outcome = formatManifest(text);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(
+      outcome.text,
+      `${WORKLOAD}\n[security]\ncapabilities = ["CAP_NET_ADMIN", "CAP_NET_ADMIN"]\n`,
+    );
+  });
+
+  it('formats a file whose only problems are keys in another case, and writes them lowercase', () => {
+    const outcome = formatManifest('[Resources]\nCPU_Weight = 300\n');
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(outcome.text, '[resources]\ncpu_weight = 300\n');
+  });
 });

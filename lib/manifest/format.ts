@@ -12,6 +12,7 @@
  */
 import { tokenize } from '../../lexer/lexer.js';
 import { Token } from '../../lexer/tokens.js';
+import { appendAll } from '../toml/arrays.js';
 import type { LocatedTable } from '../toml/located.js';
 import { quoteString } from '../toml/stringify.js';
 import { decodeStrictUtf8 } from '../toml/utf8-text.js';
@@ -121,14 +122,6 @@ function canonicalIndex(linePaths: readonly string[]): (path: string) => number 
   return (path) => exact.get(path) ?? under.get(path) ?? -1;
 }
 
-/**
- * Appends `items` to `list` one by one: `list.push(...items)` passes them as arguments,
- * and past some tens of thousands (200,000 comment lines) that throws a RangeError.
- */
-function appendAll<T>(list: T[], items: readonly T[]): void {
-  for (const item of items) list.push(item);
-}
-
 /** True when both sources write the same fields (what a merge over a base takes). */
 function sameWrites(a: ManifestSource, b: ManifestSource): boolean {
   return SECTIONS.every((section) =>
@@ -139,20 +132,29 @@ function sameWrites(a: ManifestSource, b: ManifestSource): boolean {
 }
 
 /**
- * True when both lists hold the same problems (code, severity and message; positions move
- * when a file is formatted): formatting neither hides a problem nor makes a new one.
+ * True when both lists hold the same problems (code, severity, path and message): formatting
+ * neither hides a problem nor makes a new one. Positions move when a file is formatted, in
+ * a diagnostic and in its message ("first at line 9, column 15"), so they are not compared;
+ * `key-case` is the one problem formatting removes (it writes the lowercase key).
  */
 function sameProblems(before: readonly Diagnostic[], after: readonly Diagnostic[]): boolean {
-  if (before.length !== after.length) return false;
-  const key = (d: Diagnostic) => `${d.severity}\0${d.code}\0${d.message}`;
   const counts = new Map<string, number>();
-  for (const d of before) counts.set(key(d), (counts.get(key(d)) ?? 0) + 1);
-  for (const d of after) {
-    const left = counts.get(key(d));
-    if (left === undefined || left === 0) return false;
-    counts.set(key(d), left - 1);
+  for (const d of before) {
+    if (d.code === 'key-case') continue;
+    counts.set(problemKey(d), (counts.get(problemKey(d)) ?? 0) + 1);
   }
-  return true;
+  for (const d of after) {
+    const left = counts.get(problemKey(d));
+    if (left === undefined || left === 0) return false;
+    if (left === 1) counts.delete(problemKey(d));
+    else counts.set(problemKey(d), left - 1);
+  }
+  return counts.size === 0;
+}
+
+function problemKey(d: Diagnostic): string {
+  const message = d.message.replace(/line \d+, column \d+/g, 'line …, column …');
+  return `${d.severity}\0${d.code}\0${d.path}\0${message}`;
 }
 
 /** Formats a manifest file's text. `ok: false` leaves the file as it is, with the reason. */

@@ -6,6 +6,7 @@
  * result and gives the spans for the next edit. An edit whose result would not read as
  * the value asked for throws a `TomlError` naming the path and changes nothing.
  */
+import { appendAll } from './arrays.js';
 import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
 import { type TomlErrorCode, TomlError } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
@@ -414,15 +415,15 @@ export class EditableDocument {
     const sections: LocatedTable[] = [];
     if (isInline(node)) leaves.push(found.entries[found.entries.length - 1]!);
     else if (node.type === 'table' && node.origin === 'dotted') {
-      leaves.push(...leavesOf(node));
-      sections.push(...sectionsIn(node));
-    } else sections.push(...sectionsIn(node));
+      appendAll(leaves, leavesOf(node));
+      appendAll(sections, sectionsIn(node));
+    } else appendAll(sections, sectionsIn(node));
     const splices = this.sectionRemovals(sections);
     if (anchorTable.origin === 'inline') {
       const statements = this.inlineStatements(anchorTable);
       const removed = leaves.map((leaf) => statements.findIndex((s) => s.leaf === leaf));
       removed.sort((a, b) => a - b);
-      splices.push(...memberRemovals(statements, removed, insideOf(anchorTable), this.source));
+      appendAll(splices, memberRemovals(statements, removed, insideOf(anchorTable), this.source));
     } else {
       for (const leaf of leaves) {
         const start = lineStart(this.source, leaf.start);
