@@ -239,6 +239,46 @@ describe('volt-manifest check --fix', () => {
     assert.equal((JSON.parse(again.stdout) as unknown[]).length, 1);
   });
 
+  it('leaves a file it cannot read, decode or write for the check to report, and fixes the rest', () => {
+    const { dir, file } = withFile(FIXABLE);
+    writeFileSync(
+      join(dir, 'bytes.toml'),
+      Uint8Array.of(0x61, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22, 0x0a),
+    );
+    writeFileSync(join(dir, 'locked.toml'), FIXABLE);
+    chmodSync(join(dir, 'locked.toml'), 0o444);
+    const result = run(
+      [
+        'check',
+        '--fix',
+        '--format',
+        'json',
+        'missing.toml',
+        'bytes.toml',
+        'locked.toml',
+        'app.toml',
+      ],
+      dir,
+    );
+    assert.equal(result.status, 1);
+    const lines = result.stderr.split('\n');
+    assert.ok(
+      lines.some((l) => /^locked\.toml is read-only: not fixed$/.test(l)),
+      result.stderr,
+    );
+    assert.ok(lines.includes('fixed 2 problems in 1 file'), result.stderr);
+    // The read-only file keeps its text; the others are reported by the check.
+    assert.equal(readFileSync(join(dir, 'locked.toml'), 'utf8'), FIXABLE);
+    assert.notEqual(readFileSync(file, 'utf8'), FIXABLE);
+    const codes = (JSON.parse(result.stdout) as { file: string; code: string }[]).map(
+      (d) => `${d.file} ${d.code}`,
+    );
+    assert.deepEqual(codes.slice(0, 2), [
+      'missing.toml file-not-found',
+      'bytes.toml toml-invalid-utf8',
+    ]);
+  });
+
   it('without --fix, check writes nothing; --fix takes no stdin', () => {
     const { dir, file } = withFile(FIXABLE);
     assert.equal(run(['check', 'app.toml'], dir).status, 1);

@@ -1,0 +1,152 @@
+/**
+ * The language server in-process, fed bytes as a client would send them: every malformed
+ * or out-of-order message gets its proper error (or, for a notification, a log message),
+ * and the server keeps serving.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MessageReader, encodeMessage } from '../lib/cli/lsp-rpc.js';
+import { LanguageServer } from '../lib/cli/lsp-server.js';
+
+/** A server, and a function that sends it messages and returns what it wrote back. */
+function session() {
+  const reader = new MessageReader();
+  const out: unknown[] = [];
+  const exits: number[] = [];
+  const server = new LanguageServer({
+    write: (bytes) => {
+      for (const frame of reader.push(bytes))
+        out.push(frame.kind === 'message' ? frame.value : frame);
+    },
+    exit: (code) => exits.push(code),
+    docsBase: 'https://example.invalid/codes',
+  });
+  const send = async (...messages: unknown[]): Promise<unknown[]> => {
+    for (const m of messages) server.receive(encodeMessage(m as object));
+    // The server handles its queue asynchronously: let it drain.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    return out.splice(0);
+  };
+  return { send, exits };
+}
+
+const logged = (text: RegExp) => (m: unknown) =>
+  (m as { method?: string }).method === 'window/logMessage' &&
+  text.test((m as { params: { message: string } }).params.message);
+
+describe('the language server on malformed messages', () => {
+  it('answers each with its error and keeps serving', async () => {
+    const { send, exits } = session();
+    // Before initialize, a notification is dropped.
+    assert.deepEqual(
+      await send({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: {} }),
+      [],
+    );
+    assert.deepEqual(await send([1]), [
+      {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: 'a message must be a JSON object' },
+      },
+    ]);
+    assert.deepEqual(await send({ jsonrpc: '2.0', id: 5 }), [
+      {
+        jsonrpc: '2.0',
+        id: 5,
+        error: { code: -32600, message: 'a message must have a method (string)' },
+      },
+    ]);
+    // A response to a request the server never sent is dropped.
+    assert.deepEqual(await send({ jsonrpc: '2.0', id: 6, result: 1 }), []);
+    assert.deepEqual(await send({ jsonrpc: '2.0', id: { x: 1 }, method: 'initialize' }), [
+      {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: 'a request id must be a number or a string' },
+      },
+    ]);
+    const init = await send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { rootPath: '/nonexistent-root', capabilities: {} },
+    });
+    assert.equal((init[0] as { id: number }).id, 1);
+    assert.ok('capabilities' in (init[0] as { result: object }).result);
+    assert.deepEqual(await send({ jsonrpc: '2.0', id: 2, method: 'initialize', params: {} }), [
+      { jsonrpc: '2.0', id: 2, error: { code: -32600, message: 'initialize was already called' } },
+    ]);
+    await send({ jsonrpc: '2.0', method: 'initialized', params: {} });
+    // Bad notifications are logged to the client, not answered.
+    const bad = await send(
+      {
+        jsonrpc: '2.0',
+        method: 'textDocument/didOpen',
+        params: { textDocument: { uri: 'file:///a.toml' } },
+      },
+      {
+        jsonrpc: '2.0',
+        method: 'textDocument/didChange',
+        params: { textDocument: { uri: 'file:///b.toml' }, contentChanges: [] },
+      },
+      {
+        jsonrpc: '2.0',
+        method: 'textDocument/didClose',
+        params: { textDocument: { uri: 'file:///b.toml' } },
+      },
+      { jsonrpc: '2.0', method: 'textDocument/didSave', params: {} },
+    );
+    assert.equal(bad.length, 3, JSON.stringify(bad));
+    assert.ok(
+      logged(/^textDocument\/didOpen: didOpen needs textDocument\.uri and textDocument\.text$/)(
+        bad[0],
+      ),
+      JSON.stringify(bad[0]),
+    );
+    assert.ok(
+      logged(/^textDocument\/didChange: document file:\/\/\/b\.toml is not open$/)(bad[1]),
+      JSON.stringify(bad[1]),
+    );
+    assert.ok(
+      logged(/^textDocument\/didClose: document file:\/\/\/b\.toml is not open$/)(bad[2]),
+      JSON.stringify(bad[2]),
+    );
+    // An open document with changes that are not text: logged, the document stays as it was.
+    await send({
+      jsonrpc: '2.0',
+      method: 'textDocument/didOpen',
+      params: { textDocument: { uri: 'file:///c.toml', text: 'a = 1\n' } },
+    });
+    const change = await send({
+      jsonrpc: '2.0',
+      method: 'textDocument/didChange',
+      params: { textDocument: { uri: 'file:///c.toml' }, contentChanges: [{ range: null }] },
+    });
+    assert.ok(
+      logged(/didChange needs contentChanges, each with a text$/)(change[0]),
+      JSON.stringify(change),
+    );
+    // A request for a document that is not open is an InvalidParams error.
+    assert.deepEqual(
+      await send({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'textDocument/hover',
+        params: { textDocument: { uri: 'file:///z.toml' }, position: { line: 0, character: 0 } },
+      }),
+      [
+        {
+          jsonrpc: '2.0',
+          id: 3,
+          error: { code: -32602, message: 'document file:///z.toml is not open' },
+        },
+      ],
+    );
+    // And it still serves: shutdown, then exit with 0.
+    assert.deepEqual(await send({ jsonrpc: '2.0', id: 4, method: 'shutdown' }), [
+      { jsonrpc: '2.0', id: 4, result: null },
+    ]);
+    await send({ jsonrpc: '2.0', method: 'exit' });
+    assert.deepEqual(exits, [0]);
+  });
+});
