@@ -149,4 +149,64 @@ describe('the language server on malformed messages', () => {
     await send({ jsonrpc: '2.0', method: 'exit' });
     assert.deepEqual(exits, [0]);
   });
+
+  it('refuses requests before initialize and after shutdown, and exits with 1 without shutdown', async () => {
+    const { send, exits } = session();
+    assert.deepEqual(await send({ jsonrpc: '2.0', id: 1, method: 'shutdown' }), [
+      { jsonrpc: '2.0', id: 1, error: { code: -32002, message: "'shutdown' before 'initialize'" } },
+    ]);
+    const init = await send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'initialize',
+      params: {
+        capabilities: { general: { positionEncodings: ['utf-32', 'utf-8'] } },
+        workspaceFolders: [{ uri: 'https://example.invalid/x' }],
+        rootUri: 'file:///nonexistent-root',
+        initializationOptions: { debounceMs: 0, docsBaseUrl: 'https://docs.invalid/codes' },
+      },
+    });
+    assert.equal(
+      (init[0] as { result: { capabilities: { positionEncoding: string } } }).result.capabilities
+        .positionEncoding,
+      'utf-32', // The client's first choice among those the server supports.
+    );
+    assert.deepEqual(await send({ jsonrpc: '2.0', id: 3, method: 'workspace/unknown' }), [
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        error: { code: -32601, message: "unknown method 'workspace/unknown'" },
+      },
+    ]);
+    // An unknown notification is ignored, as the protocol says.
+    assert.deepEqual(await send({ jsonrpc: '2.0', method: '$/unknown', params: {} }), []);
+    assert.deepEqual(await send({ jsonrpc: '2.0', id: 4, method: 'shutdown' }), [
+      { jsonrpc: '2.0', id: 4, result: null },
+    ]);
+    assert.deepEqual(
+      await send({ jsonrpc: '2.0', id: 5, method: 'textDocument/hover', params: {} }),
+      [
+        {
+          jsonrpc: '2.0',
+          id: 5,
+          error: { code: -32600, message: "'textDocument/hover' after 'shutdown'" },
+        },
+      ],
+    );
+    // Notifications after shutdown are dropped.
+    assert.deepEqual(
+      await send({
+        jsonrpc: '2.0',
+        method: 'textDocument/didOpen',
+        params: { textDocument: { uri: 'file:///a.toml', text: 'a = 1\n' } },
+      }),
+      [],
+    );
+    assert.deepEqual(exits, []);
+    const second = session();
+    await second.send({ jsonrpc: '2.0', method: 'exit' });
+    assert.deepEqual(second.exits, [1]);
+    await send({ jsonrpc: '2.0', method: 'exit' });
+    assert.deepEqual(exits, [0]);
+  });
 });
