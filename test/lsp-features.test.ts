@@ -43,6 +43,10 @@ describe('hover', () => {
     assert.match(hover('resources.cpu_we|ight = 5\n')!, /^\*\*resources\.cpu_weight\*\*/);
   });
 
+  it('documents the top-level extends key', () => {
+    assert.match(hover('exte|nds = "base.toml"\n')!, /^\*\*extends\*\*: string\n\n/);
+  });
+
   it('has nothing for a table or key the model does not have, or between entries', () => {
     assert.equal(hover('[extra|s]\na = 1\n'), null);
     assert.equal(hover('[workload]\nnam|e_x = "w"\n'), null);
@@ -70,6 +74,8 @@ describe('completion', () => {
     // A field without a set of values, and a key the section does not have: nothing.
     assert.deepEqual(labels('[workload]\nimage = "|'), []);
     assert.deepEqual(labels('[workload]\nimagez = "|'), []);
+    assert.deepEqual(labels('extends = "|'), []);
+    assert.deepEqual(labels('|'), ['extends']);
   });
 
   it('offers the keys of the section not written yet, and nothing where no key can start', () => {
