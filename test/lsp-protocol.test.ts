@@ -126,6 +126,33 @@ describe('the language server on malformed messages', () => {
       logged(/didChange needs contentChanges, each with a text$/)(change[0]),
       JSON.stringify(change),
     );
+    // A document opened with its version and language, changed with a version; a save of
+    // a URI that is not a file reads nothing.
+    assert.deepEqual(
+      await send(
+        {
+          jsonrpc: '2.0',
+          method: 'textDocument/didOpen',
+          params: {
+            textDocument: { uri: 'file:///d.toml', languageId: 'toml', version: 3, text: '' },
+          },
+        },
+        {
+          jsonrpc: '2.0',
+          method: 'textDocument/didChange',
+          params: {
+            textDocument: { uri: 'file:///d.toml', version: 4 },
+            contentChanges: [{ text: 'b = 2\n' }],
+          },
+        },
+        {
+          jsonrpc: '2.0',
+          method: 'textDocument/didSave',
+          params: { textDocument: { uri: 'untitled:x' } },
+        },
+      ).then((out) => out.filter((m) => (m as { method?: string }).method === 'window/logMessage')),
+      [],
+    );
     // A request for a document that is not open is an InvalidParams error.
     assert.deepEqual(
       await send({
