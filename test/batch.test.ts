@@ -5,13 +5,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
-import { checkerThreads } from '../lib/node/batch.js';
+import { CheckerThread, checkerThreads } from '../lib/node/batch.js';
 import {
   type CheckOptions,
   type CheckResult,
   checkManifests,
   checkOne,
+  DirectoryCasStore,
   loadManifest,
+  nodeHost,
+  readManifestFile,
 } from '../lib/node/index.js';
 import { projectRoot } from './helpers.js';
 
@@ -221,6 +224,86 @@ describe('checkManifests calls that run at the same time', () => {
     });
     // The call stopped by its callback hears nothing more once it has failed.
     assert.equal(progress[9]!.length, 2);
+  });
+});
+
+describe('the reading options of every entry point', () => {
+  const file = join(projectRoot, 'examples', 'container.toml');
+
+  it('refuse a size limit that is not a whole number of bytes (a string read any file)', async () => {
+    // maxBytes: 'x' compared false with every size, so the 16 MiB default was lost.
+    for (const maxBytes of ['x', '10', -1, 1.5, Number.NaN, Infinity, null, 10n]) {
+      const message = /maxBytes must be a whole number of bytes, 0 or more, got/;
+      const options = { maxBytes } as unknown as CheckOptions;
+      await assert.rejects(checkOne(file, options), { name: 'TypeError', message });
+      await assert.rejects(checkManifests([file], options), { name: 'TypeError', message });
+      await assert.rejects(loadManifest(file, options), { name: 'TypeError', message });
+      await assert.rejects(readManifestFile(file, maxBytes as number), {
+        name: 'TypeError',
+        message,
+      });
+      assert.throws(() => nodeHost(options), { name: 'TypeError', message });
+      assert.throws(() => new DirectoryCasStore('cas', maxBytes as number), {
+        name: 'TypeError',
+        message,
+      });
+    }
+    assert.deepEqual(
+      (await checkOne(file, { maxBytes: 0 })).diagnostics.map((d) => d.code),
+      ['file-too-large'],
+    );
+  });
+
+  it('refuse a CAS root that is not a path', async () => {
+    for (const casRoot of [42, '', {}]) {
+      const message = /casRoot must be a directory path, got/;
+      const options = { casRoot } as unknown as CheckOptions;
+      await assert.rejects(checkOne(file, options), { name: 'TypeError', message });
+      await assert.rejects(checkManifests([file], options), { name: 'TypeError', message });
+      await assert.rejects(loadManifest(file, options), { name: 'TypeError', message });
+      assert.throws(() => new DirectoryCasStore(casRoot as string), { name: 'TypeError', message });
+    }
+  });
+});
+
+describe('a thread of the checkManifests pool', () => {
+  // Driven directly, so that what a race makes rare in the pool tests (a reply nobody waits
+  // for, an error followed by an exit, a request after the thread stopped) runs every time.
+  it("fails the request its worker could not check, with the worker's reason, and stays up", async () => {
+    const thread = new CheckerThread();
+    try {
+      await assert.rejects(thread.request([42 as unknown as string], {}), {
+        message: /^a checker thread failed: a manifest path must be a string, got the number 42$/,
+      });
+      const file = join(projectRoot, 'examples', 'container.toml');
+      const [result] = await thread.request([file], {});
+      assert.deepEqual(result, await checkOne(file));
+    } finally {
+      await thread.worker.terminate();
+    }
+  });
+
+  it('ignores a reply to no request it holds', async () => {
+    const thread = new CheckerThread();
+    try {
+      thread.worker.emit('message', { id: -1, results: [] });
+      thread.worker.emit('message', { id: -2, error: 'not for anyone' });
+      const file = join(projectRoot, 'examples', 'container.toml');
+      assert.deepEqual(await thread.request([file], {}), [await checkOne(file)]);
+    } finally {
+      await thread.worker.terminate();
+    }
+  });
+
+  it('after an error, fails what it held once, then every request, and its exit changes nothing', async () => {
+    const thread = new CheckerThread();
+    const held = thread.request([join(projectRoot, 'examples', 'container.toml')], {});
+    thread.worker.emit('error', new Error('out of memory'));
+    await assert.rejects(held, { message: 'a checker thread failed: out of memory' });
+    await thread.worker.terminate();
+    await assert.rejects(thread.request([], {}), {
+      message: 'a checker thread failed: out of memory',
+    });
   });
 });
 

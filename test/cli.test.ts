@@ -814,6 +814,19 @@ describe('extends from untrusted manifests', () => {
     }
   });
 
+  it('exits 2 on an empty --cas-root, as on an empty --root', () => {
+    // check and resolve ignored it; the Node API now refuses an empty casRoot, which made
+    // it an internal error (exit 70).
+    const { root } = repo();
+    writeFileSync(join(root, 'app.toml'), GOOD);
+    for (const command of [['check'], ['resolve'], ['cas', 'put']]) {
+      const result = run([...command, '--cas-root=', 'app.toml'], { cwd: root });
+      assert.equal(result.status, 2, command.join(' '));
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /option '--cas-root' needs a directory, got ''/);
+    }
+  });
+
   it('finds a cycle back to the file it started from at once, each problem printed once', () => {
     // a.toml -> b.toml -> ../cyc/a.toml, run in cyc/: compared as written, ../cyc/a.toml
     // was a new file, so a and b were read twice and their problems printed twice.

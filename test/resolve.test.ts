@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -390,6 +390,22 @@ describe('Node loader', () => {
     );
     const bad = await loadManifest(join(dir, 'apps', 'bad-cas.toml'), { cas: store });
     assert.equal(bad.diagnostics[0]!.code, 'extends-integrity');
+  });
+
+  it('applies maxBytes to content-addressed bases read through casRoot', async () => {
+    // loadManifest made its CAS store without the limit: a stored base of any size was read.
+    const child = `extends = "cas://sha256:${digest}"\n`;
+    writeFileSync(join(dir, 'apps', 'cas-small.toml'), child);
+    const stored = readFileSync(join(dir, 'cas', 'sha256', digest));
+    assert.ok(stored.length > child.length);
+    const limited = await loadManifest(join(dir, 'apps', 'cas-small.toml'), {
+      casRoot: join(dir, 'cas'),
+      maxBytes: child.length,
+    });
+    assert.deepEqual(
+      limited.diagnostics.map((d) => d.code),
+      ['extends-too-large'],
+    );
   });
 
   it('reports directories, missing and oversized files as diagnostics', async () => {

@@ -5,7 +5,7 @@ import { ManifestLoadError } from '../manifest/resolve.js';
 import { isInheritableRequirement } from '../manifest/validate.js';
 import { DirectoryCasStore, readManifestFile } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
-import { CONFIG_NAME, envCasRoot, projectConfig, reportConfigProblems } from './config.js';
+import { CONFIG_NAME, casRootOption, projectConfig, reportConfigProblems } from './config.js';
 import type { Io } from './io.js';
 import { SourceCache, escapeControl, formatHuman } from './report.js';
 
@@ -57,9 +57,8 @@ export async function casCommand(argv: readonly string[], io: Io): Promise<numbe
     reportConfigProblems(configProblems, io);
     return 2;
   }
-  const root =
-    (args.options.get('cas-root') as string | undefined) ?? envCasRoot() ?? config?.casRoot;
-  if (root === undefined || root === '') {
+  const root = casRootOption(args, config);
+  if (root === undefined) {
     throw new UsageError(
       `'cas put' needs --cas-root DIR (or $VOLT_CAS_ROOT, or cas_root in ${CONFIG_NAME})`,
     );

@@ -11,7 +11,7 @@ import { UsageError, parseArgs } from './args.js';
 import { type Expansion, expandPaths, outputFileOption, pathOptions, rootOption } from './files.js';
 import {
   CONFIG_NAME,
-  envCasRoot,
+  casRootOption,
   configPaths,
   noFilesFromConfig,
   projectConfig,
@@ -281,8 +281,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
       workers = cap;
     }
   }
-  const casRoot =
-    (args.options.get('cas-root') as string | undefined) ?? envCasRoot() ?? config?.casRoot;
+  const casRoot = casRootOption(args, config);
   const root = rootOption(args.options.get('root') as string | undefined) ?? config?.root;
   if (outputFile !== undefined) {
     const input = inputAt(outputFile, [config?.file ?? configProblems[0]?.file ?? '']);

@@ -349,9 +349,15 @@ export function noFilesFromConfig(config: ProjectConfig): string {
     : `no files matching the include patterns of ${config.file} (${config.include.map((p) => `'${p}'`).join(', ')}) were found`;
 }
 
-/** `$VOLT_CAS_ROOT`, when set to a directory (empty counts as not set). */
-export function envCasRoot(): string | undefined {
-  return process.env['VOLT_CAS_ROOT'] || undefined;
+/**
+ * The CAS store root: `--cas-root`, else `$VOLT_CAS_ROOT` (empty counts as not set), else
+ * the project configuration's `cas_root`. An empty `--cas-root` is a usage error, as an
+ * empty `--root` is.
+ */
+export function casRootOption(args: ParsedArgs, config: ProjectConfig | null): string | undefined {
+  const given = args.options.get('cas-root') as string | undefined;
+  if (given === '') throw new UsageError("option '--cas-root' needs a directory, got ''");
+  return given ?? (process.env['VOLT_CAS_ROOT'] || undefined) ?? config?.casRoot;
 }
 
 /** `diagnostics` with the severities of `[rules]`: changed, or left out (`off`). */

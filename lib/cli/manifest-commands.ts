@@ -13,7 +13,7 @@ import {
   readManifestFile,
 } from '../node/load.js';
 import { UsageError, parseArgs } from './args.js';
-import { CONFIG_NAME, envCasRoot, projectConfig, reportConfigProblems } from './config.js';
+import { CONFIG_NAME, casRootOption, projectConfig, reportConfigProblems } from './config.js';
 import { rootOption } from './files.js';
 import type { Io } from './io.js';
 import { SourceCache, escapeControl, formatHuman, jsonText } from './report.js';
@@ -135,8 +135,7 @@ export function manifestCommand(name: 'json' | 'from-json' | 'resolve' | 'digest
         reportConfigProblems(configProblems, io);
         return 2;
       }
-      const casRoot =
-        (args.options.get('cas-root') as string | undefined) ?? envCasRoot() ?? config?.casRoot;
+      const casRoot = casRootOption(args, config);
       const root = givenRoot ?? config?.root;
       const resolved = name === 'resolve' || args.options.has('resolved');
       const result = await load(path, resolved, casRoot, root, io);

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Diagnostic, diagnostic } from '../manifest/diagnostics.js';
 import { describeValue } from '../manifest/encode.js';
-import { type LoadManifestOptions, checkPath, checkRootOption, loadManifest } from './load.js';
+import { type LoadManifestOptions, checkLoadOptions, checkPath, loadManifest } from './load.js';
 import { checkOptionsObject } from '../toml/options.js';
 import { suppressInline } from './suppressions.js';
 
@@ -51,7 +51,7 @@ const BATCHES_IN_FLIGHT = 2;
 export async function checkOne(path: string, options: CheckOptions = {}): Promise<CheckResult> {
   checkOptionsObject(options);
   checkPath(path);
-  checkRootOption(options.root);
+  checkLoadOptions(options);
   try {
     const loadOptions: LoadManifestOptions = {};
     if (options.casRoot !== undefined) loadOptions.casRoot = options.casRoot;
@@ -110,9 +110,10 @@ interface PendingRequest {
 /**
  * A thread of the pool and the requests it has not answered. Each answer goes to the
  * request its id names, so calls that share the thread never see each other's results;
- * a thread that stops fails the requests it holds, and only those.
+ * a thread that stops fails the requests it holds, and only those. Exported for tests
+ * (not by `volt-manifest/node`).
  */
-class CheckerThread {
+export class CheckerThread {
   readonly worker = new Worker(new URL('./check-worker.js', import.meta.url));
   private readonly pending = new Map<number, PendingRequest>();
   private stopped: Error | null = null;
@@ -190,7 +191,7 @@ export async function checkManifests(
   if (!Array.isArray(paths))
     throw new TypeError(`paths must be an array of strings, got ${describeValue(paths)}`);
   for (const path of paths) checkPath(path);
-  checkRootOption(options.root);
+  checkLoadOptions(options);
   const asked = options.workers ?? availableParallelism();
   if (!Number.isInteger(asked) || asked < 1)
     throw new TypeError(`workers must be a positive whole number, got ${describeValue(asked)}`);

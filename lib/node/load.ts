@@ -51,6 +51,7 @@ export async function readManifestFile(
   path: string,
   maxBytes = DEFAULT_MAX_BYTES,
 ): Promise<Uint8Array> {
+  checkMaxBytes(maxBytes);
   return readFileAt(path, path, maxBytes, OPEN_FLAGS);
 }
 
@@ -263,7 +264,9 @@ export class DirectoryCasStore implements CasStore {
   constructor(
     readonly root: string,
     private readonly maxBytes = DEFAULT_MAX_BYTES,
-  ) {}
+  ) {
+    checkLoadOptions({ casRoot: root, maxBytes });
+  }
 
   async get(digest: string): Promise<Uint8Array | null> {
     const [algorithm, hex] = digest.split(':');
@@ -307,10 +310,28 @@ export interface NodeHostOptions {
   root?: string | null;
 }
 
-/** A TypeError for a `root` option that is neither a path nor null. */
-export function checkRootOption(root: unknown): void {
+/**
+ * TypeErrors for the reading options of every entry point (`root`, `maxBytes`, `casRoot`):
+ * a size limit given as a string would compare false with every size and read any file.
+ */
+export function checkLoadOptions(options: {
+  root?: unknown;
+  maxBytes?: unknown;
+  casRoot?: unknown;
+}): void {
+  const { root, maxBytes, casRoot } = options;
   if (root !== undefined && root !== null && (typeof root !== 'string' || root === ''))
     throw new TypeError(`root must be a directory path or null, got ${describeValue(root)}`);
+  checkMaxBytes(maxBytes);
+  if (casRoot !== undefined && (typeof casRoot !== 'string' || casRoot === ''))
+    throw new TypeError(`casRoot must be a directory path, got ${describeValue(casRoot)}`);
+}
+
+function checkMaxBytes(maxBytes: unknown): void {
+  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && (maxBytes as number) >= 0))
+    throw new TypeError(
+      `maxBytes must be a whole number of bytes, 0 or more, got ${describeValue(maxBytes)}`,
+    );
 }
 
 /** The real path of the root directory, or why it cannot be one. */
@@ -335,7 +356,7 @@ function realDirectory(root: string): string {
 /** A host that reads bases from the file system, inside `options.root`. */
 export function nodeHost(options: NodeHostOptions = {}): ManifestHost {
   checkOptionsObject(options);
-  checkRootOption(options.root);
+  checkLoadOptions(options);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const root = options.root === undefined ? process.cwd() : options.root;
   // Resolved at the first base, so that a manifest without one costs nothing.
@@ -386,9 +407,12 @@ export async function loadManifest(
 ): Promise<ManifestResult> {
   checkOptionsObject(options);
   checkPath(path);
+  checkLoadOptions(options);
   const cas =
     options.cas ??
-    (options.casRoot !== undefined ? new DirectoryCasStore(options.casRoot) : undefined);
+    (options.casRoot !== undefined
+      ? new DirectoryCasStore(options.casRoot, options.maxBytes)
+      : undefined);
   const hostOptions: NodeHostOptions = { ...options };
   if (cas !== undefined) hostOptions.cas = cas;
   const host = nodeHost(hostOptions);
