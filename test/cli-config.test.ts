@@ -176,6 +176,23 @@ describe('volt-manifest.toml: a bad configuration is reported like a bad manifes
     '',
   ].join('\n');
 
+  it('an empty cas_root and rules that are not a table, at their line and column', () => {
+    const dir = project({
+      'volt-manifest.toml': 'cas_root = ""\nrules = 1\n',
+      'a.toml': GOOD,
+    });
+    const result = run(['check', '--format', 'json', 'a.toml'], dir);
+    assert.equal(result.status, 2, result.stderr);
+    const found = JSON.parse(result.stdout) as Row[];
+    assert.deepEqual(
+      found.map((d) => `${d.line}:${d.column}-${d.endColumn} ${d.code}: ${d.message}`),
+      [
+        "1:12-14 config-invalid-value: cas_root: expected a directory, got ''",
+        '2:9-10 config-wrong-type: rules: expected a table of severities by code, got an integer 1',
+      ],
+    );
+  });
+
   it('every problem at its line and column, exit 2, in json, and nothing is checked', () => {
     const dir = project({ 'volt-manifest.toml': BAD, 'a.toml': `${GOOD}x = 1\n` });
     const result = run(['check', '--format', 'json', 'a.toml'], dir);

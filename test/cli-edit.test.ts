@@ -1,7 +1,15 @@
 /** `volt-manifest set`, `unset` and `check --fix` through the process boundary, on real files. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -166,6 +174,42 @@ describe('volt-manifest set and unset', () => {
       assert.equal(result.status, 2, args.join(' '));
       assert.match(result.stderr, /^volt-manifest: /);
     }
+    assert.equal(readFileSync(file, 'utf8'), APP);
+  });
+
+  it('--help and -h print the usage of set and unset, exit 0', () => {
+    for (const [command, flag] of [
+      ['set', '--help'],
+      ['unset', '-h'],
+    ] as const) {
+      const result = run([command, flag], temp);
+      assert.equal(result.status, 0);
+      assert.match(result.stdout, new RegExp(`^Usage: volt-manifest ${command} `));
+      assert.equal(result.stderr, '');
+    }
+    const empty = run(['unset', 'app.toml', ''], temp);
+    assert.equal(empty.status, 2);
+    assert.match(empty.stderr, /'unset' needs a PATH, got ''/);
+  });
+
+  it('a file it cannot read or may not replace is left untouched, exit 1, saying why', () => {
+    const { dir, file } = withFile(APP);
+    const missing = run(['set', 'nope.toml', 'workload.name=y'], dir);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^nope\.toml does not exist: left untouched\n$/);
+    const directory = run(['unset', '.', 'network'], dir);
+    assert.equal(directory.status, 1);
+    assert.match(directory.stderr, /is a directory: left untouched\n$/);
+    chmodSync(file, 0o444);
+    const readOnly = run(['set', 'app.toml', 'workload.name=y'], dir);
+    assert.equal(readOnly.status, 1);
+    assert.equal(readOnly.stderr, 'app.toml is read-only: left untouched\n');
+    assert.equal(readFileSync(file, 'utf8'), APP);
+    chmodSync(file, 0o644);
+    linkSync(file, join(dir, 'other-name.toml'));
+    const linked = run(['set', 'app.toml', 'workload.name=y'], dir);
+    assert.equal(linked.status, 1);
+    assert.match(linked.stderr, /^app\.toml has 2 hard links .*: left untouched\n$/);
     assert.equal(readFileSync(file, 'utf8'), APP);
   });
 

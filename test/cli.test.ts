@@ -1063,6 +1063,28 @@ describe('bases and what is run', () => {
 });
 
 describe('cas put', () => {
+  it('prints its usage: on stdout for --help and -h (exit 0), on stderr with no action (exit 2)', () => {
+    const dir = workdir();
+    for (const args of [
+      ['cas', '--help'],
+      ['cas', '-h'],
+      ['cas', 'put', '--help'],
+      ['cas', 'put', '-h'],
+    ]) {
+      const result = run(args, { cwd: dir });
+      assert.equal(result.status, 0, args.join(' '));
+      assert.match(result.stdout, /^Usage: volt-manifest cas put /);
+      assert.equal(result.stderr, '');
+    }
+    const bare = run(['cas'], { cwd: dir });
+    assert.equal(bare.status, 2);
+    assert.equal(bare.stdout, '');
+    assert.match(bare.stderr, /^Usage: volt-manifest cas put /);
+    const other = run(['cas', 'get'], { cwd: dir });
+    assert.equal(other.status, 2);
+    assert.match(other.stderr, /unknown 'cas' action 'get' \(only 'put'\)/);
+  });
+
   it('stores the canonical encoding atomically under its digest, refusing errors and relative bases', () => {
     const dir = workdir();
     const base = '# a base\n[workload]\nimage = "nginx"\nmode = "container"\n';
