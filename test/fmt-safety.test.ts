@@ -252,6 +252,17 @@ describe('fmt and file metadata', () => {
     );
   });
 
+  it('leaves a named file it cannot read (a FIFO) untouched, formats the others, exit 1', () => {
+    const fifo = join(dir, `fifo-${Date.now()}.toml`);
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const path = file(0o644);
+    const result = fmt('fmt', fifo, path);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, `${fifo} is not a regular file: left untouched\n`);
+    assert.equal(result.stdout, `formatted ${path}\n`);
+    assert.equal(readFileSync(path, 'utf8'), (formatManifest(UNSORTED) as { text: string }).text);
+  });
+
   it('refuses a read-only file (no write bit, checked even as root) and leaves it untouched', () => {
     const path = file(0o444);
     const result = fmt('fmt', path);
