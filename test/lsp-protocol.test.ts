@@ -236,4 +236,35 @@ describe('the language server on malformed messages', () => {
     await send({ jsonrpc: '2.0', method: 'exit' });
     assert.deepEqual(exits, [0]);
   });
+
+  it('sends nothing after exit: not the diagnostics of a check still scheduled, not an answer', async () => {
+    const { send, exits } = session();
+    await send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { capabilities: {}, initializationOptions: { debounceMs: 0 } },
+    });
+    await send({ jsonrpc: '2.0', method: 'initialized', params: {} });
+    // The check of the opened file is scheduled when `exit` comes in the same read.
+    const out = await send(
+      {
+        jsonrpc: '2.0',
+        method: 'textDocument/didOpen',
+        params: { textDocument: { uri: 'file:///a.toml', text: '[workload]\nname = "A"\n' } },
+      },
+      { jsonrpc: '2.0', method: 'exit' },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'textDocument/hover',
+        params: { textDocument: { uri: 'file:///a.toml' }, position: { line: 1, character: 0 } },
+      },
+    );
+    // Past the debounce (0 ms) and the check's own awaits.
+    await new Promise((r) => setTimeout(r, 20));
+    out.push(...(await send()));
+    assert.deepEqual(out, []);
+    assert.deepEqual(exits, [1]);
+  });
 });

@@ -60,6 +60,7 @@ export class LanguageServer {
   private encoding: PositionEncoding = 'utf-16';
   private initialized = false;
   private shutdownRequested = false;
+  private exited = false;
   private workspaceRoots: string[] = [];
   private debounceMs = DEFAULT_DEBOUNCE_MS;
   private docsBase: string;
@@ -119,6 +120,7 @@ export class LanguageServer {
   }
 
   private send(message: object): void {
+    if (this.exited) return;
     this.options.write(encodeMessage({ jsonrpc: '2.0', ...message }));
   }
 
@@ -233,6 +235,10 @@ export class LanguageServer {
 
   private notification(method: string, params: unknown): void {
     if (method === 'exit') {
+      // Nothing more is sent: a check still running when `exit` came is dropped.
+      this.exited = true;
+      for (const timer of this.timers.values()) clearTimeout(timer);
+      this.timers.clear();
       this.options.exit(this.shutdownRequested ? 0 : 1);
       return;
     }
