@@ -102,6 +102,11 @@ class Client {
     return published;
   }
 
+  /** Ends the server if it is still running (after a failure). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
   async close(): Promise<number | null> {
     await this.request('shutdown', null);
     this.failures.clear();
@@ -201,6 +206,8 @@ async function latency(
     };
   } catch (error) {
     throw new Error(`${name}: ${(error as Error).message}; server stderr: ${client.stderr}`);
+  } finally {
+    client.kill();
   }
 }
 
