@@ -278,6 +278,8 @@ export interface DocumentParts {
   targets: string;
   targets16: string;
   targets20: string;
+  /** The language server section (bench/lsp.ts, `lspSection`). */
+  lsp: string;
   quickjs: string;
   throughput: string;
   scaling: string;
@@ -441,6 +443,7 @@ ${p.rewarm}
 ## Bundle size
 
 ${p.bundle}
+${p.lsp}
 ## Where the time goes
 
 Self time of our code on the same data (sampling profiler, 200 µs interval); the tables
@@ -749,6 +752,7 @@ npm run bench -- --scaling     # only the scaling shapes (add --quick for tiny s
 npm run bench -- --bundle      # only the bundle sizes
 npm run bench -- --throughput  # only the throughput tables (with memory)
 npm run bench -- --profile     # only the CPU profiles
+npm run bench -- --lsp         # only the language server's latency (rewrites its section)
 \`\`\`
 `;
 }

@@ -4,19 +4,29 @@
  * docs/benchmarks.md and docs/benchmarks.svg.
  *
  * Flags: `--quick` (tiny smoke run; writes nothing unless `--out DIR`), and any of
- * `--throughput`, `--edit`, `--scaling`, `--bundle`, `--quickjs`, `--profile` to run only those sections
- * (`--edit`: the editing suites of issue 20, which a full throughput section includes)
+ * `--throughput`, `--edit`, `--scaling`, `--bundle`, `--quickjs`, `--profile`, `--lsp` to run only those sections
+ * (`--edit`: the editing suites of issue 20, which a full throughput section includes;
+ * `--lsp`: the language server's change-to-diagnostics latency, issue 21)
  * (the documents are written only when every section ran); `--suite ID` limits the
  * throughput section to one suite (manifests, mixed, spec, realworld, realworld-config,
  * realworld-small, realworld-lock, distinct, distinct-inline, empty, one-line, edit-manifests,
  * edit-patch) and `--no-memory` skips its memory measurements. `--out DIR` writes the
  * documents to DIR instead of docs/. Tables go to stdout, progress to stderr.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as prettier from 'prettier';
 import { type BundleResult, runBundle } from './bundle.js';
 import { projectRoot } from './inputs.js';
 import { hasGc } from './measure.js';
+import {
+  type LspLatency,
+  lspSection,
+  lspTable,
+  lspTargets,
+  runLsp,
+  withLspSection,
+} from './lsp.js';
 import { type ProfileResult, runProfiles } from './profile.js';
 import { type QuickJsResult, runQuickJs } from './quickjs.js';
 import {
@@ -47,7 +57,15 @@ const suiteFilter = args.flatMap((arg, i) =>
 );
 const outIndex = args.indexOf('--out');
 const outDir = outIndex >= 0 ? args[outIndex + 1] : undefined;
-const sectionFlags = ['--throughput', '--edit', '--scaling', '--bundle', '--quickjs', '--profile'];
+const sectionFlags = [
+  '--throughput',
+  '--edit',
+  '--scaling',
+  '--bundle',
+  '--quickjs',
+  '--profile',
+  '--lsp',
+];
 const chosen = sectionFlags.filter((flag) => args.includes(flag));
 const all = chosen.length === 0;
 const wants = (flag: string) => all || chosen.includes(flag);
@@ -81,6 +99,7 @@ let scaling: ShapeResult[] | null = null;
 let bundle: BundleResult[] | null = null;
 let quickjs: QuickJsResult | null = null;
 let profiles: ProfileResult[] | null = null;
+let lsp: LspLatency[] | null = null;
 
 if (wants('--throughput') || wants('--edit')) {
   // `--edit` alone: only the editing suites.
@@ -128,6 +147,15 @@ if (wants('--profile')) {
   print(profileTables(profiles));
 }
 
+if (wants('--lsp')) {
+  lsp = await runLsp(quick, log);
+  print('\n## Language server (didChange to publishDiagnostics, debounce 0, over stdio)\n');
+  print(lspTable(lsp));
+}
+
+const statuses21 = lspTargets(lsp);
+print('\n## Targets of issue 21\n');
+print(targetsTable(statuses21));
 const statuses20 = evaluateIssue20(throughput);
 print('\n## Targets of issue 20\n');
 print(targetsTable(statuses20));
@@ -154,6 +182,7 @@ if (target !== undefined && all) {
     targets: targetsTable(statuses),
     targets16: targetsTable(statuses16),
     targets20: targetsTable(statuses20),
+    lsp: lspSection(lsp!, 'this run'),
     quickjs: quickJsTable(quickjs!),
     throughput: throughputTables(throughput!),
     scaling: scalingTable(scaling!, quick),
@@ -171,6 +200,22 @@ if (target !== undefined && all) {
     await prettier.format(markdown, { ...style, filepath: markdownFile }),
   );
   log(`wrote ${target}/benchmarks.md and ${target}/${svgFile}`);
+} else if (
+  target !== undefined &&
+  chosen.length === 1 &&
+  lsp !== null &&
+  existsSync(`${target}/benchmarks.md`)
+) {
+  // `--lsp` alone: its own section of the existing document, with where it comes from.
+  const markdownFile = `${target}/benchmarks.md`;
+  const run = `\`npm run bench -- --lsp\` on ${new Date().toISOString().slice(0, 10)} (node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at its end; the rest of this page comes from the full run named at the top)`;
+  const markdown = withLspSection(readFileSync(markdownFile, 'utf8'), lspSection(lsp, run));
+  const style = (await prettier.resolveConfig(markdownFile)) ?? {};
+  writeFileSync(
+    markdownFile,
+    await prettier.format(markdown, { ...style, filepath: markdownFile }),
+  );
+  log(`wrote the language server section of ${markdownFile}`);
 } else if (target !== undefined) {
   log('not writing the documents: only some sections ran');
 }

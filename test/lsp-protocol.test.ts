@@ -236,4 +236,93 @@ describe('the language server on malformed messages', () => {
     await send({ jsonrpc: '2.0', method: 'exit' });
     assert.deepEqual(exits, [0]);
   });
+
+  it('sends nothing after exit: not the diagnostics of a check still scheduled, not an answer', async () => {
+    const { send, exits } = session();
+    await send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { capabilities: {}, initializationOptions: { debounceMs: 0 } },
+    });
+    await send({ jsonrpc: '2.0', method: 'initialized', params: {} });
+    // The check of the opened file is scheduled when `exit` comes in the same read.
+    const out = await send(
+      {
+        jsonrpc: '2.0',
+        method: 'textDocument/didOpen',
+        params: { textDocument: { uri: 'file:///a.toml', text: '[workload]\nname = "A"\n' } },
+      },
+      { jsonrpc: '2.0', method: 'exit' },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'textDocument/hover',
+        params: { textDocument: { uri: 'file:///a.toml' }, position: { line: 1, character: 0 } },
+      },
+    );
+    // Past the debounce (0 ms) and the check's own awaits.
+    await new Promise((r) => setTimeout(r, 20));
+    out.push(...(await send()));
+    assert.deepEqual(out, []);
+    assert.deepEqual(exits, [1]);
+  });
+
+  it('reports a syntax error, clears it when fixed and reports it again when it comes back', async () => {
+    const { send } = session();
+    await send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { capabilities: {}, initializationOptions: { debounceMs: 0 } },
+    });
+    await send({ jsonrpc: '2.0', method: 'initialized', params: {} });
+    const uri = 'file:///syntax.toml';
+    /** The codes and ranges of the diagnostics published after `message`. */
+    const checked = async (message: object) => {
+      const out = await send(message);
+      // Past the debounce (0 ms) of the check the message scheduled.
+      await new Promise((r) => setTimeout(r, 10));
+      out.push(...(await send()));
+      return out.map((m) => {
+        const p = (m as { params: { version: number; diagnostics: any[] } }).params;
+        return {
+          version: p.version,
+          problems: p.diagnostics.map((d) => `${d.code} ${JSON.stringify(d.range)}`),
+        };
+      });
+    };
+    const change = (version: number, text: string) => ({
+      jsonrpc: '2.0',
+      method: 'textDocument/didChange',
+      params: { textDocument: { uri, version }, contentChanges: [{ text }] },
+    });
+    const broken = 'a = 1\nb = \nc = [1,\n';
+    const range = (l1: number, c1: number, l2: number, c2: number) =>
+      JSON.stringify({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
+    const first = await checked({
+      jsonrpc: '2.0',
+      method: 'textDocument/didOpen',
+      params: { textDocument: { uri, version: 1, text: broken } },
+    });
+    assert.deepEqual(first, [
+      {
+        version: 1,
+        problems: [
+          `toml-expected-value ${range(1, 4, 2, 0)}`,
+          `toml-unterminated-array ${range(2, 4, 2, 5)}`,
+        ],
+      },
+    ]);
+    assert.deepEqual(await checked(change(2, 'a = 1\nb = 2\nc = [1]\n')), [
+      { version: 2, problems: [] },
+    ]);
+    assert.deepEqual(await checked(change(3, 'a = 1\nb = 2\nc = [1]\nd = 4\n')), [
+      { version: 3, problems: [] },
+    ]);
+    assert.deepEqual(
+      await checked(change(4, broken)),
+      first.map((p) => ({ ...p, version: 4 })),
+    );
+  });
 });

@@ -5,7 +5,7 @@
  * cancellation) checked on the raw bytes, where stdout must hold nothing but messages.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,27 @@ import rpc from 'vscode-jsonrpc/node';
 import { projectRoot } from './helpers.js';
 
 const cli = join(projectRoot, 'dist/lib/cli/main.js');
+
+/**
+ * Every server this file starts. A test that fails before its `exit` leaves its server
+ * waiting on a stdin this process holds open, and the pipes keep this process alive:
+ * the file never ended (a failed assertion hung the run for hours). So each suite kills
+ * what is left in `after`, and a test that waits too long fails by its timeout.
+ */
+const servers = new Set<ChildProcess>();
+const bounded = { timeout: 120_000 };
+
+function spawnServer(args: string[], cwd?: string): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, [cli, ...args], { cwd });
+  servers.add(child);
+  child.on('exit', () => servers.delete(child));
+  return child;
+}
+
+function killServers(): void {
+  for (const child of servers) child.kill('SIGKILL');
+  servers.clear();
+}
 
 interface Published {
   uri: string;
@@ -38,7 +59,7 @@ class Session {
   stderr = '';
 
   constructor(cwd: string) {
-    this.child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { cwd });
+    this.child = spawnServer(['lsp', '--stdio'], cwd);
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = rpc.createMessageConnection(
       new rpc.StreamMessageReader(this.child.stdout),
@@ -82,13 +103,16 @@ function range(l1: number, c1: number, l2: number, c2: number) {
   return { start: { line: l1, character: c1 }, end: { line: l2, character: c2 } };
 }
 
-describe('the language server, driven by vscode-jsonrpc', () => {
+describe('the language server, driven by vscode-jsonrpc', bounded, () => {
   let dir: string;
   before(() => {
     dir = realpathSync(mkdtempSync(join(tmpdir(), 'volt-lsp-')));
     writeFileSync(join(dir, 'base.toml'), '[workload]\nmode = "container"\nimage = "nginx:1.27"\n');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    killServers();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs a session: open, diagnostics, change, diagnostics, hover, completion, definition, code action, formatting, shutdown, exit', async () => {
     const session = new Session(dir);
@@ -242,12 +266,15 @@ describe('the language server, driven by vscode-jsonrpc', () => {
   });
 });
 
-describe('the language server with large and linked documents', () => {
+describe('the language server with large and linked documents', bounded, () => {
   let dir: string;
   before(() => {
     dir = realpathSync(mkdtempSync(join(tmpdir(), 'volt-lsp-')));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    killServers();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function started(): Promise<Session> {
     const session = new Session(dir);
@@ -302,15 +329,20 @@ describe('the language server with large and linked documents', () => {
       },
     });
     assert.deepEqual(brief(await session.diagnosticsOf(1)), []);
-    // The base loses its mode: the file that extends it is missing one now.
-    writeFileSync(basePath, '[workload]\nimage = "nginx"\n');
+    // The base loses its mode: the file that extends it is missing one now; the base's own
+    // problem is shown at the `extends` value, saying where it is.
+    writeFileSync(basePath, '[workload]\nimage = "nginx"\n\n[resources]\ncpu_weigth = 1\n');
     await c.sendNotification('textDocument/didSave', {
       textDocument: { uri: pathToFileURL(basePath).href },
     });
     const again = await session.diagnosticsOf(1);
-    assert.deepEqual(
-      again.diagnostics.map((d) => d.code),
-      ['missing-required'],
+    assert.deepEqual(brief(again), [
+      { range: range(2, 0, 2, 10), code: 'missing-required', severity: 1 },
+      { range: range(0, 10, 0, 21), code: 'unknown-key', severity: 1 },
+    ]);
+    assert.match(
+      again.diagnostics[1]!.message,
+      /^in base .*base\.toml:5:1: unknown key 'cpu_weigth'/,
     );
     assert.equal(await c.sendRequest('shutdown'), null);
     await c.sendNotification('exit');
@@ -332,7 +364,7 @@ function frame(message: unknown): string {
 async function raw(
   input: string,
 ): Promise<{ code: number | null; stderr: string; messages: any[] }> {
-  const child = spawn(process.execPath, [cli, 'lsp']);
+  const child = spawnServer(['lsp']);
   const out: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -360,7 +392,8 @@ async function raw(
 
 const uri = 'file:///nowhere/web.toml';
 
-describe('the language server on raw bytes', () => {
+describe('the language server on raw bytes', bounded, () => {
+  after(killServers);
   it('answers bad frames, unknown methods, closed documents and cancellations, and keeps serving', async () => {
     const input = [
       frame({

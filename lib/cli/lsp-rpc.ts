@@ -36,6 +36,14 @@ export class MessageReader {
   private buffer: Buffer = Buffer.alloc(0);
   /** The body length of the frame whose header was read, or -1 while reading a header. */
   private bodyLength = -1;
+  /** The stream offset of `buffer[0]`, for saying where a bad frame is. */
+  private offset = 0;
+
+  /** Drops the first `count` bytes of the buffer. */
+  private consume(count: number): void {
+    this.buffer = this.buffer.subarray(count);
+    this.offset += count;
+  }
 
   push(chunk: Uint8Array): Frame[] {
     this.buffer =
@@ -47,7 +55,7 @@ export class MessageReader {
         if (end === -1) {
           // A header block this long is not one: drop it, keep looking for the next.
           if (this.buffer.length > 64 * 1024) {
-            frames.push(headerError('a header block longer than 64 KiB'));
+            frames.push(headerError(this.offset, 'a header block longer than 64 KiB'));
             this.skipToNextHeader(1);
           }
           return frames;
@@ -55,16 +63,17 @@ export class MessageReader {
         const header = this.buffer.subarray(0, end).toString('latin1');
         const length = contentLength(header);
         if (typeof length === 'string') {
-          frames.push(headerError(length));
+          frames.push(headerError(this.offset, length));
           this.skipToNextHeader(end + HEADER_END.length);
           continue;
         }
-        this.buffer = this.buffer.subarray(end + HEADER_END.length);
+        this.consume(end + HEADER_END.length);
         this.bodyLength = length;
       }
       if (this.buffer.length < this.bodyLength) return frames;
       const body = this.buffer.subarray(0, this.bodyLength).toString('utf8');
-      this.buffer = this.buffer.subarray(this.bodyLength);
+      const at = this.offset;
+      this.consume(this.bodyLength);
       this.bodyLength = -1;
       try {
         frames.push({ kind: 'message', value: JSON.parse(body) });
@@ -72,7 +81,7 @@ export class MessageReader {
         frames.push({
           kind: 'error',
           code: ErrorCodes.ParseError,
-          message: `the message body is not JSON: ${(error as Error).message}`,
+          message: `the message body at byte ${at} is not JSON: ${(error as Error).message}`,
         });
       }
     }
@@ -80,14 +89,21 @@ export class MessageReader {
 
   /** Drops bytes up to the next `Content-Length` header at or after `from`. */
   private skipToNextHeader(from: number): void {
-    const rest = this.buffer.subarray(from);
-    const next = rest.toString('latin1').search(/content-length\s*:/i);
-    this.buffer = next === -1 ? Buffer.alloc(0) : rest.subarray(next);
+    const next = this.buffer
+      .subarray(from)
+      .toString('latin1')
+      .search(/content-length\s*:/i);
+    this.consume(next === -1 ? this.buffer.length : from + next);
   }
 }
 
-function headerError(what: string): Frame {
-  return { kind: 'error', code: ErrorCodes.ParseError, message: `bad message header: ${what}` };
+/** A bad header at stream offset `at` (bytes from the start of the input). */
+function headerError(at: number, what: string): Frame {
+  return {
+    kind: 'error',
+    code: ErrorCodes.ParseError,
+    message: `bad message header at byte ${at}: ${what}`,
+  };
 }
 
 /** The body length a header block gives, or what is wrong with it. */

@@ -55,6 +55,10 @@ export class TextDocument {
 
   private lspLines(): number[] {
     if (this.lspLineStarts !== null) return this.lspLineStarts;
+    // Without a carriage return the protocol's lines are ours: found by the engine's
+    // `indexOf`, several times faster on a large text than a loop over every character
+    // (this runs on every change: the edited text is a new document).
+    if (!this.text.includes('\r')) return (this.lspLineStarts = this.ourLines());
     const starts = [0];
     const text = this.text;
     for (let i = 0; i < text.length; i++) {
