@@ -12,12 +12,27 @@ import type { Diagnostic } from '../manifest/diagnostics.js';
 import { fixManifest } from '../manifest/edit.js';
 import { SECTIONS } from '../manifest/fields.js';
 import { formatManifest } from '../manifest/format.js';
+import type { ManifestResult } from '../manifest/read.js';
 import { resolveManifest } from '../manifest/resolve.js';
 import { syntaxDiagnostic } from '../manifest/diagnostics.js';
 import { parseLocatedRecovering } from '../toml/parse.js';
 import type { LocatedTable } from '../toml/located.js';
 import { nodeHost } from '../node/load.js';
-import { completionsAt, documentSymbols, hoverMarkdown, placeAt } from './lsp-features.js';
+import {
+  type Place,
+  completionsAt,
+  documentSymbols,
+  hoverMarkdown,
+  placeAt,
+} from './lsp-features.js';
+import {
+  type FieldKey,
+  type Overridden,
+  fieldAt,
+  overriddenBase,
+  overriddenLocation,
+  overrideMarkdown,
+} from './lsp-inherit.js';
 import {
   ErrorCodes,
   type Frame,
@@ -387,18 +402,40 @@ export class LanguageServer {
     const file = path ?? doc.uri;
     const { document, errors } = parseLocatedRecovering(doc.text, { integers: 'auto' }, Infinity);
     if (!isManifest(file, document.root)) return errors.map((e) => syntaxDiagnostic(e, file));
-    const root =
-      (path !== null && this.workspaceRoots.find((r) => inside(r, path))) || process.cwd();
-    const result = await resolveManifest(doc.text, {
-      path: file,
-      host: nodeHost({ root }),
-      maxSyntaxErrors: Infinity,
-    });
+    const result = await this.resolve(doc);
     this.bases.set(
       doc.uri,
       result.sources.slice(1).map((s) => realPathOf(resolve(s.file))),
     );
     return result.diagnostics;
+  }
+
+  /** The document's manifest with its `extends` chain read from disk, as `check` reads it. */
+  private resolve(doc: TextDocument): Promise<ManifestResult> {
+    const path = filePath(doc.uri);
+    const root =
+      (path !== null && this.workspaceRoots.find((r) => inside(r, path))) || process.cwd();
+    return resolveManifest(doc.text, {
+      path: path ?? doc.uri,
+      host: nodeHost({ root }),
+      maxSyntaxErrors: Infinity,
+    });
+  }
+
+  /**
+   * The base definition a key or value at `offset` overrides, with the resolved chain; null
+   * when the document extends nothing or the place is no field it writes over a base.
+   */
+  private async overridden(
+    doc: TextDocument,
+    tree: LocatedTable,
+    place: Place | null,
+  ): Promise<{ result: ManifestResult; field: FieldKey; base: Overridden } | null> {
+    const field = place === null ? null : fieldAt(place);
+    if (field === null || tree.entry('extends') === undefined) return null;
+    const result = await this.resolve(doc);
+    const base = overriddenBase(result, field);
+    return base === null ? null : { result, field, base };
   }
 
   private toLsp(doc: TextDocument, diagnostics: readonly Diagnostic[]): object[] {
@@ -449,24 +486,33 @@ export class LanguageServer {
     return [{ range: doc.rangeOf(0, doc.text.length, this.encoding), newText: outcome.text }];
   }
 
-  private hover(doc: TextDocument, at: LspPosition): unknown {
+  private async hover(doc: TextDocument, at: LspPosition): Promise<unknown> {
     const offset = doc.offsetAt(at, this.encoding);
-    const place = placeAt(parseTree(doc.text), offset);
+    const tree = parseTree(doc.text);
+    const place = placeAt(tree, offset);
     if (place === null) return null;
-    const text = hoverMarkdown(place);
+    let text = hoverMarkdown(place);
     if (text === null) return null;
+    const over = await this.overridden(doc, tree, place);
+    if (over !== null)
+      text += `\n\n---\n\n${overrideMarkdown(over.result, over.field, over.base, filePath(doc.uri) ?? doc.uri)}`;
     return {
       contents: { kind: 'markdown', value: text },
       range: doc.rangeOf(place.span.start, place.span.end, this.encoding),
     };
   }
 
-  private definition(doc: TextDocument, at: LspPosition): unknown {
+  /** On the `extends` value: the base. On a key or value: the base value it overrides. */
+  private async definition(doc: TextDocument, at: LspPosition): Promise<unknown> {
     const offset = doc.offsetAt(at, this.encoding);
-    const entry = parseTree(doc.text).entry('extends');
+    const tree = parseTree(doc.text);
+    const entry = tree.entry('extends');
     const path = filePath(doc.uri);
     if (entry === undefined || path === null || typeof entry.node.value !== 'string') return null;
-    if (offset < entry.node.start || offset > entry.node.end) return null;
+    if (offset < entry.node.start || offset > entry.node.end) {
+      const over = await this.overridden(doc, tree, placeAt(tree, offset));
+      return over === null ? null : overriddenLocation(over.base, this.encoding);
+    }
     const ref = entry.node.value;
     if (ref === '' || ref.startsWith('cas://') || isAbsolute(ref)) return null;
     const target = resolve(dirname(path), ref);
