@@ -9,7 +9,6 @@ import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../manifest/diagnostics.js';
-import { fixManifest } from '../manifest/edit.js';
 import { SECTIONS } from '../manifest/fields.js';
 import { formatManifest } from '../manifest/format.js';
 import type { ManifestResult } from '../manifest/read.js';
@@ -18,6 +17,7 @@ import { syntaxDiagnostic } from '../manifest/diagnostics.js';
 import { parseLocatedRecovering } from '../toml/parse.js';
 import type { LocatedTable } from '../toml/located.js';
 import { nodeHost } from '../node/load.js';
+import { codeActions } from './lsp-actions.js';
 import {
   type Place,
   completionsAt,
@@ -239,8 +239,17 @@ export class LanguageServer {
       }
       case 'textDocument/definition':
         return this.definition(this.document(params), position(params));
-      case 'textDocument/codeAction':
-        return this.codeActions(this.document(params));
+      case 'textDocument/codeAction': {
+        const doc = this.document(params);
+        const context = (params as { context?: { diagnostics?: unknown; only?: unknown } }).context;
+        return codeActions(
+          doc,
+          filePath(doc.uri) ?? doc.uri,
+          Array.isArray(context?.diagnostics) ? context.diagnostics : [],
+          Array.isArray(context?.only) ? context.only.filter((k) => typeof k === 'string') : null,
+          this.encoding,
+        );
+      }
       default:
         throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method '${method}'`);
     }
@@ -518,25 +527,6 @@ export class LanguageServer {
     const target = resolve(dirname(path), ref);
     const zero = { line: 0, character: 0 };
     return { uri: pathToFileURL(target).href, range: { start: zero, end: zero } };
-  }
-
-  /** The fixes `check --fix` makes, as one action that edits the whole text. */
-  private codeActions(doc: TextDocument): unknown {
-    const fixed = fixManifest(doc.text, { path: filePath(doc.uri) ?? doc.uri });
-    if (!fixed.changed) return [];
-    const edit = {
-      changes: {
-        [doc.uri]: [{ range: doc.rangeOf(0, doc.text.length, this.encoding), newText: fixed.text }],
-      },
-    };
-    const title =
-      fixed.fixes.length === 1
-        ? fixed.fixes[0]!.message
-        : `Apply the ${fixed.fixes.length} fixes of 'check --fix'`;
-    return [
-      { title, kind: 'quickfix', edit },
-      { title: `${title} (fix all)`, kind: 'source.fixAll.volt-manifest', edit },
-    ];
   }
 }
 
