@@ -6,7 +6,7 @@
  * touches the process's streams.
  */
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../manifest/diagnostics.js';
 import { SECTIONS } from '../manifest/fields.js';
@@ -16,7 +16,16 @@ import { resolveManifest } from '../manifest/resolve.js';
 import { syntaxDiagnostic } from '../manifest/diagnostics.js';
 import { parseLocatedRecovering } from '../toml/parse.js';
 import type { LocatedTable } from '../toml/located.js';
-import { nodeHost } from '../node/load.js';
+import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
+import {
+  CONFIG_NAME,
+  type ProjectConfig,
+  envCasRoot,
+  findConfig,
+  linksOutside,
+  readConfig,
+  withRuleSeverities,
+} from './config.js';
 import { codeActions } from './lsp-actions.js';
 import {
   type Place,
@@ -88,6 +97,8 @@ export class LanguageServer {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** The files each open document's diagnostics read (its `extends` chain), by URI. */
   private readonly bases = new Map<string, string[]>();
+  /** The last problem logged about each configuration file, so it is logged once. */
+  private readonly configLogged = new Map<string, string>();
 
   constructor(private readonly options: ServerOptions) {
     this.docsBase = options.docsBase;
@@ -276,6 +287,7 @@ export class LanguageServer {
           new TextDocument(d.uri, String(d.languageId ?? 'toml'), version, d.text),
         );
         this.schedule(d.uri);
+        this.changed(d.uri, false);
         return;
       }
       case 'textDocument/didChange': {
@@ -291,17 +303,21 @@ export class LanguageServer {
           typeof p.textDocument?.version === 'number' ? p.textDocument.version : doc.version + 1;
         this.documents.set(doc.uri, doc.withChanges(p.contentChanges, version, this.encoding));
         this.schedule(doc.uri);
+        this.changed(doc.uri, false);
         return;
       }
       case 'textDocument/didSave': {
         // A base saved: the open files that extend it read it again.
         const uri = p.textDocument?.uri;
-        if (typeof uri !== 'string') return;
-        const local = filePath(uri);
-        const path = local === null ? null : realPathOf(local);
-        for (const [other, files] of this.bases) {
-          if (other !== uri && path !== null && files.includes(path)) this.schedule(other);
-        }
+        if (typeof uri === 'string') this.changed(uri);
+        return;
+      }
+      case 'workspace/didChangeWatchedFiles': {
+        // A configuration or a base changed on disk (the client watches the files).
+        const changes = (params as { changes?: unknown } | null)?.changes;
+        if (!Array.isArray(changes)) throw new Error('didChangeWatchedFiles needs changes');
+        for (const change of changes as ({ uri?: unknown } | null)[])
+          if (typeof change?.uri === 'string') this.changed(change.uri);
         return;
       }
       case 'textDocument/didClose': {
@@ -310,6 +326,8 @@ export class LanguageServer {
         clearTimeout(this.timers.get(uri));
         this.timers.delete(uri);
         this.bases.delete(uri);
+        // A closed configuration is read from disk again by the files it applies to.
+        this.changed(uri, false);
         // The closed file's problems are no longer shown.
         this.send({ method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: [] } });
         return;
@@ -371,6 +389,77 @@ export class LanguageServer {
 
   // ---- diagnostics ----------------------------------------------------------------------
 
+  /**
+   * `uri` changed (edited, saved, closed, or changed on disk): a configuration re-checks
+   * every other open document; a base on disk (`onDisk`), the open documents that extend it
+   * (they read it from disk: its unsaved edits are not theirs).
+   */
+  private changed(uri: string, onDisk = true): void {
+    const local = filePath(uri);
+    if (local === null) return;
+    if (basename(local) === CONFIG_NAME) {
+      this.configLogged.delete(local);
+      for (const other of this.documents.keys()) if (other !== uri) this.schedule(other);
+      return;
+    }
+    if (!onDisk) return;
+    const path = realPathOf(local);
+    for (const [other, files] of this.bases) {
+      if (other !== uri && files.includes(path)) this.schedule(other);
+    }
+  }
+
+  private logConfigProblem(path: string, message: string): void {
+    if (this.configLogged.get(path) === message) return;
+    this.configLogged.set(path, message);
+    this.log(message);
+  }
+
+  /**
+   * The project configuration for the file at `path`, as the CLI finds it: the nearest
+   * `volt-manifest.toml` from its directory up, within the workspace folder that holds it;
+   * its text in the editor when it is open. One that cannot be read or has problems is not
+   * used (its problems are shown on it when it is open, else logged once).
+   */
+  private async configFor(path: string | null): Promise<ProjectConfig | null> {
+    if (path === null) return null;
+    const workspace = this.workspaceRoots.find((r) => inside(r, path));
+    let found = findConfig(dirname(path));
+    // One open in the editor and not saved yet counts too, when it is nearer.
+    let open: TextDocument | undefined;
+    for (const doc of this.documents.values()) {
+      const local = filePath(doc.uri);
+      if (local === null || basename(local) !== CONFIG_NAME) continue;
+      if (!inside(dirname(local), path)) continue;
+      if (found === null || local === found || dirname(local).length > dirname(found).length) {
+        found = local;
+        open = doc;
+      }
+    }
+    if (found === null || (workspace !== undefined && !inside(workspace, found))) return null;
+    try {
+      if (open === undefined && linksOutside(found)) {
+        this.logConfigProblem(
+          found,
+          `${found} is a symbolic link to a file outside its directory: not read`,
+        );
+        return null;
+      }
+      const { config, diagnostics } = await readConfig(found, found, open?.text);
+      if (diagnostics.length === 0) return config;
+      if (open === undefined) {
+        const d = diagnostics[0]!;
+        this.logConfigProblem(
+          found,
+          `the configuration ${found} has problems and is not used: ${d.line}:${d.column}: ${d.message}${diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : ''}`,
+        );
+      }
+    } catch (error) {
+      this.logConfigProblem(found, `${found}: ${(error as Error).message}`);
+    }
+    return null;
+  }
+
   /** Diagnoses `uri` after the debounce delay; a change meanwhile starts the delay again. */
   private schedule(uri: string): void {
     clearTimeout(this.timers.get(uri));
@@ -405,28 +494,52 @@ export class LanguageServer {
     });
   }
 
-  /** Every syntax error; for a manifest, every rule too, with `extends` read from disk. */
+  /**
+   * Every syntax error; for a manifest, every rule too, with `extends` read from disk; with
+   * the severities of the configuration's `[rules]`. A configuration gets its own checks.
+   */
   private async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
     const path = filePath(doc.uri);
     const file = path ?? doc.uri;
+    if (path !== null && basename(path) === CONFIG_NAME) {
+      try {
+        return (await readConfig(path, path, doc.text)).diagnostics;
+      } catch {
+        // Not reached with the text given; syntax as for any other TOML file.
+      }
+    }
+    const config = await this.configFor(path);
+    const rules = (diagnostics: Diagnostic[]) =>
+      config === null ? diagnostics : withRuleSeverities(diagnostics, config.rules);
     const { document, errors } = parseLocatedRecovering(doc.text, { integers: 'auto' }, Infinity);
-    if (!isManifest(file, document.root)) return errors.map((e) => syntaxDiagnostic(e, file));
-    const result = await this.resolve(doc);
+    if (!isManifest(file, document.root))
+      return rules(errors.map((e) => syntaxDiagnostic(e, file)));
+    const result = await this.resolve(doc, config);
     this.bases.set(
       doc.uri,
       result.sources.slice(1).map((s) => realPathOf(resolve(s.file))),
     );
-    return result.diagnostics;
+    return rules(result.diagnostics);
   }
 
-  /** The document's manifest with its `extends` chain read from disk, as `check` reads it. */
-  private resolve(doc: TextDocument): Promise<ManifestResult> {
+  /**
+   * The document's manifest with its `extends` chain read from disk, as `check` reads it:
+   * inside the configuration's `root`, else the workspace folder; `cas://` bases from
+   * `$VOLT_CAS_ROOT` or the configuration's `cas_root`.
+   */
+  private resolve(doc: TextDocument, config: ProjectConfig | null): Promise<ManifestResult> {
     const path = filePath(doc.uri);
-    const root =
-      (path !== null && this.workspaceRoots.find((r) => inside(r, path))) || process.cwd();
+    const host: NodeHostOptions = {
+      root:
+        config?.root !== undefined
+          ? resolve(config.root)
+          : (path !== null && this.workspaceRoots.find((r) => inside(r, path))) || process.cwd(),
+    };
+    const casRoot = envCasRoot() ?? config?.casRoot;
+    if (casRoot !== undefined) host.cas = new DirectoryCasStore(resolve(casRoot));
     return resolveManifest(doc.text, {
       path: path ?? doc.uri,
-      host: nodeHost({ root }),
+      host: nodeHost(host),
       maxSyntaxErrors: Infinity,
     });
   }
@@ -442,7 +555,7 @@ export class LanguageServer {
   ): Promise<{ result: ManifestResult; field: FieldKey; base: Overridden } | null> {
     const field = place === null ? null : fieldAt(place);
     if (field === null || tree.entry('extends') === undefined) return null;
-    const result = await this.resolve(doc);
+    const result = await this.resolve(doc, await this.configFor(filePath(doc.uri)));
     const base = overriddenBase(result, field);
     return base === null ? null : { result, field, base };
   }
