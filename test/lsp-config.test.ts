@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -114,7 +114,7 @@ describe('the language server with a project configuration', () => {
     });
     assert.deepEqual(await s.diagnosticsOf(appUri), ['nothing-to-run/2', 'unknown-key/1']);
     // Invalid on disk and not open: logged once, not used, nothing crashes.
-    writeFileSync(configPath, '[rules]\nunknown-key = "loud"\n');
+    writeFileSync(configPath, '[rules]\nunknown-key = "loud"\nnothing-to-run = 1\n');
     s.send({
       method: 'workspace/didChangeWatchedFiles',
       params: { changes: [{ uri: configUri, type: 2 }] },
@@ -123,11 +123,32 @@ describe('the language server with a project configuration', () => {
     assert.match(
       await s.logged(),
       new RegExp(
-        `^the configuration ${configPath.replace(/[.]/g, '\\.')} has problems and is not used: 2:15: `,
+        `^the configuration ${configPath.replace(/[.]/g, '\\.')} has problems and is not used: 2:15: .* \\(and 1 more\\)$`,
       ),
     );
     await s.shutdown();
     rmSync(configPath);
+  });
+
+  it('does not read a configuration found that links to a file outside its directory', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'volt-lsp-outside-'));
+    try {
+      writeFileSync(join(outside, 'x.toml'), '[rules]\nunknown-key = "off"\n');
+      mkdirSync(join(dir, 'linked'));
+      symlinkSync(join(outside, 'x.toml'), join(dir, 'linked', 'volt-manifest.toml'));
+      const s = await serve(dir);
+      const uri = pathToFileURL(join(dir, 'linked', 'app.toml')).href;
+      s.open(uri, app);
+      assert.deepEqual(await s.diagnosticsOf(uri), ['nothing-to-run/1', 'unknown-key/1']);
+      assert.equal(
+        await s.logged(),
+        `${join(dir, 'linked', 'volt-manifest.toml')} is a symbolic link to a file outside its directory: not read`,
+      );
+      await s.shutdown();
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      rmSync(join(dir, 'linked'), { recursive: true, force: true });
+    }
   });
 
   it('reads cas:// bases from cas_root, and bases inside root only', async () => {

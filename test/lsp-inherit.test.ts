@@ -9,8 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { placeAt } from '../lib/cli/lsp-features.js';
+import {
+  fieldAt,
+  overriddenBase,
+  overriddenLocation,
+  overrideMarkdown,
+} from '../lib/cli/lsp-inherit.js';
 import { MessageReader, encodeMessage } from '../lib/cli/lsp-rpc.js';
 import { LanguageServer } from '../lib/cli/lsp-server.js';
+import { resolveManifest } from '../lib/manifest/resolve.js';
+import { sha256Hex } from '../lib/manifest/sha256.js';
+import { parseLocatedRecovering } from '../lib/toml/parse.js';
 
 /** A server on `dir` and a function that sends it a request and gives its answer. */
 async function serve(dir: string) {
@@ -140,5 +150,44 @@ describe('the language server on an extends chain', () => {
       range: { start: at(0, 0), end: at(0, 0) },
     });
     await close();
+  });
+});
+
+describe('where a value comes from, on its own', () => {
+  const tree = (text: string) => parseLocatedRecovering(text, { integers: 'auto' }).document.root;
+  const fieldIn = (text: string, marker: string) =>
+    fieldAt(placeAt(tree(text), text.indexOf(marker))!);
+
+  it('names a field of a section, and nothing else', () => {
+    assert.deepEqual(fieldIn('[Resources]\nCPU_weight = 5\n', 'CPU'), ['resources', 'cpu_weight']);
+    assert.equal(fieldIn('[workload]\nname = "w"\n', 'work'), null);
+    assert.equal(fieldIn('[workload]\nnamez = "w"\n', 'namez'), null);
+    assert.equal(fieldIn('[extras]\nname = "w"\n', 'name'), null);
+  });
+
+  it('gives integers and booleans in effect; a store base has no file to open', async () => {
+    const base = '[resources]\ncpu_weight = 5\n[security]\nread_only_rootfs = true\n';
+    const digest = `sha256:${sha256Hex(base)}`;
+    const child = `extends = "cas://${digest}"\n[resources]\ncpu_weight = 7\n[security]\nread_only_rootfs = false\n`;
+    const result = await resolveManifest(child, {
+      path: '/p/app.toml',
+      host: {
+        readFile: () => Promise.reject(new Error('no files')),
+        cas: { get: async (d) => (d === digest ? base : null) },
+      },
+    });
+    const weight = overriddenBase(result, ['resources', 'cpu_weight'])!;
+    assert.equal(
+      overrideMarkdown(result, ['resources', 'cpu_weight'], weight, '/p/app.toml'),
+      `Overrides \`cas://${digest}\` (line 2):\n\n\`\`\`toml\ncpu_weight = 5\n\`\`\`\n\nEffective value: \`7\``,
+    );
+    const readOnly = overriddenBase(result, ['security', 'read_only_rootfs'])!;
+    assert.match(
+      overrideMarkdown(result, ['security', 'read_only_rootfs'], readOnly, '/p/app.toml'),
+      /\n\nEffective value: `false`$/,
+    );
+    assert.equal(overriddenLocation(weight, 'utf-16'), null);
+    // A field the document does not write overrides nothing.
+    assert.equal(overriddenBase(result, ['workload', 'name']), null);
   });
 });

@@ -501,13 +501,9 @@ export class LanguageServer {
   private async diagnose(doc: TextDocument): Promise<Diagnostic[]> {
     const path = filePath(doc.uri);
     const file = path ?? doc.uri;
-    if (path !== null && basename(path) === CONFIG_NAME) {
-      try {
-        return (await readConfig(path, path, doc.text)).diagnostics;
-      } catch {
-        // Not reached with the text given; syntax as for any other TOML file.
-      }
-    }
+    // With its text given, reading a configuration cannot fail: its problems are diagnostics.
+    if (path !== null && basename(path) === CONFIG_NAME)
+      return (await readConfig(path, path, doc.text)).diagnostics;
     const config = await this.configFor(path);
     const rules = (diagnostics: Diagnostic[]) =>
       config === null ? diagnostics : withRuleSeverities(diagnostics, config.rules);
