@@ -130,6 +130,41 @@ describe('the language server with a project configuration', () => {
     rmSync(configPath);
   });
 
+  it('takes no configuration from outside the workspace folder; watched files re-check', async () => {
+    const ws = join(dir, 'ws');
+    mkdirSync(ws, { recursive: true });
+    writeFileSync(join(dir, 'volt-manifest.toml'), '[rules]\nunknown-key = "off"\n');
+    writeFileSync(join(ws, 'base.toml'), '[workload]\nmode = "container"\nimage = "i"\n');
+    try {
+      const s = await serve(ws);
+      const uri = pathToFileURL(join(ws, 'app.toml')).href;
+      s.open(uri, 'extends = "base.toml"\n[workload]\nname = "app"\ncpu = 1\n');
+      assert.deepEqual(await s.diagnosticsOf(uri), ['unknown-key/1']);
+      // The base changes on disk: the watcher's notification re-checks the file.
+      writeFileSync(join(ws, 'base.toml'), '[workload]\nimage = "i"\n');
+      s.send({
+        method: 'workspace/didChangeWatchedFiles',
+        params: {
+          changes: [
+            null,
+            { uri: 'untitled:x' },
+            { uri: pathToFileURL(join(ws, 'base.toml')).href },
+          ],
+        },
+      });
+      assert.deepEqual(await s.diagnosticsOf(uri), ['missing-required/1', 'unknown-key/1']);
+      s.send({ method: 'workspace/didChangeWatchedFiles', params: {} });
+      assert.equal(
+        await s.logged(),
+        'workspace/didChangeWatchedFiles: didChangeWatchedFiles needs changes',
+      );
+      await s.shutdown();
+    } finally {
+      rmSync(join(dir, 'volt-manifest.toml'));
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
   it('does not read a configuration found that links to a file outside its directory', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'volt-lsp-outside-'));
     try {

@@ -77,7 +77,8 @@ function tomlText(value: unknown): string | null {
 
 /** A fenced TOML block (longer fences than any backtick run inside). */
 function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  let longest = 2;
+  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
   const fence = '`'.repeat(longest + 1);
   return `${fence}toml\n${text}\n${fence}`;
 }
@@ -112,9 +113,10 @@ export function overriddenLocation(
 ): { uri: string; range: LspRange } | null {
   const { source, entry } = overridden;
   // A base from the content-addressed store has no file to open.
-  if (!isAbsolute(source.file) || source.text === null) return null;
+  if (!isAbsolute(source.file)) return null;
   const uri = pathToFileURL(source.file).href;
-  const base = new TextDocument(uri, 'toml', 0, source.text);
+  // A base is TOML read from its text: its source always has the text.
+  const base = new TextDocument(uri, 'toml', 0, source.text as string);
   const span = definitionSpan(entry);
   return { uri, range: base.rangeOf(span.start, span.end, encoding) };
 }

@@ -73,7 +73,7 @@ export function manifestReferenceMarkdown(): string {
       if (field.meanings === undefined) continue;
       lines.push('', `\`${section.key}.${field.key}\`:`, '');
       for (const value of field.values ?? [])
-        lines.push(`- \`${value}\`: ${field.meanings[value] ?? ''}`);
+        lines.push(`- \`${value}\`: ${field.meanings[value] as string}`);
     }
     const codes = section.fields.flatMap((f) => f.codes ?? []);
     if (codes.length > 0) {
