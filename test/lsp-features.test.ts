@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { completionsAt, documentSymbols, hoverMarkdown, placeAt } from '../lib/cli/lsp-features.js';
 import { TextDocument } from '../lib/cli/lsp-text.js';
+import { SECTIONS } from '../lib/manifest/fields.js';
 import { parseLocatedRecovering } from '../lib/toml/parse.js';
 
 const doc = (text: string) => new TextDocument('file:///m.toml', 'toml', 1, text);
@@ -45,6 +46,61 @@ describe('hover', () => {
 
   it('documents the top-level extends key', () => {
     assert.match(hover('exte|nds = "base.toml"\n')!, /^\*\*extends\*\*: string\n\n/);
+  });
+
+  it('says what an enumerated value means, then documents its field', () => {
+    const workloadMode = hover('[workload]\nmode = "hybrid-k|vm"\n')!;
+    assert.equal(
+      workloadMode.slice(0, workloadMode.indexOf('\n\n---\n\n')),
+      '`"hybrid-kvm"`: The workload inside a lightweight KVM guest with a custom kernel: the strongest isolation boundary. Needs `kernel.path`.',
+    );
+    assert.match(workloadMode, /\n\n---\n\n\*\*workload\.mode\*\*: string, required\n/);
+    const first = (text: string) => text.slice(0, text.indexOf('\n\n---\n\n'));
+    assert.equal(
+      first(hover('[security]\nlandlock_profile = "str|ict"\n')!),
+      '`"strict"`: The most restrictive pre-built Landlock policy.',
+    );
+    assert.equal(
+      first(hover('[security]\nseccomp_profile = |"strict"\n')!),
+      '`"strict"`: A tighter pre-built system-call filter than `default`.',
+    );
+    assert.equal(
+      first(hover('[network]\nmode = "none"|\n')!),
+      '`"none"`: Its own network namespace with no network: `address` and `ports` are not allowed.',
+    );
+    assert.equal(
+      first(hover('[storage]\nwritable_layer = "tm|pfs"\n')!),
+      '`"tmpfs"`: An overlay whose upper layer is a tmpfs: writes are kept in memory and lost at exit.',
+    );
+    // A capability: the item of the array under the cursor.
+    assert.equal(
+      first(hover('[security]\ncapabilities = ["CAP_CHOWN", "CAP_NET_B|IND_SERVICE"]\n')!),
+      '`"CAP_NET_BIND_SERVICE"`: Bind a socket to a privileged port (below 1024).',
+    );
+    // A value that is not one of the enumeration, and the array's brackets: the field only.
+    assert.match(hover('[workload]\nmode = "strict|"\n')!, /^\*\*workload\.mode\*\*/);
+    assert.match(
+      hover('[security]\ncapabilities = |["CAP_CHOWN"]\n')!,
+      /^\*\*security\.capabilities\*\*/,
+    );
+  });
+
+  it('hovers a capability with the range of that item', () => {
+    const text = '[security]\ncapabilities = ["CAP_CHOWN", "CAP_KILL"]\n';
+    const at = text.indexOf('KILL');
+    const place = placeAt(tree(text), at)!;
+    assert.deepEqual(doc(text).rangeOf(place.span.start, place.span.end, 'utf-16'), {
+      start: { line: 1, character: 29 },
+      end: { line: 1, character: 39 },
+    });
+  });
+
+  it('has a meaning for every value of every enumeration', () => {
+    for (const section of SECTIONS)
+      for (const field of section.fields)
+        if (field.values !== undefined)
+          for (const value of field.values)
+            assert.ok(field.meanings?.[value], `${section.key}.${field.key} = "${value}"`);
   });
 
   it('has nothing for a table or key the model does not have, or between entries', () => {

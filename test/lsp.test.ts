@@ -210,7 +210,7 @@ describe('the language server, driven by vscode-jsonrpc', bounded, () => {
       textDocument: { uri, version: 5 },
       contentChanges: [{ range: range(4, 0, 5, 0), text: '' }],
     });
-    await session.diagnosticsOf(5);
+    const fifth = await session.diagnosticsOf(5);
 
     const definition = await c.sendRequest('textDocument/definition', {
       textDocument: { uri },
@@ -233,20 +233,24 @@ describe('the language server, driven by vscode-jsonrpc', bounded, () => {
     const actions = (await c.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range: range(6, 0, 6, 10),
-      context: { diagnostics: [] },
+      context: { diagnostics: fifth.diagnostics },
     })) as {
       title: string;
       kind: string;
+      diagnostics: unknown[];
       edit: { changes: Record<string, { range: unknown; newText: string }[]> };
     }[];
-    assert.equal(actions[0]!.title, "renamed 'cpu_weigth' to 'cpu_weight'");
-    assert.equal(actions[0]!.kind, 'quickfix');
-    const edit = actions[0]!.edit.changes[uri]![0]!;
-    assert.deepEqual(edit.range, range(0, 0, 7, 0));
-    assert.equal(
-      edit.newText,
-      'extends = "base.toml"\n\n[workload]\nname = "web"\n\n[resources]\ncpu_weight = 100\n',
+    // The problem's own quickfix (the smallest edit), then the fix-all.
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.kind]),
+      [
+        ["Rename 'cpu_weigth' to 'cpu_weight'", 'quickfix'],
+        ["Rename 'cpu_weigth' to 'cpu_weight' (fix all)", 'source.fixAll.volt-manifest'],
+      ],
     );
+    assert.deepEqual(actions[0]!.diagnostics, fifth.diagnostics);
+    assert.deepEqual(actions[0]!.edit.changes[uri], [{ range: range(6, 8, 6, 10), newText: 'ht' }]);
+    const edit = actions[0]!.edit.changes[uri]![0]!;
     await c.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 6 },
       contentChanges: [{ range: edit.range, text: edit.newText }],

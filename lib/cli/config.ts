@@ -76,16 +76,18 @@ function shown(absolute: string): string {
 }
 
 /**
- * Reads and checks the configuration at `path` (named `file` in diagnostics). A file that
+ * Reads and checks the configuration at `path` (named `file` in diagnostics); `text`, when
+ * given, is its content (an editor's unsaved text) and the file is not read. A file that
  * cannot be read is a usage error; what it says wrong is a list of diagnostics.
  */
 export async function readConfig(
   path: string,
   file: string,
+  text?: string,
 ): Promise<{ config: ProjectConfig; diagnostics: Diagnostic[] }> {
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | string;
   try {
-    bytes = await readManifestFile(path);
+    bytes = text ?? (await readManifestFile(path));
   } catch (error) {
     throw new UsageError(`cannot read the configuration: ${(error as Error).message}`);
   }
@@ -299,13 +301,20 @@ export async function projectConfig(
   if (given === '') throw new UsageError("option '--config' needs a file name");
   const path = given ?? findConfig(process.cwd());
   if (path === null) return { config: null, diagnostics: [] };
-  // A configuration found (not given) comes with the manifests; a link in their tree to a
-  // file elsewhere would have that file read and its lines quoted in the report.
-  if (given === undefined && !isInside(realpathSync(path), realpathSync(dirname(path))))
+  if (given === undefined && linksOutside(path))
     throw new UsageError(
       `${shown(path)} is a symbolic link to a file outside its directory: not read (give it with --config, or --no-config)`,
     );
   return readConfig(path, given ?? shown(path));
+}
+
+/**
+ * True when a configuration found by the search (`findConfig`) is a symbolic link to a file
+ * outside its directory: it comes with the manifests, and a link in their tree to a file
+ * elsewhere would have that file read and its lines quoted in the report. Not read then.
+ */
+export function linksOutside(path: string): boolean {
+  return !isInside(realpathSync(path), realpathSync(dirname(path)));
 }
 
 /** Prints the problems of a configuration on stderr (exit 2 follows). */
@@ -357,7 +366,12 @@ export function noFilesFromConfig(config: ProjectConfig): string {
 export function casRootOption(args: ParsedArgs, config: ProjectConfig | null): string | undefined {
   const given = args.options.get('cas-root') as string | undefined;
   if (given === '') throw new UsageError("option '--cas-root' needs a directory, got ''");
-  return given ?? (process.env['VOLT_CAS_ROOT'] || undefined) ?? config?.casRoot;
+  return given ?? envCasRoot() ?? config?.casRoot;
+}
+
+/** `$VOLT_CAS_ROOT`, when set to a directory (empty counts as not set). */
+export function envCasRoot(): string | undefined {
+  return process.env['VOLT_CAS_ROOT'] || undefined;
 }
 
 /** `diagnostics` with the severities of `[rules]`: changed, or left out (`off`). */

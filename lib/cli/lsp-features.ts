@@ -60,6 +60,8 @@ export type Place =
       kind: 'key' | 'value';
       table: string;
       entry: LocatedEntry;
+      /** For a value: the value, or the item of an array the offset is in. */
+      value?: LocatedValue;
       span: { start: number; end: number };
     };
 
@@ -94,7 +96,11 @@ function placeIn(table: LocatedTable, path: string, offset: number): Place | nul
       continue;
     }
     if (contains(e, offset)) return { kind: 'key', table: path, entry: e, span: e };
-    if (contains(node, offset)) return { kind: 'value', table: path, entry: e, span: node };
+    if (contains(node, offset)) {
+      const item = node.type === 'array' ? node.items.find((i) => contains(i, offset)) : undefined;
+      const value = item ?? node;
+      return { kind: 'value', table: path, entry: e, value, span: value };
+    }
   }
   return null;
 }
@@ -109,7 +115,14 @@ export function hoverMarkdown(place: Place): string | null {
   }
   const field = fieldsOf(place.table)?.find((f) => f.key === place.entry.key);
   if (field === undefined) return null;
-  return fieldMarkdown(place.table, field);
+  const value = place.value;
+  const meaning =
+    value?.type === 'string' && typeof value.value === 'string'
+      ? field.meanings?.[value.value]
+      : undefined;
+  if (meaning === undefined) return fieldMarkdown(place.table, field);
+  // The value first: it is what the cursor is on; the field's documentation follows.
+  return `\`${JSON.stringify(value!.value)}\`: ${meaning}\n\n---\n\n${fieldMarkdown(place.table, field)}`;
 }
 
 export interface CompletionItem {

@@ -6,19 +6,43 @@
  * touches the process's streams.
  */
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../manifest/diagnostics.js';
-import { fixManifest } from '../manifest/edit.js';
 import { SECTIONS } from '../manifest/fields.js';
 import { formatManifest } from '../manifest/format.js';
+import type { ManifestResult } from '../manifest/read.js';
 import { resolveManifest } from '../manifest/resolve.js';
 import { syntaxDiagnostic } from '../manifest/diagnostics.js';
 import { TomlError } from '../toml/errors.js';
 import { parse, parseLocatedRecovering } from '../toml/parse.js';
 import type { LocatedTable } from '../toml/located.js';
-import { nodeHost } from '../node/load.js';
-import { completionsAt, documentSymbols, hoverMarkdown, placeAt } from './lsp-features.js';
+import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
+import {
+  CONFIG_NAME,
+  type ProjectConfig,
+  envCasRoot,
+  findConfig,
+  linksOutside,
+  readConfig,
+  withRuleSeverities,
+} from './config.js';
+import { codeActions } from './lsp-actions.js';
+import {
+  type Place,
+  completionsAt,
+  documentSymbols,
+  hoverMarkdown,
+  placeAt,
+} from './lsp-features.js';
+import {
+  type FieldKey,
+  type Overridden,
+  fieldAt,
+  overriddenBase,
+  overriddenLocation,
+  overrideMarkdown,
+} from './lsp-inherit.js';
 import {
   ErrorCodes,
   type Frame,
@@ -89,6 +113,8 @@ export class LanguageServer {
   private readonly bases = new Map<string, string[]>();
   /** The open documents whose last check found syntax errors. */
   private readonly syntaxErrorsSeen = new Set<string>();
+  /** The last problem logged about each configuration file, so it is logged once. */
+  private readonly configLogged = new Map<string, string>();
 
   constructor(private readonly options: ServerOptions) {
     this.docsBase = options.docsBase;
@@ -241,8 +267,17 @@ export class LanguageServer {
       }
       case 'textDocument/definition':
         return this.definition(this.document(params), position(params));
-      case 'textDocument/codeAction':
-        return this.codeActions(this.document(params));
+      case 'textDocument/codeAction': {
+        const doc = this.document(params);
+        const context = (params as { context?: { diagnostics?: unknown; only?: unknown } }).context;
+        return codeActions(
+          doc,
+          filePath(doc.uri) ?? doc.uri,
+          Array.isArray(context?.diagnostics) ? context.diagnostics : [],
+          Array.isArray(context?.only) ? context.only.filter((k) => typeof k === 'string') : null,
+          this.encoding,
+        );
+      }
       default:
         throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method '${method}'`);
     }
@@ -273,6 +308,7 @@ export class LanguageServer {
           new TextDocument(d.uri, String(d.languageId ?? 'toml'), version, d.text),
         );
         this.schedule(d.uri);
+        this.changed(d.uri, false);
         return;
       }
       case 'textDocument/didChange': {
@@ -288,17 +324,21 @@ export class LanguageServer {
           typeof p.textDocument?.version === 'number' ? p.textDocument.version : doc.version + 1;
         this.documents.set(doc.uri, doc.withChanges(p.contentChanges, version, this.encoding));
         this.schedule(doc.uri);
+        this.changed(doc.uri, false);
         return;
       }
       case 'textDocument/didSave': {
         // A base saved: the open files that extend it read it again.
         const uri = p.textDocument?.uri;
-        if (typeof uri !== 'string') return;
-        const local = filePath(uri);
-        const path = local === null ? null : realPathOf(local);
-        for (const [other, files] of this.bases) {
-          if (other !== uri && path !== null && files.includes(path)) this.schedule(other);
-        }
+        if (typeof uri === 'string') this.changed(uri);
+        return;
+      }
+      case 'workspace/didChangeWatchedFiles': {
+        // A configuration or a base changed on disk (the client watches the files).
+        const changes = (params as { changes?: unknown } | null)?.changes;
+        if (!Array.isArray(changes)) throw new Error('didChangeWatchedFiles needs changes');
+        for (const change of changes as ({ uri?: unknown } | null)[])
+          if (typeof change?.uri === 'string') this.changed(change.uri);
         return;
       }
       case 'textDocument/didClose': {
@@ -308,6 +348,8 @@ export class LanguageServer {
         this.timers.delete(uri);
         this.bases.delete(uri);
         this.syntaxErrorsSeen.delete(uri);
+        // A closed configuration is read from disk again by the files it applies to.
+        this.changed(uri, false);
         // The closed file's problems are no longer shown.
         this.send({ method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: [] } });
         return;
@@ -369,6 +411,77 @@ export class LanguageServer {
 
   // ---- diagnostics ----------------------------------------------------------------------
 
+  /**
+   * `uri` changed (edited, saved, closed, or changed on disk): a configuration re-checks
+   * every other open document; a base on disk (`onDisk`), the open documents that extend it
+   * (they read it from disk: its unsaved edits are not theirs).
+   */
+  private changed(uri: string, onDisk = true): void {
+    const local = filePath(uri);
+    if (local === null) return;
+    if (basename(local) === CONFIG_NAME) {
+      this.configLogged.delete(local);
+      for (const other of this.documents.keys()) if (other !== uri) this.schedule(other);
+      return;
+    }
+    if (!onDisk) return;
+    const path = realPathOf(local);
+    for (const [other, files] of this.bases) {
+      if (other !== uri && files.includes(path)) this.schedule(other);
+    }
+  }
+
+  private logConfigProblem(path: string, message: string): void {
+    if (this.configLogged.get(path) === message) return;
+    this.configLogged.set(path, message);
+    this.log(message);
+  }
+
+  /**
+   * The project configuration for the file at `path`, as the CLI finds it: the nearest
+   * `volt-manifest.toml` from its directory up, within the workspace folder that holds it;
+   * its text in the editor when it is open. One that cannot be read or has problems is not
+   * used (its problems are shown on it when it is open, else logged once).
+   */
+  private async configFor(path: string | null): Promise<ProjectConfig | null> {
+    if (path === null) return null;
+    const workspace = this.workspaceRoots.find((r) => inside(r, path));
+    let found = findConfig(dirname(path));
+    // One open in the editor and not saved yet counts too, when it is nearer.
+    let open: TextDocument | undefined;
+    for (const doc of this.documents.values()) {
+      const local = filePath(doc.uri);
+      if (local === null || basename(local) !== CONFIG_NAME) continue;
+      if (!inside(dirname(local), path)) continue;
+      if (found === null || local === found || dirname(local).length > dirname(found).length) {
+        found = local;
+        open = doc;
+      }
+    }
+    if (found === null || (workspace !== undefined && !inside(workspace, found))) return null;
+    try {
+      if (open === undefined && linksOutside(found)) {
+        this.logConfigProblem(
+          found,
+          `${found} is a symbolic link to a file outside its directory: not read`,
+        );
+        return null;
+      }
+      const { config, diagnostics } = await readConfig(found, found, open?.text);
+      if (diagnostics.length === 0) return config;
+      if (open === undefined) {
+        const d = diagnostics[0]!;
+        this.logConfigProblem(
+          found,
+          `the configuration ${found} has problems and is not used: ${d.line}:${d.column}: ${d.message}${diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : ''}`,
+        );
+      }
+    } catch (error) {
+      this.logConfigProblem(found, `${found}: ${(error as Error).message}`);
+    }
+    return null;
+  }
+
   /** Diagnoses `uri` after the debounce delay; a change meanwhile starts the delay again. */
   private schedule(uri: string): void {
     clearTimeout(this.timers.get(uri));
@@ -403,10 +516,21 @@ export class LanguageServer {
     });
   }
 
-  /** Every syntax error; for a manifest, every rule too, with `extends` read from disk. */
+  /**
+   * Every syntax error; for a manifest, every rule too, with `extends` read from disk; with
+   * the severities of the configuration's `[rules]`. A configuration gets its own checks.
+   */
   private async diagnose(doc: TextDocument): Promise<Checked> {
     const path = filePath(doc.uri);
     const file = path ?? doc.uri;
+    // With its text given, reading a configuration cannot fail: its problems are diagnostics.
+    if (path !== null && basename(path) === CONFIG_NAME) {
+      const { diagnostics } = await readConfig(path, path, doc.text);
+      return { diagnostics, extendsSpan: () => ({ start: 0, end: 0 }) };
+    }
+    const config = await this.configFor(path);
+    const rules = (diagnostics: Diagnostic[]) =>
+      config === null ? diagnostics : withRuleSeverities(diagnostics, config.rules);
     // A text without syntax errors (the usual case) is read by the plain parser, which
     // builds no located tree: on a 1 MB text it took 0.6 of the located parse's time.
     // Only a text it refuses gets the recovering parse, for every error; a document whose
@@ -438,19 +562,51 @@ export class LanguageServer {
         : { start: entry.node.start, end: entry.node.end };
     };
     if (!isManifest(file, keys))
-      return { diagnostics: errors.map((e) => syntaxDiagnostic(e, file)), extendsSpan };
-    const root =
-      (path !== null && this.workspaceRoots.find((r) => inside(r, path))) || process.cwd();
-    const result = await resolveManifest(doc.text, {
-      path: file,
-      host: nodeHost({ root }),
-      maxSyntaxErrors: Infinity,
-    });
+      return { diagnostics: rules(errors.map((e) => syntaxDiagnostic(e, file))), extendsSpan };
+    const result = await this.resolve(doc, config);
     this.bases.set(
       doc.uri,
       result.sources.slice(1).map((s) => realPathOf(resolve(s.file))),
     );
-    return { diagnostics: result.diagnostics, extendsSpan };
+    return { diagnostics: rules(result.diagnostics), extendsSpan };
+  }
+
+  /**
+   * The document's manifest with its `extends` chain read from disk, as `check` reads it:
+   * inside the configuration's `root`, else the workspace folder; `cas://` bases from
+   * `$VOLT_CAS_ROOT` or the configuration's `cas_root`.
+   */
+  private resolve(doc: TextDocument, config: ProjectConfig | null): Promise<ManifestResult> {
+    const path = filePath(doc.uri);
+    const host: NodeHostOptions = {
+      root:
+        config?.root !== undefined
+          ? resolve(config.root)
+          : (path !== null && this.workspaceRoots.find((r) => inside(r, path))) || process.cwd(),
+    };
+    const casRoot = envCasRoot() ?? config?.casRoot;
+    if (casRoot !== undefined) host.cas = new DirectoryCasStore(resolve(casRoot));
+    return resolveManifest(doc.text, {
+      path: path ?? doc.uri,
+      host: nodeHost(host),
+      maxSyntaxErrors: Infinity,
+    });
+  }
+
+  /**
+   * The base definition a key or value at `offset` overrides, with the resolved chain; null
+   * when the document extends nothing or the place is no field it writes over a base.
+   */
+  private async overridden(
+    doc: TextDocument,
+    tree: LocatedTable,
+    place: Place | null,
+  ): Promise<{ result: ManifestResult; field: FieldKey; base: Overridden } | null> {
+    const field = place === null ? null : fieldAt(place);
+    if (field === null || tree.entry('extends') === undefined) return null;
+    const result = await this.resolve(doc, await this.configFor(filePath(doc.uri)));
+    const base = overriddenBase(result, field);
+    return base === null ? null : { result, field, base };
   }
 
   private toLsp(doc: TextDocument, { diagnostics, extendsSpan }: Checked): object[] {
@@ -504,48 +660,38 @@ export class LanguageServer {
     return [{ range: doc.rangeOf(0, doc.text.length, this.encoding), newText: outcome.text }];
   }
 
-  private hover(doc: TextDocument, at: LspPosition): unknown {
+  private async hover(doc: TextDocument, at: LspPosition): Promise<unknown> {
     const offset = doc.offsetAt(at, this.encoding);
-    const place = placeAt(parseTree(doc.text), offset);
+    const tree = parseTree(doc.text);
+    const place = placeAt(tree, offset);
     if (place === null) return null;
-    const text = hoverMarkdown(place);
+    let text = hoverMarkdown(place);
     if (text === null) return null;
+    const over = await this.overridden(doc, tree, place);
+    if (over !== null)
+      text += `\n\n---\n\n${overrideMarkdown(over.result, over.field, over.base, filePath(doc.uri) ?? doc.uri)}`;
     return {
       contents: { kind: 'markdown', value: text },
       range: doc.rangeOf(place.span.start, place.span.end, this.encoding),
     };
   }
 
-  private definition(doc: TextDocument, at: LspPosition): unknown {
+  /** On the `extends` value: the base. On a key or value: the base value it overrides. */
+  private async definition(doc: TextDocument, at: LspPosition): Promise<unknown> {
     const offset = doc.offsetAt(at, this.encoding);
-    const entry = parseTree(doc.text).entry('extends');
+    const tree = parseTree(doc.text);
+    const entry = tree.entry('extends');
     const path = filePath(doc.uri);
     if (entry === undefined || path === null || typeof entry.node.value !== 'string') return null;
-    if (offset < entry.node.start || offset > entry.node.end) return null;
+    if (offset < entry.node.start || offset > entry.node.end) {
+      const over = await this.overridden(doc, tree, placeAt(tree, offset));
+      return over === null ? null : overriddenLocation(over.base, this.encoding);
+    }
     const ref = entry.node.value;
     if (ref === '' || ref.startsWith('cas://') || isAbsolute(ref)) return null;
     const target = resolve(dirname(path), ref);
     const zero = { line: 0, character: 0 };
     return { uri: pathToFileURL(target).href, range: { start: zero, end: zero } };
-  }
-
-  /** The fixes `check --fix` makes, as one action that edits the whole text. */
-  private codeActions(doc: TextDocument): unknown {
-    const fixed = fixManifest(doc.text, { path: filePath(doc.uri) ?? doc.uri });
-    if (!fixed.changed) return [];
-    const edit = {
-      changes: {
-        [doc.uri]: [{ range: doc.rangeOf(0, doc.text.length, this.encoding), newText: fixed.text }],
-      },
-    };
-    const title =
-      fixed.fixes.length === 1
-        ? fixed.fixes[0]!.message
-        : `Apply the ${fixed.fixes.length} fixes of 'check --fix'`;
-    return [
-      { title, kind: 'quickfix', edit },
-      { title: `${title} (fix all)`, kind: 'source.fixAll.volt-manifest', edit },
-    ];
   }
 }
 

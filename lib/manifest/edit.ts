@@ -309,6 +309,14 @@ export interface ManifestFix {
   column: number;
 }
 
+export interface FixManifestOptions extends EditManifestOptions {
+  /**
+   * Fixes only the problems this accepts (a diagnostic of the text as it is when the fix is
+   * tried): one problem's fix, for an editor's action on that problem. Default: every one.
+   */
+  only?: (problem: Diagnostic) => boolean;
+}
+
 export interface FixManifestResult {
   /** The fixed text (the original when nothing was fixed). */
   text: string;
@@ -451,7 +459,7 @@ function moveKey(text: string, found: WrittenEntry, section: string): string {
  * keeps its place, value and comments; a moved key/value goes to the end of its section
  * (the comment block above it is removed with it).
  */
-export function fixManifest(text: string, options: EditManifestOptions = {}): FixManifestResult {
+export function fixManifest(text: string, options: FixManifestOptions = {}): FixManifestResult {
   const file = options.path ?? '';
   const original = parseManifest(text, { path: file }).diagnostics;
   // Where each problem was in the original text, by what it says (it has no position).
@@ -467,6 +475,7 @@ export function fixManifest(text: string, options: EditManifestOptions = {}): Fi
     const fixable = diagnostics.filter(
       (d) =>
         (d.code === 'key-case' || d.code === 'unknown-key') &&
+        (options.only === undefined || options.only(d)) &&
         !tried.has(`${d.code}\u0000${d.path}\u0000${d.message}`),
     );
     if (fixable.length === 0) break;

@@ -34,6 +34,14 @@ import {
   type Manifest,
   type VolumeMount,
 } from './model.js';
+import {
+  CAPABILITY_MEANINGS,
+  LANDLOCK_MEANINGS,
+  MODE_MEANINGS,
+  NETWORK_MEANINGS,
+  SECCOMP_MEANINGS,
+  WRITABLE_LAYER_MEANINGS,
+} from './meanings.js';
 import { didYouMean } from './suggest.js';
 
 export type FieldType = 'string' | 'integer' | 'boolean' | 'strings' | 'volumes';
@@ -82,6 +90,8 @@ export interface FieldSpec {
   description: string;
   /** Allowed values, for enumerations (docs, schema). */
   values?: readonly string[];
+  /** What each of `values` means (docs, the language server's hover). */
+  meanings?: Readonly<Record<string, string>>;
   /** Inclusive range, for integers (docs, schema). */
   range?: readonly [number, number];
   /**
@@ -361,6 +371,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         required: true,
         rule: oneOf(MODES, 'workload-mode-invalid', 'mode'),
         values: MODES,
+        meanings: MODE_MEANINGS,
         codes: ['workload-mode-invalid'],
         zeroMeansUnset: true,
         description: 'Execution mode.',
@@ -458,6 +469,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           );
         },
         values: LANDLOCK_PROFILES,
+        meanings: LANDLOCK_MEANINGS,
         codes: ['landlock-profile-invalid'],
         description:
           'Landlock policy: a built-in profile, or an absolute path to a policy file (custom).',
@@ -477,6 +489,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           );
         },
         values: SECCOMP_PROFILES,
+        meanings: SECCOMP_MEANINGS,
         codes: ['seccomp-profile-invalid'],
         description: 'Seccomp profile: a built-in profile, or an absolute path to a profile.',
       },
@@ -497,6 +510,7 @@ export const SECTIONS: readonly SectionSpec[] = [
           reportDuplicates(value, 'capability-duplicate', 'capability', report, written);
         },
         values: CAPABILITIES,
+        meanings: CAPABILITY_MEANINGS,
         codes: ['capability-unknown', 'capability-duplicate'],
         description: 'Linux capabilities to keep, as `CAP_*` names; a duplicate is a warning.',
       },
@@ -581,6 +595,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         type: 'string',
         rule: oneOf(NETWORK_MODES, 'network-mode-invalid', 'network mode'),
         values: NETWORK_MODES,
+        meanings: NETWORK_MEANINGS,
         codes: ['network-mode-invalid'],
         description: 'Network topology.',
       },
@@ -668,6 +683,7 @@ export const SECTIONS: readonly SectionSpec[] = [
         type: 'string',
         rule: oneOf(WRITABLE_LAYER_MODES, 'writable-layer-invalid', 'writable layer'),
         values: WRITABLE_LAYER_MODES,
+        meanings: WRITABLE_LAYER_MEANINGS,
         codes: ['writable-layer-invalid'],
         description: 'How the writable layer over the rootfs is made.',
       },

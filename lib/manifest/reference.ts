@@ -69,6 +69,12 @@ export function manifestReferenceMarkdown(): string {
       lines.push('', '### [[storage.volumes]]', '', '| key | type | rule |', '|---|---|---|');
       for (const field of VOLUME_FIELDS) lines.push(fieldRow(field.key, field));
     }
+    for (const field of section.fields) {
+      if (field.meanings === undefined) continue;
+      lines.push('', `\`${section.key}.${field.key}\`:`, '');
+      for (const value of field.values ?? [])
+        lines.push(`- \`${value}\`: ${field.meanings[value] as string}`);
+    }
     const codes = section.fields.flatMap((f) => f.codes ?? []);
     if (codes.length > 0) {
       lines.push('', `Codes: ${[...new Set(codes)].map((c) => `\`${c}\``).join(', ')}.`);

@@ -1,0 +1,193 @@
+/**
+ * The language server on a manifest that extends others (in-process, files on disk): hover
+ * on a key says which base value it overrides and the value in effect; definition on it
+ * jumps to that base value.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { placeAt } from '../lib/cli/lsp-features.js';
+import {
+  fieldAt,
+  overriddenBase,
+  overriddenLocation,
+  overrideMarkdown,
+} from '../lib/cli/lsp-inherit.js';
+import { MessageReader, encodeMessage } from '../lib/cli/lsp-rpc.js';
+import { LanguageServer } from '../lib/cli/lsp-server.js';
+import { resolveManifest } from '../lib/manifest/resolve.js';
+import { sha256Hex } from '../lib/manifest/sha256.js';
+import { parseLocatedRecovering } from '../lib/toml/parse.js';
+
+/** A server on `dir` and a function that sends it a request and gives its answer. */
+async function serve(dir: string) {
+  const reader = new MessageReader();
+  const out: { id?: number; result?: unknown; error?: unknown }[] = [];
+  const server = new LanguageServer({
+    write: (bytes) => {
+      for (const frame of reader.push(bytes))
+        if (frame.kind === 'message') out.push(frame.value as (typeof out)[number]);
+    },
+    exit: () => {},
+    docsBase: 'https://example.invalid/codes',
+  });
+  let nextId = 1;
+  const send = (m: object) => server.receive(encodeMessage({ jsonrpc: '2.0', ...m }));
+  const request = async (method: string, params: unknown): Promise<unknown> => {
+    const id = nextId++;
+    send({ id, method, params });
+    for (;;) {
+      const answer = out.find((m) => m.id === id);
+      if (answer !== undefined) {
+        assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+        return answer.result;
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  };
+  await request('initialize', {
+    capabilities: {},
+    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'w' }],
+    initializationOptions: { debounceMs: 100000 },
+  });
+  send({ method: 'initialized', params: {} });
+  return { send, request };
+}
+
+const at = (line: number, character: number) => ({ line, character });
+
+describe('the language server on an extends chain', () => {
+  let dir: string;
+  before(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'volt-lsp-inherit-')));
+    writeFileSync(
+      join(dir, 'base.toml'),
+      '[workload]\nmode = "container"\nimage = "nginx🐳"\n\n[[storage.volumes]]\nhost = "/srv"\ncontainer = "/data"\n',
+    );
+    writeFileSync(
+      join(dir, 'mid.toml'),
+      'extends = "base.toml"\n[workload]\nmode = "hybrid-native" # mid\n',
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const app =
+    'extends = "mid.toml"\n[workload]\nname = "app"\nmode = "hybrid-kvm"\nimage = "nginx:1.28"\ndescription = "d"\n\n[[storage.volumes]]\nhost = "/a"\ncontainer = "/b"\n';
+
+  async function opened() {
+    const server = await serve(dir);
+    const uri = pathToFileURL(join(dir, 'app.toml')).href;
+    server.send({
+      method: 'textDocument/didOpen',
+      params: { textDocument: { uri, languageId: 'toml', version: 1, text: app } },
+    });
+    const hover = async (line: number, character: number) =>
+      (
+        (await server.request('textDocument/hover', {
+          textDocument: { uri },
+          position: at(line, character),
+        })) as { contents: { value: string } } | null
+      )?.contents.value ?? null;
+    const definition = (line: number, character: number) =>
+      server.request('textDocument/definition', {
+        textDocument: { uri },
+        position: at(line, character),
+      });
+    // Shutdown clears the debounce timers, so the test process can end.
+    const close = () => server.request('shutdown', null);
+    return { hover, definition, close };
+  }
+
+  it('hover on a key says which base value it overrides, and the value in effect', async () => {
+    const { hover, close } = await opened();
+    const override = (text: string | null) => text!.slice(text!.lastIndexOf('\n\n---\n\n') + 7);
+    // The nearest base that writes it: mid.toml, not base.toml.
+    assert.equal(
+      override(await hover(3, 1)),
+      'Overrides `mid.toml` (line 3):\n\n```toml\nmode = "hybrid-native"\n```\n\nEffective value: `"hybrid-kvm"`',
+    );
+    // On the value too; a key only base.toml writes.
+    assert.equal(
+      override(await hover(4, 10)),
+      'Overrides `base.toml` (line 3):\n\n```toml\nimage = "nginx🐳"\n```\n\nEffective value: `"nginx:1.28"`',
+    );
+    // A key no base writes: the field's documentation only.
+    assert.doesNotMatch((await hover(5, 2))!, /Overrides/);
+    assert.doesNotMatch((await hover(2, 2))!, /Overrides/);
+    // A volume's key: the volumes replace the base's whole.
+    assert.equal(
+      override(await hover(8, 1)),
+      'Overrides `base.toml` (line 5):\n\n```toml\n[[storage.volumes]]\nhost = "/srv"\ncontainer = "/data"\n```',
+    );
+    await close();
+  });
+
+  it('definition on a key jumps to the base value it overrides, or to nothing', async () => {
+    const { definition, close } = await opened();
+    assert.deepEqual(await definition(3, 2), {
+      uri: pathToFileURL(join(dir, 'mid.toml')).href,
+      range: { start: at(2, 0), end: at(2, 22) },
+    });
+    // UTF-16 characters: the astral character counts two.
+    assert.deepEqual(await definition(4, 12), {
+      uri: pathToFileURL(join(dir, 'base.toml')).href,
+      range: { start: at(2, 0), end: at(2, 17) },
+    });
+    // A volume's key: the base's volumes, headers and keys.
+    assert.deepEqual(await definition(9, 0), {
+      uri: pathToFileURL(join(dir, 'base.toml')).href,
+      range: { start: at(4, 0), end: at(6, 19) },
+    });
+    assert.equal(await definition(5, 3), null);
+    assert.equal(await definition(2, 0), null);
+    assert.equal(await definition(1, 3), null);
+    // The extends value still opens the base.
+    assert.deepEqual(await definition(0, 13), {
+      uri: pathToFileURL(join(dir, 'mid.toml')).href,
+      range: { start: at(0, 0), end: at(0, 0) },
+    });
+    await close();
+  });
+});
+
+describe('where a value comes from, on its own', () => {
+  const tree = (text: string) => parseLocatedRecovering(text, { integers: 'auto' }).document.root;
+  const fieldIn = (text: string, marker: string) =>
+    fieldAt(placeAt(tree(text), text.indexOf(marker))!);
+
+  it('names a field of a section, and nothing else', () => {
+    assert.deepEqual(fieldIn('[Resources]\nCPU_weight = 5\n', 'CPU'), ['resources', 'cpu_weight']);
+    assert.equal(fieldIn('[workload]\nname = "w"\n', 'work'), null);
+    assert.equal(fieldIn('[workload]\nnamez = "w"\n', 'namez'), null);
+    assert.equal(fieldIn('[extras]\nname = "w"\n', 'name'), null);
+  });
+
+  it('gives integers and booleans in effect; a store base has no file to open', async () => {
+    const base = '[resources]\ncpu_weight = 5\n[security]\nread_only_rootfs = true\n';
+    const digest = `sha256:${sha256Hex(base)}`;
+    const child = `extends = "cas://${digest}"\n[resources]\ncpu_weight = 7\n[security]\nread_only_rootfs = false\n`;
+    const result = await resolveManifest(child, {
+      path: '/p/app.toml',
+      host: {
+        readFile: () => Promise.reject(new Error('no files')),
+        cas: { get: async (d) => (d === digest ? base : null) },
+      },
+    });
+    const weight = overriddenBase(result, ['resources', 'cpu_weight'])!;
+    assert.equal(
+      overrideMarkdown(result, ['resources', 'cpu_weight'], weight, '/p/app.toml'),
+      `Overrides \`cas://${digest}\` (line 2):\n\n\`\`\`toml\ncpu_weight = 5\n\`\`\`\n\nEffective value: \`7\``,
+    );
+    const readOnly = overriddenBase(result, ['security', 'read_only_rootfs'])!;
+    assert.match(
+      overrideMarkdown(result, ['security', 'read_only_rootfs'], readOnly, '/p/app.toml'),
+      /\n\nEffective value: `false`$/,
+    );
+    assert.equal(overriddenLocation(weight, 'utf-16'), null);
+    // A field the document does not write overrides nothing.
+    assert.equal(overriddenBase(result, ['workload', 'name']), null);
+  });
+});
