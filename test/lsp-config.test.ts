@@ -38,11 +38,13 @@ async function serve(dir: string) {
   let id = 1;
   const send = (m: object) => server.receive(encodeMessage({ jsonrpc: '2.0', ...m }));
   const next = async (match: (m: Out) => boolean): Promise<Out> => {
-    for (;;) {
+    // Bounded, so that a message never sent fails the test instead of hanging the run.
+    for (let waited = 0; waited < 30_000; waited += 2) {
       const i = out.findIndex(match);
       if (i !== -1) return out.splice(i, 1)[0]!;
       await new Promise((r) => setTimeout(r, 2));
     }
+    throw new Error(`no message came that ${match.toString()}`);
   };
   send({
     id: id++,
@@ -209,6 +211,43 @@ describe('the language server with a project configuration', () => {
     assert.deepEqual(await s.diagnosticsOf(configUri), []);
     assert.deepEqual(await s.diagnosticsOf(casUri), []);
     assert.deepEqual(await s.diagnosticsOf(upUri), ['extends-outside-root/1']);
+    await s.shutdown();
+  });
+});
+
+describe('the language server and a base open in the editor', () => {
+  let dir: string;
+  before(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'volt-lsp-open-base-')));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the base as the editor has it while it is open, from disk once it is closed', async () => {
+    // The files extending a base read it from disk only, and its edits re-checked nothing
+    // until it was saved.
+    const base = '[workload]\nmode = "container"\nimage = "nginx"\n';
+    const app = 'extends = "base.toml"\n[workload]\nname = "app"\n';
+    writeFileSync(join(dir, 'base.toml'), base);
+    writeFileSync(join(dir, 'app.toml'), app);
+    const s = await serve(dir);
+    const appUri = pathToFileURL(join(dir, 'app.toml')).href;
+    const baseUri = pathToFileURL(join(dir, 'base.toml')).href;
+    s.open(appUri, app);
+    assert.deepEqual(await s.diagnosticsOf(appUri), []);
+    s.open(baseUri, base);
+    assert.deepEqual(await s.diagnosticsOf(baseUri), ['missing-required/1']);
+    assert.deepEqual(await s.diagnosticsOf(appUri), []);
+    // Edited, not saved: the file extending it sees the edit at once.
+    s.change(baseUri, 2, `${base}colour = 1\n`);
+    assert.deepEqual(await s.diagnosticsOf(baseUri), ['missing-required/1', 'unknown-key/1']);
+    assert.deepEqual(await s.diagnosticsOf(appUri), ['unknown-key/1']);
+    s.change(baseUri, 3, base.replace('container', 'vm'));
+    await s.diagnosticsOf(baseUri);
+    assert.deepEqual(await s.diagnosticsOf(appUri), ['workload-mode-invalid/1']);
+    // Closed without saving: the text on disk again.
+    s.send({ method: 'textDocument/didClose', params: { textDocument: { uri: baseUri } } });
+    assert.deepEqual(await s.diagnosticsOf(baseUri), []);
+    assert.deepEqual(await s.diagnosticsOf(appUri), []);
     await s.shutdown();
   });
 });

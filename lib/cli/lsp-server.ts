@@ -308,7 +308,7 @@ export class LanguageServer {
           new TextDocument(d.uri, String(d.languageId ?? 'toml'), version, d.text),
         );
         this.schedule(d.uri);
-        this.changed(d.uri, false);
+        this.changed(d.uri);
         return;
       }
       case 'textDocument/didChange': {
@@ -324,7 +324,7 @@ export class LanguageServer {
           typeof p.textDocument?.version === 'number' ? p.textDocument.version : doc.version + 1;
         this.documents.set(doc.uri, doc.withChanges(p.contentChanges, version, this.encoding));
         this.schedule(doc.uri);
-        this.changed(doc.uri, false);
+        this.changed(doc.uri);
         return;
       }
       case 'textDocument/didSave': {
@@ -348,8 +348,8 @@ export class LanguageServer {
         this.timers.delete(uri);
         this.bases.delete(uri);
         this.syntaxErrorsSeen.delete(uri);
-        // A closed configuration is read from disk again by the files it applies to.
-        this.changed(uri, false);
+        // A closed configuration or base is read from disk again by the files it applies to.
+        this.changed(uri);
         // The closed file's problems are no longer shown.
         this.send({ method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: [] } });
         return;
@@ -412,11 +412,11 @@ export class LanguageServer {
   // ---- diagnostics ----------------------------------------------------------------------
 
   /**
-   * `uri` changed (edited, saved, closed, or changed on disk): a configuration re-checks
-   * every other open document; a base on disk (`onDisk`), the open documents that extend it
-   * (they read it from disk: its unsaved edits are not theirs).
+   * `uri` changed (opened, edited, saved, closed, or changed on disk): a configuration
+   * re-checks every other open document; a base, the open documents that extend it (they
+   * read it as the editor has it while it is open, from disk once it is closed).
    */
-  private changed(uri: string, onDisk = true): void {
+  private changed(uri: string): void {
     const local = filePath(uri);
     if (local === null) return;
     if (basename(local) === CONFIG_NAME) {
@@ -424,7 +424,6 @@ export class LanguageServer {
       for (const other of this.documents.keys()) if (other !== uri) this.schedule(other);
       return;
     }
-    if (!onDisk) return;
     const path = realPathOf(local);
     for (const [other, files] of this.bases) {
       if (other !== uri && files.includes(path)) this.schedule(other);
@@ -586,11 +585,30 @@ export class LanguageServer {
     };
     const casRoot = envCasRoot() ?? config?.casRoot;
     if (casRoot !== undefined) host.cas = new DirectoryCasStore(resolve(casRoot));
+    const disk = nodeHost(host);
+    // A base open in the editor is read as it is there, unsaved edits included. It is read
+    // from disk first all the same, so that the root's confinement decides as for `check`.
+    let open: Map<string, string> | undefined;
+    const readFile = async (file: string) => {
+      const bytes = await disk.readFile(file);
+      open ??= this.openTexts(doc.uri);
+      return open.get(realPathOf(resolve(file))) ?? bytes;
+    };
     return resolveManifest(doc.text, {
       path: path ?? doc.uri,
-      host: nodeHost(host),
+      host: { ...disk, readFile },
       maxSyntaxErrors: Infinity,
     });
+  }
+
+  /** The texts of the open documents other than `except` that are files, by real path. */
+  private openTexts(except: string): Map<string, string> {
+    const texts = new Map<string, string>();
+    for (const [uri, doc] of this.documents) {
+      const local = uri === except ? null : filePath(uri);
+      if (local !== null) texts.set(realPathOf(local), doc.text);
+    }
+    return texts;
   }
 
   /**
