@@ -75,6 +75,27 @@ describe('set on an existing key', () => {
     assert.equal(doc.toString(), once);
     assert.equal(once, 'a = 2 # c\n');
   });
+  test('a value replaced in place is not read again: the values it did not touch stay the same objects', () => {
+    const doc = new EditableDocument('a = 1\n[t]\nx = [1, 2]\n[u]\nport = 80\n');
+    const before = doc.value;
+    doc.set(['a'], 'a longer value');
+    assert.equal(doc.value['t'], before['t']);
+    assert.equal(doc.value['u'], before['u']);
+    assert.equal(before['a'], 1);
+    // The spans after it moved with it: the next edits and an error's place are right.
+    doc.set(['t', 'x', 1], 20).set(['u', 'port'], 8080);
+    assert.equal(doc.toString(), 'a = "a longer value"\n[t]\nx = [1, 20]\n[u]\nport = 8080\n');
+    assert.throws(() => doc.set(['u', 'port', 'x'], 1), { line: 5, column: 8 });
+    assert.deepEqual(parse(doc.toString()), doc.value);
+  });
+
+  test('an edit that fails after values were replaced in place leaves the document as it was', () => {
+    const doc = new EditableDocument('a = 1\nb = "x"\n');
+    assert.throws(() => doc.set([], { a: 22, b: '\ud800' }), { code: 'unencodable-value' });
+    assert.equal(doc.toString(), 'a = 1\nb = "x"\n');
+    assert.deepEqual(doc.value, { a: 1, b: 'x' });
+    assert.equal(doc.set(['b'], 'yy').toString(), 'a = 1\nb = "yy"\n');
+  });
 });
 
 describe('set on a new key', () => {

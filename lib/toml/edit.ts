@@ -3,19 +3,22 @@
  * the entries touched left as the author wrote it (comments, blank lines, key order,
  * quoting, spacing). Built on the located parse: each edit is a few splices of the text
  * at the spans of the located tree, then the text is parsed again, which both checks the
- * result and gives the spans for the next edit. An edit whose result would not read as
- * the value asked for throws a `TomlError` naming the path and changes nothing.
+ * result and gives the spans for the next edit. A scalar replaced by a one-line value is
+ * checked on its own instead (see `replaceScalar`) and the tree moved, not read again.
+ * An edit whose result would not read as the value asked for throws a `TomlError` naming
+ * the path and changes nothing.
  */
 import { appendAll } from './arrays.js';
 import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
 import { type TomlErrorCode, TomlError } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
-import type {
-  LocatedArray,
+import {
+  type LocatedArray,
   LocatedDocument,
-  LocatedEntry,
-  LocatedTable,
-  LocatedValue,
+  type LocatedEntry,
+  type LocatedScalar,
+  type LocatedTable,
+  type LocatedValue,
 } from './located.js';
 import type { ParseOptions } from './options.js';
 import { parseLocated } from './parse.js';
@@ -47,6 +50,8 @@ interface Found {
   entries: (LocatedEntry | null)[];
   /** True when the whole path exists (`nodes.length === path.length + 1`). */
   exists: boolean;
+  /** The path looked for. */
+  path: EditPath;
 }
 
 /**
@@ -64,6 +69,8 @@ export class EditableDocument {
   private readonly newline: string;
   /** The path of the edit running, for messages. */
   private editing: EditPath = [];
+  /** Counts the edits made in the tree itself (no re-parse): a rollback past one re-parses. */
+  private inPlaceEdits = 0;
 
   /** Parses `text` (a `TomlError` if it is not valid TOML under `options`). */
   constructor(text: string, options?: ParseOptions) {
@@ -161,7 +168,7 @@ export class EditableDocument {
 
   /** Runs an edit; unless the result reads as `expected`, undoes it and throws. */
   private transaction(path: EditPath, expected: unknown, edit: () => void): void {
-    const { source, located } = this;
+    const { source, located, inPlaceEdits } = this;
     this.editing = path;
     try {
       edit();
@@ -174,7 +181,9 @@ export class EditableDocument {
       }
     } catch (error) {
       this.source = source;
-      this.located = located;
+      // The spans and values of the tree read then were changed in place since: read again.
+      this.located =
+        this.inPlaceEdits === inPlaceEdits ? located : parseLocated(source, this.options);
       throw error;
     }
   }
@@ -211,7 +220,14 @@ export class EditableDocument {
       }
     }
     if (isInline(node)) {
-      this.apply([{ start: node.start, end: node.end, text: this.valueText(value, path, node) }]);
+      const text = this.valueText(value, path, node);
+      if (
+        node.type === 'array' ||
+        node.type === 'table' ||
+        !this.replaceScalar(found, text, value)
+      ) {
+        this.apply([{ start: node.start, end: node.end, text }]);
+      }
       return;
     }
     const parent = found.nodes[found.nodes.length - 2];
@@ -226,6 +242,54 @@ export class EditableDocument {
     // key/values of its table.
     this.deleteAt(path);
     this.setAt(path, value);
+  }
+
+  /**
+   * Replaces the scalar at the end of `found` by `text` (written for `value`) without
+   * parsing the document again, when that is sure to read as the whole parse would: the
+   * text is one line and reads as `value` on its own (a value ends at its last character,
+   * and what follows the old one, spaces then a newline, comment, comma or bracket, ends
+   * any value). The tree then takes the new value and node, every span after it moves by
+   * the change of length, and the plain values on the path are copied, not changed.
+   * False when it cannot be sure: the caller splices and parses.
+   */
+  private replaceScalar(found: Found, text: string, value: unknown): boolean {
+    const nodes = found.nodes;
+    const node = nodes[nodes.length - 1] as LocatedScalar;
+    if (isTable(value) || Array.isArray(value) || /[\r\n]/.test(text)) return false;
+    if (!endsValue(this.source, node.end)) return false;
+    let read: LocatedValue;
+    try {
+      read = parseLocated(`v = ${text}`, this.options).root.entry('v')!.node;
+    } catch (error) {
+      if (error instanceof TomlError) return false;
+      throw error;
+    }
+    if (read.type === 'array' || read.type === 'table') return false;
+    if (!sameValue(read.value, value, this.bigints)) return false;
+    const { start, end } = node;
+    this.source = this.source.slice(0, start) + text + this.source.slice(end);
+    const delta = text.length - (end - start);
+    if (delta !== 0) shiftSpans(this.located.root, end, delta);
+    node.type = read.type;
+    node.value = read.value;
+    // The containers on the path get copies holding the new value, from the bottom up.
+    let member: unknown = read.value;
+    for (let i = nodes.length - 2; i >= 0; i--) {
+      const container = nodes[i] as LocatedTable | LocatedArray;
+      const step = found.path[i]!;
+      if (container.type === 'array') {
+        const copy = [...container.value];
+        copy[step as number] = member;
+        container.value = copy;
+      } else {
+        container.value = withMember(container.value, step as string, member);
+      }
+      member = container.value;
+    }
+    this.located = new LocatedDocument(this.source, this.located.root);
+    this.inPlaceEdits++;
+    return true;
   }
 
   /** Makes the table at `path` (now `current`) read as `value`, key by key. */
@@ -545,18 +609,18 @@ export class EditableDocument {
       if (typeof step === 'number') {
         if (node.type !== 'array') throw this.notA('an array', path, i, node);
         const item = node.items[step];
-        if (item === undefined) return { nodes, entries, exists: false };
+        if (item === undefined) return { nodes, entries, exists: false, path };
         nodes.push(item);
         entries.push(null);
       } else {
         if (node.type !== 'table') throw this.notA('a table', path, i, node);
         const entry = node.entry(step);
-        if (entry === undefined) return { nodes, entries, exists: false };
+        if (entry === undefined) return { nodes, entries, exists: false, path };
         nodes.push(entry.node);
         entries.push(entry);
       }
     }
-    return { nodes, entries, exists: true };
+    return { nodes, entries, exists: true, path };
   }
 
   private notA(what: string, path: EditPath, at: number, node: LocatedValue): TomlError {
@@ -717,6 +781,34 @@ function sectionsIn(node: LocatedValue, out: LocatedTable[] = []): LocatedTable[
   return out;
 }
 
+/** Moves every span of the tree at or after `from` by `delta`. */
+function shiftSpans(node: LocatedValue, from: number, delta: number): void {
+  if (node.start >= from) node.start += delta;
+  if (node.end >= from) node.end += delta;
+  if (node.type === 'array') {
+    for (const item of node.items) shiftSpans(item, from, delta);
+  } else if (node.type === 'table') {
+    for (let entry = node.firstEntry; entry !== null; entry = entry.next) {
+      if (entry.start >= from) entry.start += delta;
+      if (entry.end >= from) entry.end += delta;
+      shiftSpans(entry.node, from, delta);
+    }
+  }
+}
+
+/**
+ * True when the text from `offset` (just after a value) ends any value written before
+ * it: spaces or tabs, then a line end, a comment, a comma, a closing bracket or the end.
+ */
+function endsValue(source: string, offset: number): boolean {
+  let p = offset;
+  while (source[p] === ' ' || source[p] === '\t') p++;
+  const c = source[p];
+  return (
+    c === undefined || c === '\n' || c === '\r' || c === '#' || c === ',' || c === ']' || c === '}'
+  );
+}
+
 /** Between the brackets or braces of an inline array or table. */
 function insideOf(node: LocatedValue): { start: number; end: number } {
   return { start: node.start + 1, end: node.end - 1 };
@@ -791,19 +883,32 @@ function withValue(root: Table, path: EditPath, value: unknown): Table {
       else array[step] = copy(array[step], i + 1);
       return array;
     }
-    const table: Table = isTable(container) ? { ...container } : {};
-    if (i === path.length - 1 && value === undefined) delete table[step];
-    else {
-      Object.defineProperty(table, step, {
-        value: copy(table[step], i + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    const table: Table = isTable(container) ? container : {};
+    if (i < path.length - 1 || value !== undefined) {
+      return withMember(table, step, copy(table[step], i + 1));
     }
-    return table;
+    const without: Table = { ...table };
+    delete without[step];
+    return without;
   };
   return copy(root, 0) as Table;
+}
+
+/** A copy of `table` with `member` at `key` (an own property even for `__proto__`). */
+function withMember(table: Table, key: string, member: unknown): Table {
+  const copy: Table = { ...table };
+  // Assigning `__proto__` would set the prototype; anything else is assigned (a defined
+  // property would make the copy a slow dictionary object).
+  if (key !== '__proto__') copy[key] = member;
+  else {
+    Object.defineProperty(copy, key, {
+      value: member,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
 }
 
 /**
@@ -812,6 +917,8 @@ function withValue(root: Table, path: EditPath, value: unknown): Table {
  * `undefined` members of a table are no members, as for `stringify`.
  */
 function sameValue(a: unknown, b: unknown, bigints: boolean): boolean {
+  // The same object: an edit's expected value shares what it does not change.
+  if (a === b && typeof a === 'object') return true;
   if (typeof a === 'number' || typeof a === 'bigint') {
     if (typeof b === typeof a) return Object.is(a, b);
     if (bigints || (typeof b !== 'number' && typeof b !== 'bigint')) return false;
