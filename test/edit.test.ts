@@ -238,6 +238,32 @@ describe('delete', () => {
   });
 });
 
+describe('move', () => {
+  test('a key/value takes the comment block above it and its trailing comment', () => {
+    const text = '[a]\nx = 1\n# about y\n  # more\ny = 2 # two\nz = 3\n\n[b]\n  k = 0\n';
+    assert.equal(
+      edited(text, (d) => d.move(['a', 'y'], ['b', 'y'])),
+      '[a]\nx = 1\nz = 3\n\n[b]\n  k = 0\n  # about y\n  # more\n  y = 2 # two\n',
+    );
+    // Into a table that does not exist yet, in CRLF line ends.
+    assert.equal(
+      edited('# c\r\nv = [1,\r\n  2] # v\r\n', (d) => d.move(['v'], ['t', 'w'])),
+      '[t]\r\n# c\r\nw = [1, 2] # v\r\n',
+    );
+  });
+
+  test('onto a path that has a value, or from one that has none: a TomlError, nothing changed', () => {
+    const doc = new EditableDocument('a = 1\n[t]\na = 2\n');
+    assert.throws(() => doc.move(['a'], ['t', 'a']), {
+      code: 'duplicate-key',
+      message: 'cannot move a to t.a: t.a has a value',
+      line: 3,
+    });
+    assert.throws(() => doc.move(['b'], ['t', 'b']), { code: 'invalid-value' });
+    assert.equal(doc.toString(), 'a = 1\n[t]\na = 2\n');
+  });
+});
+
 describe('patch', () => {
   test('the text read as its own value is the text, byte for byte', () => {
     const text = '# c\na = 1   # x\n[t]\n  b = "y"\n[[p]]\nq = [1, 2,]\n';

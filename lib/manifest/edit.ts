@@ -436,8 +436,7 @@ function moveKey(text: string, found: WrittenEntry, section: string): string {
     throw new Error(`[${section}] already has '${key}'`);
   const value = doc.get(found.path);
   if (isTable(value)) throw new Error(`'${key}' is a table`);
-  doc.delete(found.path);
-  doc.set([target!, key], value);
+  doc.move(found.path, [target!, key]);
   return doc.toString();
 }
 
@@ -449,7 +448,7 @@ function moveKey(text: string, found: WrittenEntry, section: string): string {
  * `[workload]`, when `[workload]` has none). A fix whose text would have an error the
  * text before it did not have is not made (`skipped`, with the reason). A renamed key
  * keeps its place, value and comments; a moved key/value goes to the end of its section
- * (the comment block above it is removed with it).
+ * with the comment block directly above it and its trailing comment.
  */
 export function fixManifest(text: string, options: EditManifestOptions = {}): FixManifestResult {
   const file = options.path ?? '';

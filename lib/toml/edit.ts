@@ -159,6 +159,44 @@ export class EditableDocument {
     return this;
   }
 
+  /**
+   * Moves the value at `from` to `to`, a path with no value: `from` goes as `delete`
+   * removes it, `to` is written as `set` writes a new key. A key/value (not a section)
+   * takes its comments along: the comment block directly above it goes above its new
+   * line (indented as that line), its trailing comment after its new value; in an
+   * inline table, which holds no comment, they go with the old line.
+   */
+  move(from: EditPath, to: EditPath): this {
+    checkPath(from);
+    checkPath(to);
+    if (from.length === 0 || to.length === 0)
+      throw new TypeError('move needs paths of at least one key');
+    const value = this.get(from);
+    if (value === undefined) {
+      throw this.failure(
+        'invalid-value',
+        `cannot move ${describePath(from)}: it has no value`,
+        undefined,
+      );
+    }
+    if (this.get(to) !== undefined) {
+      const found = this.find(to);
+      throw this.failure(
+        'duplicate-key',
+        `cannot move ${describePath(from)} to ${describePath(to)}: ${describePath(to)} has a value`,
+        found.nodes[found.nodes.length - 1],
+      );
+    }
+    const comments = this.commentsOf(this.find(from));
+    const expected = withValue(withValue(this.located.value, from, undefined), to, value);
+    this.transaction(to, expected, () => {
+      this.deleteAt(from);
+      this.setAt(to, value);
+      if (comments !== null) this.writeComments(this.find(to), comments);
+    });
+    return this;
+  }
+
   /** The text of the document. */
   toString(): string {
     return this.source;
@@ -290,6 +328,56 @@ export class EditableDocument {
     this.located = new LocatedDocument(this.source, this.located.root);
     this.inPlaceEdits++;
     return true;
+  }
+
+  /**
+   * The comment lines directly above the key/value at the end of `found` (each without
+   * its indentation) and the text from its value's end to the end of its line when that
+   * holds a comment; null when it is not a key/value on lines of its own (a section, an
+   * array item, a member of an inline table) or has no comment.
+   */
+  private commentsOf(found: Found): { above: string[]; trailing: string } | null {
+    const entry = found.entries[found.entries.length - 1];
+    if (entry === null || entry === undefined || !isInline(entry.node)) return null;
+    if (this.inlineAnchor(found.nodes, found.nodes.length - 2)) return null;
+    const source = this.source;
+    const start = lineStart(source, entry.start);
+    const blockStart = commentBlockStart(source, start);
+    const above = source
+      .slice(blockStart, start)
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => `${line.replace(/^[ \t\uFEFF]+/, '').replace(/\r$/, '')}`);
+    let p = entry.node.end;
+    while (source[p] === ' ' || source[p] === '\t') p++;
+    let trailing = '';
+    if (source[p] === '#') {
+      const newline = source.indexOf('\n', p);
+      const end = newline === -1 ? source.length : newline;
+      trailing = source.slice(entry.node.end, source[end - 1] === '\r' ? end - 1 : end);
+    }
+    return above.length === 0 && trailing === '' ? null : { above, trailing };
+  }
+
+  /** Writes `comments` (see `commentsOf`) around the key/value just written at `found`. */
+  private writeComments(found: Found, comments: { above: string[]; trailing: string }): void {
+    const entry = found.entries[found.entries.length - 1];
+    if (entry === null || entry === undefined || !isInline(entry.node)) return;
+    if (this.inlineAnchor(found.nodes, found.nodes.length - 2)) return;
+    const start = lineStart(this.source, entry.start);
+    const indent = indentBefore(this.source, statementStart(this.source, entry.start));
+    const above = comments.above.map((line) => `${indent}${line}${this.newline}`).join('');
+    this.apply([
+      { start, end: start, text: above },
+      { start: entry.node.end, end: entry.node.end, text: comments.trailing },
+    ]);
+  }
+
+  /** True when the table `nodes[at]` is written inside an inline table. */
+  private inlineAnchor(nodes: readonly LocatedValue[], at: number): boolean {
+    let anchor = at;
+    while ((nodes[anchor] as LocatedTable).origin === 'dotted') anchor--;
+    return (nodes[anchor] as LocatedTable).origin === 'inline';
   }
 
   /** Makes the table at `path` (now `current`) read as `value`, key by key. */
