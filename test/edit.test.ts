@@ -264,6 +264,47 @@ describe('move', () => {
   });
 });
 
+describe('rename', () => {
+  test('keeps the value, its place and comments; the key in the style of the old one', () => {
+    const text =
+      '# a\nName = "web" # n\n[t]\n"Port" = 80\n\'x\' = 1\nu = { Mode = "a" }\nd.E = 1\n';
+    assert.equal(
+      edited(text, (d) =>
+        d
+          .rename(['Name'], 'name')
+          .rename(['t', 'Port'], 'port')
+          .rename(['t', 'x'], 'a b')
+          .rename(['t', 'port'], "it's")
+          .rename(['t', 'u', 'Mode'], 'mode')
+          .rename(['t', 'd', 'E'], 'e')
+          .rename(['t', 'd'], 'd.f'),
+      ),
+      '# a\nname = "web" # n\n[t]\n"it\'s" = 80\n\'a b\' = 1\nu = { mode = "a" }\n"d.f".e = 1\n',
+    );
+    assert.equal(
+      edited('a = 1\n', (d) => d.rename(['a'], 'a')),
+      'a = 1\n',
+    );
+  });
+
+  test('onto a key the table has, or a key written in more than one place: a TomlError naming the path', () => {
+    const doc = new EditableDocument('a = 1\nB = 2\n[t]\nx = 1\n[t.u]\ny = 2\n');
+    assert.throws(() => doc.rename(['B'], 'a'), {
+      code: 'duplicate-key',
+      message: 'cannot rename B to a: a has a value',
+      line: 1,
+      column: 5,
+    });
+    assert.throws(() => doc.rename(['t'], 'T'), {
+      code: 'invalid-value',
+      message: 'cannot rename t to T: t is written in more than one place',
+    });
+    assert.throws(() => doc.rename(['nope'], 'x'), { code: 'invalid-value' });
+    assert.throws(() => doc.rename(['t', 0], 'x'), TypeError);
+    assert.equal(doc.toString(), 'a = 1\nB = 2\n[t]\nx = 1\n[t.u]\ny = 2\n');
+  });
+});
+
 describe('patch', () => {
   test('the text read as its own value is the text, byte for byte', () => {
     const text = '# c\na = 1   # x\n[t]\n  b = "y"\n[[p]]\nq = [1, 2,]\n';

@@ -197,6 +197,72 @@ export class EditableDocument {
     return this;
   }
 
+  /**
+   * Renames the key at the end of `path` to `key` where it is written: its value's text,
+   * its place and its comments stay. The key is written in the style of the one it
+   * replaces: bare when that was bare and it can be, else quoted (in literal quotes when
+   * the old key had them and they can hold it, else in basic quotes). A
+   * key its table already has is a `duplicate-key` error; a key written in more than one
+   * place (a table that several headers or dotted keys name: renaming one would split
+   * it) an `invalid-value` error; both name the path and change nothing.
+   */
+  rename(path: EditPath, key: string): this {
+    checkPath(path);
+    const old = path[path.length - 1];
+    if (typeof old !== 'string') throw new TypeError('rename needs a path that ends in a key');
+    if (typeof key !== 'string') throw new TypeError(`a key must be a string, got ${typeof key}`);
+    const found = this.find(path);
+    if (!found.exists) {
+      throw this.failure(
+        'invalid-value',
+        `cannot rename ${describePath(path)}: it has no value`,
+        undefined,
+      );
+    }
+    if (key === old) return this;
+    const renamed = [...path.slice(0, -1), key];
+    const parent = found.nodes[found.nodes.length - 2] as LocatedTable;
+    const existing = parent.entry(key);
+    if (existing !== undefined) {
+      throw this.failure(
+        'duplicate-key',
+        `cannot rename ${describePath(path)} to ${formatKey(key)}: ${describePath(renamed)} has a value`,
+        existing.node,
+      );
+    }
+    const entry = found.entries[found.entries.length - 1]!;
+    const quote = this.source[entry.start];
+    const quoted = quote === "'" || quote === '"';
+    const text =
+      !quoted && isBareKey(key)
+        ? key
+        : styledString(key, quoted ? quote : '"', false, this.newline);
+    if (text === null) {
+      throw this.failure(
+        'unencodable-value',
+        `cannot write the key ${formatKey(key)}: it holds a lone surrogate`,
+        undefined,
+      );
+    }
+    const value = this.get(path);
+    const expected = withValue(withValue(this.located.value, path, undefined), renamed, value);
+    try {
+      this.transaction(path, expected, () =>
+        this.apply([{ start: entry.start, end: entry.end, text }]),
+      );
+    } catch (error) {
+      if (!(error instanceof TomlError)) throw error;
+      // One key span written anew changes more than that key only where the key is
+      // written again elsewhere (`[a]` and `[a.b]`, `[[a]]` twice, `a.x` and `a.y`).
+      throw this.failure(
+        'invalid-value',
+        `cannot rename ${describePath(path)} to ${formatKey(key)}: ${describePath(path)} is written in more than one place`,
+        entry.node,
+      );
+    }
+    return this;
+  }
+
   /** The text of the document. */
   toString(): string {
     return this.source;
