@@ -188,6 +188,23 @@ describe('append', () => {
   });
 });
 
+describe('in place', () => {
+  test('a new key and an item appended on one line are not read again with the document', () => {
+    const doc = new EditableDocument('[t]\nx = [1, 2] # xs\nz = [\n  1,\n]\n\n[u]\nport = 80\n');
+    const before = doc.value;
+    doc.append(['t', 'x'], 3).append(['t', 'z'], 2).set(['t', 'y'], 'new');
+    assert.equal(doc.value['u'], before['u']);
+    assert.deepEqual(before['t'], { x: [1, 2], z: [1] });
+    doc.set(['u', 'port'], 8080).append(['t', 'x'], 4);
+    assert.equal(
+      doc.toString(),
+      '[t]\nx = [1, 2, 3, 4] # xs\nz = [\n  1,\n  2,\n]\ny = "new"\n\n[u]\nport = 8080\n',
+    );
+    assert.throws(() => doc.set(['u', 'port', 'x'], 1), { line: 10, column: 8 });
+    assert.deepEqual(parse(doc.toString()), doc.value);
+  });
+});
+
 describe('delete', () => {
   test('removes the line with its trailing comment and the comment block directly above', () => {
     assert.equal(

@@ -3,8 +3,9 @@
  * the entries touched left as the author wrote it (comments, blank lines, key order,
  * quoting, spacing). Built on the located parse: each edit is a few splices of the text
  * at the spans of the located tree, then the text is parsed again, which both checks the
- * result and gives the spans for the next edit. A scalar replaced by a one-line value is
- * checked on its own instead (see `replaceScalar`) and the tree moved, not read again.
+ * result and gives the spans for the next edit. A scalar replaced by a one-line value, a
+ * new one-line key/value and an item appended on a line are checked on their own instead
+ * (`replaceScalar`, `insertLineInPlace`, `appendInPlace`) and the tree moved, not read again.
  * An edit whose result would not read as the value asked for throws a `TomlError` naming
  * the path and changes nothing.
  */
@@ -15,6 +16,7 @@ import { formatKey, isBareKey } from './keys.js';
 import {
   type LocatedArray,
   LocatedDocument,
+  LocatedTableNode,
   type LocatedEntry,
   type LocatedScalar,
   type LocatedTable,
@@ -374,25 +376,118 @@ export class EditableDocument {
     const { start, end } = node;
     this.source = this.source.slice(0, start) + text + this.source.slice(end);
     const delta = text.length - (end - start);
-    if (delta !== 0) shiftSpans(this.located.root, end, delta);
+    if (delta !== 0) shiftSpans(this.located.root, end, end, delta);
     node.type = read.type;
     node.value = read.value;
-    // The containers on the path get copies holding the new value, from the bottom up.
-    let member: unknown = read.value;
-    for (let i = nodes.length - 2; i >= 0; i--) {
-      const container = nodes[i] as LocatedTable | LocatedArray;
+    this.copyUp(found, nodes.length - 1, read.value);
+    return true;
+  }
+
+  /**
+   * After an edit made in the tree: the containers above `found.nodes[depth]` (which
+   * now holds `member`) get copies of their values holding it, from the bottom up, so a
+   * value handed out before stays as it was.
+   */
+  private copyUp(found: Found, depth: number, member: unknown): void {
+    let value = member;
+    for (let i = depth - 1; i >= 0; i--) {
+      const container = found.nodes[i] as LocatedTable | LocatedArray;
       const step = found.path[i]!;
       if (container.type === 'array') {
         const copy = [...container.value];
-        copy[step as number] = member;
+        copy[step as number] = value;
         container.value = copy;
       } else {
-        container.value = withMember(container.value, step as string, member);
+        container.value = withMember(container.value, step as string, value);
       }
-      member = container.value;
+      value = container.value;
     }
     this.located = new LocatedDocument(this.source, this.located.root);
     this.inPlaceEdits++;
+  }
+
+  /** `text` read on its own under this document's options, or null when it is not valid so. */
+  private readAlone(text: string): LocatedTable | null {
+    try {
+      return parseLocated(text, this.options).root;
+    } catch (error) {
+      if (error instanceof TomlError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Inserts `inserted` at `at` and moves the spans after it; `node`, read on its own from
+   * a text where it started at `readAt`, gets the spans of where it is now, `nodeAt`.
+   */
+  private insertText(
+    at: number,
+    inserted: string,
+    node: LocatedValue,
+    readAt: number,
+    nodeAt: number,
+  ): void {
+    this.source = this.source.slice(0, at) + inserted + this.source.slice(at);
+    const root = this.located.root;
+    shiftSpans(root, at, at + 1, inserted.length);
+    // The root spans the whole text, whatever was inserted at its start or end.
+    root.start = 0;
+    root.end = this.source.length;
+    shiftSpans(node, 0, 0, nodeAt - readAt);
+  }
+
+  /**
+   * Appends `text` (written for `item`) to the array at the end of `found` with the splice
+   * `splice` (one insertion, the item `offset` characters into it) without parsing the
+   * document again, when `text` is one line that reads as `item` on its own: inserted
+   * after the last item and its comma, or with a comma before it, it ends where the old
+   * last item ended, before a space, comment, line end or bracket. False when it cannot
+   * be sure: the caller splices and parses.
+   */
+  private appendInPlace(
+    found: Found,
+    splice: Splice,
+    offset: number,
+    text: string,
+    item: unknown,
+  ): boolean {
+    if (splice.start !== splice.end || /[\r\n]/.test(text)) return false;
+    const read = this.readAlone(`v = ${text}`)?.entry('v')?.node;
+    if (read === undefined || !sameValue(read.value, item, this.bigints)) return false;
+    const array = found.nodes[found.nodes.length - 1] as LocatedArray;
+    this.insertText(splice.start, splice.text, read, 4, splice.start + offset);
+    array.items.push(read);
+    array.value = [...array.value, read.value];
+    this.copyUp(found, found.nodes.length - 1, array.value);
+    return true;
+  }
+
+  /**
+   * Adds the line `line` (`key = value`, one line) to the table at the end of `found`
+   * with the line insertion `splice` without parsing the document again, when the line
+   * reads as that one key with `value` on its own: a line of its own after a line of the
+   * table's (or after its header) is a key/value of that table. False when it cannot be
+   * sure: the caller splices and parses.
+   */
+  private insertLineInPlace(
+    found: Found,
+    splice: Splice,
+    line: string,
+    key: string,
+    value: unknown,
+  ): boolean {
+    const table = found.nodes[found.nodes.length - 1];
+    if (!(table instanceof LocatedTableNode) || /[\r\n]/.test(line)) return false;
+    const alone = this.readAlone(line);
+    const entry = alone?.firstEntry;
+    if (entry === null || entry === undefined || entry.next !== null || entry.key !== key)
+      return false;
+    if (!isInline(entry.node) || !sameValue(entry.node.value, value, this.bigints)) return false;
+    const lineAt = splice.start + splice.text.indexOf(line);
+    this.insertText(splice.start, splice.text, entry.node, 0, lineAt);
+    table.add(key, entry.start + lineAt, entry.end + lineAt, entry.node);
+    table.value = withMember(table.value, key, entry.node.value);
+    this.copyUp(found, found.nodes.length - 1, table.value);
     return true;
   }
 
@@ -499,14 +594,14 @@ export class EditableDocument {
           container,
         );
       }
-      this.appendItem(path.slice(0, depth), container, made);
+      this.appendItem(path.slice(0, depth), container, made, found);
     } else {
       this.insertKey(path.slice(0, depth), found, step as string, made);
     }
   }
 
   /** Appends `item` to the array `array` at `path`. */
-  private appendItem(path: EditPath, array: LocatedArray, item: unknown): void {
+  private appendItem(path: EditPath, array: LocatedArray, item: unknown, found: Found): void {
     const itemPath = [...path, array.items.length];
     if (array.ofTables) {
       if (!isTable(item)) {
@@ -530,11 +625,13 @@ export class EditableDocument {
     const tail = this.source.slice(comma === -1 ? last.end : comma, closing);
     if (!tail.includes('\n')) {
       // On one line: `[1, 2]` → `[1, 2, 3]`, `[1, 2,]` → `[1, 2, 3,]`.
-      this.apply([
+      const splice =
         comma === -1
           ? { start: last.end, end: last.end, text: `, ${text}` }
-          : { start: comma, end: comma, text: ` ${text},` },
-      ]);
+          : { start: comma, end: comma, text: ` ${text},` };
+      if (!this.appendInPlace(found, splice, comma === -1 ? 2 : 1, text, item)) {
+        this.apply([splice]);
+      }
       return;
     }
     // Over lines: a new line after the last item's, indented as it is.
@@ -543,12 +640,16 @@ export class EditableDocument {
     const indent = indentBefore(this.source, items.length > 0 ? last.start : closing);
     // The comma first: at the same offset (no comment after the item), it goes before.
     const splices: Splice[] = comma === -1 ? [{ start: last.end, end: last.end, text: ',' }] : [];
-    splices.push({
+    const line = {
       start: breakAt,
       end: breakAt,
       text: `${this.newline}${indent}${text}${comma === -1 ? '' : ','}`,
-    });
-    this.apply(splices);
+    };
+    splices.push(line);
+    const offset = this.newline.length + indent.length;
+    if (splices.length > 1 || !this.appendInPlace(found, line, offset, text, item)) {
+      this.apply(splices);
+    }
   }
 
   /** Adds `key = value` to the table at `path` (`found.nodes` leads to it). */
@@ -606,7 +707,10 @@ export class EditableDocument {
       indent = indentBefore(this.source, table.start);
     }
     const line = `${indent}${this.keyText(keyPath, model)}${this.equalsText(model)}${this.valueText(value, fullPath, undefined)}`;
-    this.apply([this.lineInsertion(at, line, blankAfter)]);
+    const splice = this.lineInsertion(at, line, blankAfter);
+    if (keyPath.length > 1 || !this.insertLineInPlace(found, splice, line, key, value)) {
+      this.apply([splice]);
+    }
   }
 
   /** Removes the value at `path`, then puts back as empty any table that went with it. */
@@ -935,17 +1039,21 @@ function sectionsIn(node: LocatedValue, out: LocatedTable[] = []): LocatedTable[
   return out;
 }
 
-/** Moves every span of the tree at or after `from` by `delta`. */
-function shiftSpans(node: LocatedValue, from: number, delta: number): void {
+/**
+ * Moves by `delta` every start of a span of the tree at or after `from` and every end at
+ * or after `endFrom` (for text inserted at `from`, `from + 1`: a span ending there ends
+ * before it).
+ */
+function shiftSpans(node: LocatedValue, from: number, endFrom: number, delta: number): void {
   if (node.start >= from) node.start += delta;
-  if (node.end >= from) node.end += delta;
+  if (node.end >= endFrom) node.end += delta;
   if (node.type === 'array') {
-    for (const item of node.items) shiftSpans(item, from, delta);
+    for (const item of node.items) shiftSpans(item, from, endFrom, delta);
   } else if (node.type === 'table') {
     for (let entry = node.firstEntry; entry !== null; entry = entry.next) {
       if (entry.start >= from) entry.start += delta;
-      if (entry.end >= from) entry.end += delta;
-      shiftSpans(entry.node, from, delta);
+      if (entry.end >= endFrom) entry.end += delta;
+      shiftSpans(entry.node, from, endFrom, delta);
     }
   }
 }
