@@ -203,6 +203,22 @@ describe('in place', () => {
     assert.throws(() => doc.set(['u', 'port', 'x'], 1), { line: 10, column: 8 });
     assert.deepEqual(parse(doc.toString()), doc.value);
   });
+
+  test('a key/value deleted from a section is not read again with the document', () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i} = ${i}\n`).join('');
+    const doc = new EditableDocument(`[t]\n# about a\na = 1 # a\n${keys}\n[u]\nport = 80\n`);
+    const before = doc.value;
+    assert.equal(doc.delete(['t', 'a']), true);
+    assert.equal(doc.delete(['t', 'k19']), true);
+    assert.equal(doc.value['u'], before['u']);
+    // A table of more than 16 keys is looked up by a map: the deleted keys are gone from it.
+    assert.equal(doc.get(['t', 'a']), undefined);
+    assert.equal(doc.delete(['t', 'k19']), false);
+    doc.set(['t', 'a'], 2).set(['u', 'port'], 8080);
+    const rest = Array.from({ length: 19 }, (_, i) => `k${i} = ${i}\n`).join('');
+    assert.equal(doc.toString(), `[t]\n${rest}a = 2\n\n[u]\nport = 8080\n`);
+    assert.deepEqual(parse(doc.toString()), doc.value);
+  });
 });
 
 describe('delete', () => {

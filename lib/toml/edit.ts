@@ -5,7 +5,7 @@
  * at the spans of the located tree, then the text is parsed again, which both checks the
  * result and gives the spans for the next edit. A scalar replaced by a one-line value, a
  * new one-line key/value and an item appended on a line are checked on their own instead
- * (`replaceScalar`, `insertLineInPlace`, `appendInPlace`) and the tree moved, not read again.
+ * (`replaceScalar`, `insertLineInPlace`, `appendInPlace`, `deleteLineInPlace`) and the tree moved, not read again.
  * An edit whose result would not read as the value asked for throws a `TomlError` naming
  * the path and changes nothing.
  */
@@ -463,6 +463,37 @@ export class EditableDocument {
   }
 
   /**
+   * Removes the key/value at the end of `found` (its lines, with the comment block
+   * directly above) without parsing the document again, when it is a statement of a
+   * `[header]` table, an array-of-tables element or the root that starts its line and
+   * ends with its last: whole statements out of a table's body leave the rest reading as
+   * it did. False when it cannot be sure: the caller splices and parses.
+   */
+  private deleteLineInPlace(found: Found): boolean {
+    const nodes = found.nodes;
+    const table = nodes[nodes.length - 2];
+    const entry = found.entries[found.entries.length - 1];
+    if (!(table instanceof LocatedTableNode) || entry === null || entry === undefined) return false;
+    if (table.origin === 'dotted' || table.origin === 'inline' || table.origin === 'implicit') {
+      return false;
+    }
+    const source = this.source;
+    const line = lineStart(source, entry.start);
+    if (statementStart(source, entry.start) !== entry.start) return false;
+    const end = afterLine(source, entry.node.end);
+    if (end !== source.length && source[end - 1] !== '\n') return false;
+    const start = commentBlockStart(source, line);
+    table.remove(entry.key);
+    this.source = source.slice(0, start) + source.slice(end);
+    shiftSpans(this.located.root, end, end, start - end);
+    const without: Table = { ...table.value };
+    delete without[entry.key];
+    table.value = without;
+    this.copyUp(found, nodes.length - 2, without);
+    return true;
+  }
+
+  /**
    * Adds the line `line` (`key = value`, one line) to the table at the end of `found`
    * with the line insertion `splice` without parsing the document again, when the line
    * reads as that one key with `value` on its own: a line of its own after a line of the
@@ -746,6 +777,13 @@ export class EditableDocument {
       const removed = leaves.map((leaf) => statements.findIndex((s) => s.leaf === leaf));
       removed.sort((a, b) => a - b);
       appendAll(splices, memberRemovals(statements, removed, insideOf(anchorTable), this.source));
+    } else if (
+      leaves.length === 1 &&
+      sections.length === 0 &&
+      leaves[0]!.node === node &&
+      this.deleteLineInPlace(found)
+    ) {
+      return;
     } else {
       for (const leaf of leaves) {
         const start = lineStart(this.source, leaf.start);
