@@ -314,7 +314,10 @@ export class EditableDocument {
   /** Replaces the existing value at `path`. */
   private replaceAt(path: EditPath, found: Found, value: unknown): void {
     const node = found.nodes[found.nodes.length - 1]!;
-    if (sameValue(node.value, value, this.bigints)) return;
+    // A table or an array is compared member by member as it is changed (compared whole
+    // here too, each level of a `patch` would compare everything below it again).
+    const container = node.type === 'table' || node.type === 'array';
+    if (!container && sameValue(node.value, value, this.bigints)) return;
     if (node.type === 'table' && isTable(value)) {
       this.changeTable(path, node.value, value);
       return;
