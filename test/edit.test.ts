@@ -285,6 +285,22 @@ describe('move', () => {
     );
   });
 
+  test('an array item, a member of an inline table or a dotted key: comments where they go', () => {
+    assert.equal(
+      edited('a = [1, 2] # a\nt = { x = 1 } # t\n[d]\ns.y = 2 # y', (d) =>
+        d.move(['a', 1], ['b']).move(['t', 'x'], ['d', 'x']).move(['d', 's', 'y'], ['t', 'y']),
+      ),
+      // The dotted table emptied stays, as a section (see delete).
+      'a = [1] # a\nt = { y = 2 } # t\nb = 2\n[d]\nx = 1\n\n[d.s]\n',
+    );
+    // A trailing comment at the end of a text with no line end after it.
+    assert.equal(
+      edited('[d]\ny = 2 # y', (d) => d.move(['d', 'y'], ['z'])),
+      'z = 2 # y\n\n[d]\n',
+    );
+    assert.throws(() => new EditableDocument('a = 1').move([], ['b']), TypeError);
+  });
+
   test('onto a path that has a value, or from one that has none: a TomlError, nothing changed', () => {
     const doc = new EditableDocument('a = 1\n[t]\na = 2\n');
     assert.throws(() => doc.move(['a'], ['t', 'a']), {
@@ -334,6 +350,8 @@ describe('rename', () => {
     });
     assert.throws(() => doc.rename(['nope'], 'x'), { code: 'invalid-value' });
     assert.throws(() => doc.rename(['t', 0], 'x'), TypeError);
+    assert.throws(() => doc.rename(['a'], 1 as unknown as string), TypeError);
+    assert.throws(() => doc.rename(['a'], '\ud800'), { code: 'unencodable-value' });
     assert.equal(doc.toString(), 'a = 1\nB = 2\n[t]\nx = 1\n[t.u]\ny = 2\n');
   });
 });

@@ -3,11 +3,12 @@
  * the entries touched left as the author wrote it (comments, blank lines, key order,
  * quoting, spacing). Built on the located parse: each edit is a few splices of the text
  * at the spans of the located tree, then the text is parsed again, which both checks the
- * result and gives the spans for the next edit. A scalar replaced by a one-line value, a
- * new one-line key/value and an item appended on a line are checked on their own instead
- * (`replaceScalar`, `insertLineInPlace`, `appendInPlace`, `deleteLineInPlace`) and the tree moved, not read again.
- * An edit whose result would not read as the value asked for throws a `TomlError` naming
- * the path and changes nothing.
+ * result and gives the spans for the next edit. The common edits (a scalar replaced by a
+ * one-line value, a new one-line key/value, an item appended on a line, a key/value of a
+ * section deleted) are checked on their own instead and the tree moved, not read again
+ * (`replaceScalar`, `insertLineInPlace`, `appendInPlace`, `deleteLineInPlace`). An edit
+ * whose result would not read as the value asked for throws a `TomlError` naming the
+ * path and changes nothing.
  */
 import { appendAll } from './arrays.js';
 import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
@@ -366,16 +367,10 @@ export class EditableDocument {
     const nodes = found.nodes;
     const node = nodes[nodes.length - 1] as LocatedScalar;
     if (isTable(value) || Array.isArray(value) || /[\r\n]/.test(text)) return false;
-    if (!endsValue(this.source, node.end)) return false;
-    let read: LocatedValue;
-    try {
-      read = parseLocated(`v = ${text}`, this.options).root.entry('v')!.node;
-    } catch (error) {
-      if (error instanceof TomlError) return false;
-      throw error;
-    }
-    if (read.type === 'array' || read.type === 'table') return false;
-    if (!sameValue(read.value, value, this.bigints)) return false;
+    // In a valid document a value is followed by spaces, then a line end, a comment, a
+    // comma or a bracket, which end any value written before them.
+    const read = this.readAlone(`v = ${text}`)?.entry('v')?.node as LocatedScalar | undefined;
+    if (read === undefined || !sameValue(read.value, value, this.bigints)) return false;
     const { start, end } = node;
     this.source = this.source.slice(0, start) + text + this.source.slice(end);
     const delta = text.length - (end - start);
@@ -454,7 +449,7 @@ export class EditableDocument {
     text: string,
     item: unknown,
   ): boolean {
-    if (splice.start !== splice.end || /[\r\n]/.test(text)) return false;
+    if (/[\r\n]/.test(text)) return false;
     const read = this.readAlone(`v = ${text}`)?.entry('v')?.node;
     if (read === undefined || !sameValue(read.value, item, this.bigints)) return false;
     const array = found.nodes[found.nodes.length - 1] as LocatedArray;
@@ -474,18 +469,14 @@ export class EditableDocument {
    */
   private deleteLineInPlace(found: Found): boolean {
     const nodes = found.nodes;
-    const table = nodes[nodes.length - 2];
-    const entry = found.entries[found.entries.length - 1];
-    if (!(table instanceof LocatedTableNode) || entry === null || entry === undefined) return false;
-    if (table.origin === 'dotted' || table.origin === 'inline' || table.origin === 'implicit') {
-      return false;
-    }
+    // The parent of a key is a table of the parser's; the key/value of a table that is not
+    // dotted nor inline starts its line (after spaces) and ends it (before a comment).
+    const table = nodes[nodes.length - 2] as LocatedTableNode;
+    const entry = found.entries[found.entries.length - 1]!;
+    if (table.origin === 'dotted' || table.origin === 'inline') return false;
     const source = this.source;
-    const line = lineStart(source, entry.start);
-    if (statementStart(source, entry.start) !== entry.start) return false;
     const end = afterLine(source, entry.node.end);
-    if (end !== source.length && source[end - 1] !== '\n') return false;
-    const start = commentBlockStart(source, line);
+    const start = commentBlockStart(source, lineStart(source, entry.start));
     table.remove(entry.key);
     this.source = source.slice(0, start) + source.slice(end);
     shiftSpans(this.located.root, end, end, start - end);
@@ -510,13 +501,10 @@ export class EditableDocument {
     key: string,
     value: unknown,
   ): boolean {
-    const table = found.nodes[found.nodes.length - 1];
-    if (!(table instanceof LocatedTableNode) || /[\r\n]/.test(line)) return false;
-    const alone = this.readAlone(line);
-    const entry = alone?.firstEntry;
-    if (entry === null || entry === undefined || entry.next !== null || entry.key !== key)
-      return false;
-    if (!isInline(entry.node) || !sameValue(entry.node.value, value, this.bigints)) return false;
+    const table = found.nodes[found.nodes.length - 1] as LocatedTableNode;
+    if (/[\r\n]/.test(line)) return false;
+    const entry = this.readAlone(line)?.entry(key);
+    if (entry === undefined || !sameValue(entry.node.value, value, this.bigints)) return false;
     const lineAt = splice.start + splice.text.indexOf(line);
     this.insertText(splice.start, splice.text, entry.node, 0, lineAt);
     table.add(key, entry.start + lineAt, entry.end + lineAt, entry.node);
@@ -1097,19 +1085,6 @@ function shiftSpans(node: LocatedValue, from: number, endFrom: number, delta: nu
       shiftSpans(entry.node, from, endFrom, delta);
     }
   }
-}
-
-/**
- * True when the text from `offset` (just after a value) ends any value written before
- * it: spaces or tabs, then a line end, a comment, a comma, a closing bracket or the end.
- */
-function endsValue(source: string, offset: number): boolean {
-  let p = offset;
-  while (source[p] === ' ' || source[p] === '\t') p++;
-  const c = source[p];
-  return (
-    c === undefined || c === '\n' || c === '\r' || c === '#' || c === ',' || c === ']' || c === '}'
-  );
 }
 
 /** Between the brackets or braces of an inline array or table. */
