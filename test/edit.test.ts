@@ -75,6 +75,27 @@ describe('set on an existing key', () => {
     assert.equal(doc.toString(), once);
     assert.equal(once, 'a = 2 # c\n');
   });
+  test('a value replaced in place is not read again: the values it did not touch stay the same objects', () => {
+    const doc = new EditableDocument('a = 1\n[t]\nx = [1, 2]\n[u]\nport = 80\n');
+    const before = doc.value;
+    doc.set(['a'], 'a longer value');
+    assert.equal(doc.value['t'], before['t']);
+    assert.equal(doc.value['u'], before['u']);
+    assert.equal(before['a'], 1);
+    // The spans after it moved with it: the next edits and an error's place are right.
+    doc.set(['t', 'x', 1], 20).set(['u', 'port'], 8080);
+    assert.equal(doc.toString(), 'a = "a longer value"\n[t]\nx = [1, 20]\n[u]\nport = 8080\n');
+    assert.throws(() => doc.set(['u', 'port', 'x'], 1), { line: 5, column: 8 });
+    assert.deepEqual(parse(doc.toString()), doc.value);
+  });
+
+  test('an edit that fails after values were replaced in place leaves the document as it was', () => {
+    const doc = new EditableDocument('a = 1\nb = "x"\n');
+    assert.throws(() => doc.set([], { a: 22, b: '\ud800' }), { code: 'unencodable-value' });
+    assert.equal(doc.toString(), 'a = 1\nb = "x"\n');
+    assert.deepEqual(doc.value, { a: 1, b: 'x' });
+    assert.equal(doc.set(['b'], 'yy').toString(), 'a = 1\nb = "yy"\n');
+  });
 });
 
 describe('set on a new key', () => {
@@ -167,6 +188,39 @@ describe('append', () => {
   });
 });
 
+describe('in place', () => {
+  test('a new key and an item appended on one line are not read again with the document', () => {
+    const doc = new EditableDocument('[t]\nx = [1, 2] # xs\nz = [\n  1,\n]\n\n[u]\nport = 80\n');
+    const before = doc.value;
+    doc.append(['t', 'x'], 3).append(['t', 'z'], 2).set(['t', 'y'], 'new');
+    assert.equal(doc.value['u'], before['u']);
+    assert.deepEqual(before['t'], { x: [1, 2], z: [1] });
+    doc.set(['u', 'port'], 8080).append(['t', 'x'], 4);
+    assert.equal(
+      doc.toString(),
+      '[t]\nx = [1, 2, 3, 4] # xs\nz = [\n  1,\n  2,\n]\ny = "new"\n\n[u]\nport = 8080\n',
+    );
+    assert.throws(() => doc.set(['u', 'port', 'x'], 1), { line: 10, column: 8 });
+    assert.deepEqual(parse(doc.toString()), doc.value);
+  });
+
+  test('a key/value deleted from a section is not read again with the document', () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i} = ${i}\n`).join('');
+    const doc = new EditableDocument(`[t]\n# about a\na = 1 # a\n${keys}\n[u]\nport = 80\n`);
+    const before = doc.value;
+    assert.equal(doc.delete(['t', 'a']), true);
+    assert.equal(doc.delete(['t', 'k19']), true);
+    assert.equal(doc.value['u'], before['u']);
+    // A table of more than 16 keys is looked up by a map: the deleted keys are gone from it.
+    assert.equal(doc.get(['t', 'a']), undefined);
+    assert.equal(doc.delete(['t', 'k19']), false);
+    doc.set(['t', 'a'], 2).set(['u', 'port'], 8080);
+    const rest = Array.from({ length: 19 }, (_, i) => `k${i} = ${i}\n`).join('');
+    assert.equal(doc.toString(), `[t]\n${rest}a = 2\n\n[u]\nport = 8080\n`);
+    assert.deepEqual(parse(doc.toString()), doc.value);
+  });
+});
+
 describe('delete', () => {
   test('removes the line with its trailing comment and the comment block directly above', () => {
     assert.equal(
@@ -214,6 +268,91 @@ describe('delete', () => {
     assert.equal(doc.delete(['a']), false);
     assert.equal(doc.delete(['nope', 'x']), false);
     assert.equal(doc.toString(), 'b = 2\n');
+  });
+});
+
+describe('move', () => {
+  test('a key/value takes the comment block above it and its trailing comment', () => {
+    const text = '[a]\nx = 1\n# about y\n  # more\ny = 2 # two\nz = 3\n\n[b]\n  k = 0\n';
+    assert.equal(
+      edited(text, (d) => d.move(['a', 'y'], ['b', 'y'])),
+      '[a]\nx = 1\nz = 3\n\n[b]\n  k = 0\n  # about y\n  # more\n  y = 2 # two\n',
+    );
+    // Into a table that does not exist yet, in CRLF line ends.
+    assert.equal(
+      edited('# c\r\nv = [1,\r\n  2] # v\r\n', (d) => d.move(['v'], ['t', 'w'])),
+      '[t]\r\n# c\r\nw = [1, 2] # v\r\n',
+    );
+  });
+
+  test('an array item, a member of an inline table or a dotted key: comments where they go', () => {
+    assert.equal(
+      edited('a = [1, 2] # a\nt = { x = 1 } # t\n[d]\ns.y = 2 # y', (d) =>
+        d.move(['a', 1], ['b']).move(['t', 'x'], ['d', 'x']).move(['d', 's', 'y'], ['t', 'y']),
+      ),
+      // The dotted table emptied stays, as a section (see delete).
+      'a = [1] # a\nt = { y = 2 } # t\nb = 2\n[d]\nx = 1\n\n[d.s]\n',
+    );
+    // A trailing comment at the end of a text with no line end after it.
+    assert.equal(
+      edited('[d]\ny = 2 # y', (d) => d.move(['d', 'y'], ['z'])),
+      'z = 2 # y\n\n[d]\n',
+    );
+    assert.throws(() => new EditableDocument('a = 1').move([], ['b']), TypeError);
+  });
+
+  test('onto a path that has a value, or from one that has none: a TomlError, nothing changed', () => {
+    const doc = new EditableDocument('a = 1\n[t]\na = 2\n');
+    assert.throws(() => doc.move(['a'], ['t', 'a']), {
+      code: 'duplicate-key',
+      message: 'cannot move a to t.a: t.a has a value',
+      line: 3,
+    });
+    assert.throws(() => doc.move(['b'], ['t', 'b']), { code: 'invalid-value' });
+    assert.equal(doc.toString(), 'a = 1\n[t]\na = 2\n');
+  });
+});
+
+describe('rename', () => {
+  test('keeps the value, its place and comments; the key in the style of the old one', () => {
+    const text =
+      '# a\nName = "web" # n\n[t]\n"Port" = 80\n\'x\' = 1\nu = { Mode = "a" }\nd.E = 1\n';
+    assert.equal(
+      edited(text, (d) =>
+        d
+          .rename(['Name'], 'name')
+          .rename(['t', 'Port'], 'port')
+          .rename(['t', 'x'], 'a b')
+          .rename(['t', 'port'], "it's")
+          .rename(['t', 'u', 'Mode'], 'mode')
+          .rename(['t', 'd', 'E'], 'e')
+          .rename(['t', 'd'], 'd.f'),
+      ),
+      '# a\nname = "web" # n\n[t]\n"it\'s" = 80\n\'a b\' = 1\nu = { mode = "a" }\n"d.f".e = 1\n',
+    );
+    assert.equal(
+      edited('a = 1\n', (d) => d.rename(['a'], 'a')),
+      'a = 1\n',
+    );
+  });
+
+  test('onto a key the table has, or a key written in more than one place: a TomlError naming the path', () => {
+    const doc = new EditableDocument('a = 1\nB = 2\n[t]\nx = 1\n[t.u]\ny = 2\n');
+    assert.throws(() => doc.rename(['B'], 'a'), {
+      code: 'duplicate-key',
+      message: 'cannot rename B to a: a has a value',
+      line: 1,
+      column: 5,
+    });
+    assert.throws(() => doc.rename(['t'], 'T'), {
+      code: 'invalid-value',
+      message: 'cannot rename t to T: t is written in more than one place',
+    });
+    assert.throws(() => doc.rename(['nope'], 'x'), { code: 'invalid-value' });
+    assert.throws(() => doc.rename(['t', 0], 'x'), TypeError);
+    assert.throws(() => doc.rename(['a'], 1 as unknown as string), TypeError);
+    assert.throws(() => doc.rename(['a'], '\ud800'), { code: 'unencodable-value' });
+    assert.equal(doc.toString(), 'a = 1\nB = 2\n[t]\nx = 1\n[t.u]\ny = 2\n');
   });
 });
 

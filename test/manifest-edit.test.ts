@@ -275,6 +275,39 @@ describe('fixManifest', () => {
     assert.equal(result.changed, true);
   });
 
+  it('a moved key takes the comment block above it and its trailing comment along', () => {
+    const text = [
+      '[workload]',
+      'name = "web"',
+      'mode = "container"',
+      '',
+      '[network]',
+      '# pinned: 1.27 breaks the health check',
+      'image = "nginx:1.26" # see INC-42',
+      'ports = ["80:80"]',
+      '',
+    ].join('\n');
+    const result = fixManifest(text);
+    assert.equal(
+      result.text,
+      [
+        '[workload]',
+        'name = "web"',
+        'mode = "container"',
+        '# pinned: 1.27 breaks the health check',
+        'image = "nginx:1.26" # see INC-42',
+        '',
+        '[network]',
+        'ports = ["80:80"]',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      result.fixes.map((f) => f.message),
+      ["moved 'image' into [workload]"],
+    );
+  });
+
   it('leaves what has more than one meaning', () => {
     const text = [
       '[workload]',

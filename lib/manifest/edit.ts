@@ -8,8 +8,7 @@
 import { EditableDocument, type EditPath } from '../toml/edit.js';
 import { TomlError } from '../toml/errors.js';
 import type { LocatedDocument, LocatedEntry, LocatedValue } from '../toml/located.js';
-import { parse, parseLocated } from '../toml/parse.js';
-import { stringify } from '../toml/stringify.js';
+import { parseLocated } from '../toml/parse.js';
 import { type Diagnostic, type DiagnosticCode, NO_LOCATION, diagnostic } from './diagnostics.js';
 import {
   ALL_FIELD_PATHS,
@@ -396,41 +395,21 @@ function planFor(d: Diagnostic, found: WrittenEntry): Plan | null {
   return homes.length === 1 ? { move: homes[0]!.slice(0, homes[0]!.indexOf('.')) } : null;
 }
 
-/** `value` with the key at `path` named `key`, in the same place. */
-function renamedIn(value: unknown, path: readonly (string | number)[], key: string): unknown {
-  if (path.length === 0) return value;
-  const [step, ...rest] = path;
-  if (Array.isArray(value)) return value.map((v, i) => (i === step ? renamedIn(v, rest, key) : v));
-  const table = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(table)) {
-    if (k !== step) out[k] = table[k];
-    else if (rest.length === 0) out[key] = table[k];
-    else out[k] = renamedIn(table[k], rest, key);
-  }
-  return out;
-}
-
 /**
- * `text` with the key of `found` written as `key` where it is defined, or a reason when
- * that does not read as the same document with the key renamed (the key is written in
- * more than one place: `[[Storage.volumes]]` twice).
+ * `text` with the key of `found` written as `key` where it is defined (`EditableDocument.rename`),
+ * or a reason when that does not read as the same document with the key renamed (the key
+ * is written in more than one place: `[[Storage.volumes]]` twice; the table has `key`).
  */
-function renameKey(text: string, doc: LocatedDocument, found: WrittenEntry, key: string): string {
-  const { entry } = found;
-  const quote = text[entry.start];
-  const written = quote === '"' || quote === "'" ? `${quote}${key}${quote}` : key;
-  const next = text.slice(0, entry.start) + written + text.slice(entry.end);
-  const expected = renamedIn(doc.value, found.path, key) as Record<string, unknown>;
-  let value: Record<string, unknown>;
+function renameKey(text: string, found: WrittenEntry, key: string): string {
+  const doc = new EditableDocument(text, { integers: 'auto' });
   try {
-    value = parse(next, { integers: 'auto' });
-  } catch {
-    throw new Error(`'${entry.key}' is written in more than one place`);
+    doc.rename(found.path, key);
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    if (error.code === 'duplicate-key') throw new Error(`there is a '${key}' already`);
+    throw new Error(`'${found.entry.key}' is written in more than one place`);
   }
-  if (stringify(value, { sortKeys: true }) !== stringify(expected, { sortKeys: true }))
-    throw new Error(`'${entry.key}' is written in more than one place`);
-  return next;
+  return doc.toString();
 }
 
 /** `text` with the key/value of `found` moved into `[section]`. */
@@ -444,8 +423,7 @@ function moveKey(text: string, found: WrittenEntry, section: string): string {
     throw new Error(`[${section}] already has '${key}'`);
   const value = doc.get(found.path);
   if (isTable(value)) throw new Error(`'${key}' is a table`);
-  doc.delete(found.path);
-  doc.set([target!, key], value);
+  doc.move(found.path, [target!, key]);
   return doc.toString();
 }
 
@@ -457,7 +435,7 @@ function moveKey(text: string, found: WrittenEntry, section: string): string {
  * `[workload]`, when `[workload]` has none). A fix whose text would have an error the
  * text before it did not have is not made (`skipped`, with the reason). A renamed key
  * keeps its place, value and comments; a moved key/value goes to the end of its section
- * (the comment block above it is removed with it).
+ * with the comment block directly above it and its trailing comment.
  */
 export function fixManifest(text: string, options: FixManifestOptions = {}): FixManifestResult {
   const file = options.path ?? '';
@@ -514,7 +492,7 @@ export function fixManifest(text: string, options: FixManifestOptions = {}): Fix
     try {
       next =
         'rename' in plan
-          ? renameKey(current, doc, found!, plan.rename)
+          ? renameKey(current, found!, plan.rename)
           : moveKey(current, found!, plan.move);
     } catch (error) {
       if (!(error instanceof Error)) throw error;

@@ -3,19 +3,25 @@
  * the entries touched left as the author wrote it (comments, blank lines, key order,
  * quoting, spacing). Built on the located parse: each edit is a few splices of the text
  * at the spans of the located tree, then the text is parsed again, which both checks the
- * result and gives the spans for the next edit. An edit whose result would not read as
- * the value asked for throws a `TomlError` naming the path and changes nothing.
+ * result and gives the spans for the next edit. The common edits (a scalar replaced by a
+ * one-line value, a new one-line key/value, an item appended on a line, a key/value of a
+ * section deleted) are checked on their own instead and the tree moved, not read again
+ * (`replaceScalar`, `insertLineInPlace`, `appendInPlace`, `deleteLineInPlace`). An edit
+ * whose result would not read as the value asked for throws a `TomlError` naming the
+ * path and changes nothing.
  */
 import { appendAll } from './arrays.js';
 import { LocalDate, LocalDateTime, LocalTime, OffsetDateTime } from './datetime.js';
 import { type TomlErrorCode, TomlError } from './errors.js';
 import { formatKey, isBareKey } from './keys.js';
-import type {
-  LocatedArray,
+import {
+  type LocatedArray,
   LocatedDocument,
-  LocatedEntry,
-  LocatedTable,
-  LocatedValue,
+  LocatedTableNode,
+  type LocatedEntry,
+  type LocatedScalar,
+  type LocatedTable,
+  type LocatedValue,
 } from './located.js';
 import type { ParseOptions } from './options.js';
 import { parseLocated } from './parse.js';
@@ -47,6 +53,8 @@ interface Found {
   entries: (LocatedEntry | null)[];
   /** True when the whole path exists (`nodes.length === path.length + 1`). */
   exists: boolean;
+  /** The path looked for. */
+  path: EditPath;
 }
 
 /**
@@ -64,6 +72,8 @@ export class EditableDocument {
   private readonly newline: string;
   /** The path of the edit running, for messages. */
   private editing: EditPath = [];
+  /** Counts the edits made in the tree itself (no re-parse): a rollback past one re-parses. */
+  private inPlaceEdits = 0;
 
   /** Parses `text` (a `TomlError` if it is not valid TOML under `options`). */
   constructor(text: string, options?: ParseOptions) {
@@ -152,6 +162,110 @@ export class EditableDocument {
     return this;
   }
 
+  /**
+   * Moves the value at `from` to `to`, a path with no value: `from` goes as `delete`
+   * removes it, `to` is written as `set` writes a new key. A key/value (not a section)
+   * takes its comments along: the comment block directly above it goes above its new
+   * line (indented as that line), its trailing comment after its new value; in an
+   * inline table, which holds no comment, they go with the old line.
+   */
+  move(from: EditPath, to: EditPath): this {
+    checkPath(from);
+    checkPath(to);
+    if (from.length === 0 || to.length === 0)
+      throw new TypeError('move needs paths of at least one key');
+    const value = this.get(from);
+    if (value === undefined) {
+      throw this.failure(
+        'invalid-value',
+        `cannot move ${describePath(from)}: it has no value`,
+        undefined,
+      );
+    }
+    if (this.get(to) !== undefined) {
+      const found = this.find(to);
+      throw this.failure(
+        'duplicate-key',
+        `cannot move ${describePath(from)} to ${describePath(to)}: ${describePath(to)} has a value`,
+        found.nodes[found.nodes.length - 1],
+      );
+    }
+    const comments = this.commentsOf(this.find(from));
+    const expected = withValue(withValue(this.located.value, from, undefined), to, value);
+    this.transaction(to, expected, () => {
+      this.deleteAt(from);
+      this.setAt(to, value);
+      if (comments !== null) this.writeComments(this.find(to), comments);
+    });
+    return this;
+  }
+
+  /**
+   * Renames the key at the end of `path` to `key` where it is written: its value's text,
+   * its place and its comments stay. The key is written in the style of the one it
+   * replaces: bare when that was bare and it can be, else quoted (in literal quotes when
+   * the old key had them and they can hold it, else in basic quotes). A
+   * key its table already has is a `duplicate-key` error; a key written in more than one
+   * place (a table that several headers or dotted keys name: renaming one would split
+   * it) an `invalid-value` error; both name the path and change nothing.
+   */
+  rename(path: EditPath, key: string): this {
+    checkPath(path);
+    const old = path[path.length - 1];
+    if (typeof old !== 'string') throw new TypeError('rename needs a path that ends in a key');
+    if (typeof key !== 'string') throw new TypeError(`a key must be a string, got ${typeof key}`);
+    const found = this.find(path);
+    if (!found.exists) {
+      throw this.failure(
+        'invalid-value',
+        `cannot rename ${describePath(path)}: it has no value`,
+        undefined,
+      );
+    }
+    if (key === old) return this;
+    const renamed = [...path.slice(0, -1), key];
+    const parent = found.nodes[found.nodes.length - 2] as LocatedTable;
+    const existing = parent.entry(key);
+    if (existing !== undefined) {
+      throw this.failure(
+        'duplicate-key',
+        `cannot rename ${describePath(path)} to ${formatKey(key)}: ${describePath(renamed)} has a value`,
+        existing.node,
+      );
+    }
+    const entry = found.entries[found.entries.length - 1]!;
+    const quote = this.source[entry.start];
+    const quoted = quote === "'" || quote === '"';
+    const text =
+      !quoted && isBareKey(key)
+        ? key
+        : styledString(key, quoted ? quote : '"', false, this.newline);
+    if (text === null) {
+      throw this.failure(
+        'unencodable-value',
+        `cannot write the key ${formatKey(key)}: it holds a lone surrogate`,
+        undefined,
+      );
+    }
+    const value = this.get(path);
+    const expected = withValue(withValue(this.located.value, path, undefined), renamed, value);
+    try {
+      this.transaction(path, expected, () =>
+        this.apply([{ start: entry.start, end: entry.end, text }]),
+      );
+    } catch (error) {
+      if (!(error instanceof TomlError)) throw error;
+      // One key span written anew changes more than that key only where the key is
+      // written again elsewhere (`[a]` and `[a.b]`, `[[a]]` twice, `a.x` and `a.y`).
+      throw this.failure(
+        'invalid-value',
+        `cannot rename ${describePath(path)} to ${formatKey(key)}: ${describePath(path)} is written in more than one place`,
+        entry.node,
+      );
+    }
+    return this;
+  }
+
   /** The text of the document. */
   toString(): string {
     return this.source;
@@ -161,7 +275,7 @@ export class EditableDocument {
 
   /** Runs an edit; unless the result reads as `expected`, undoes it and throws. */
   private transaction(path: EditPath, expected: unknown, edit: () => void): void {
-    const { source, located } = this;
+    const { source, located, inPlaceEdits } = this;
     this.editing = path;
     try {
       edit();
@@ -174,7 +288,9 @@ export class EditableDocument {
       }
     } catch (error) {
       this.source = source;
-      this.located = located;
+      // The spans and values of the tree read then were changed in place since: read again.
+      this.located =
+        this.inPlaceEdits === inPlaceEdits ? located : parseLocated(source, this.options);
       throw error;
     }
   }
@@ -199,7 +315,10 @@ export class EditableDocument {
   /** Replaces the existing value at `path`. */
   private replaceAt(path: EditPath, found: Found, value: unknown): void {
     const node = found.nodes[found.nodes.length - 1]!;
-    if (sameValue(node.value, value, this.bigints)) return;
+    // A table or an array is compared member by member as it is changed (compared whole
+    // here too, each level of a `patch` would compare everything below it again).
+    const container = node.type === 'table' || node.type === 'array';
+    if (!container && sameValue(node.value, value, this.bigints)) return;
     if (node.type === 'table' && isTable(value)) {
       this.changeTable(path, node.value, value);
       return;
@@ -211,7 +330,14 @@ export class EditableDocument {
       }
     }
     if (isInline(node)) {
-      this.apply([{ start: node.start, end: node.end, text: this.valueText(value, path, node) }]);
+      const text = this.valueText(value, path, node);
+      if (
+        node.type === 'array' ||
+        node.type === 'table' ||
+        !this.replaceScalar(found, text, value)
+      ) {
+        this.apply([{ start: node.start, end: node.end, text }]);
+      }
       return;
     }
     const parent = found.nodes[found.nodes.length - 2];
@@ -226,6 +352,215 @@ export class EditableDocument {
     // key/values of its table.
     this.deleteAt(path);
     this.setAt(path, value);
+  }
+
+  /**
+   * Replaces the scalar at the end of `found` by `text` (written for `value`) without
+   * parsing the document again, when that is sure to read as the whole parse would: the
+   * text is one line and reads as `value` on its own (a value ends at its last character,
+   * and what follows the old one, spaces then a newline, comment, comma or bracket, ends
+   * any value). The tree then takes the new value and node, every span after it moves by
+   * the change of length, and the plain values on the path are copied, not changed.
+   * False when it cannot be sure: the caller splices and parses.
+   */
+  private replaceScalar(found: Found, text: string, value: unknown): boolean {
+    const nodes = found.nodes;
+    const node = nodes[nodes.length - 1] as LocatedScalar;
+    if (isTable(value) || Array.isArray(value) || /[\r\n]/.test(text)) return false;
+    // In a valid document a value is followed by spaces, then a line end, a comment, a
+    // comma or a bracket, which end any value written before them.
+    const read = this.readAlone(`v = ${text}`)?.entry('v')?.node as LocatedScalar | undefined;
+    if (read === undefined || !sameValue(read.value, value, this.bigints)) return false;
+    const { start, end } = node;
+    this.source = this.source.slice(0, start) + text + this.source.slice(end);
+    const delta = text.length - (end - start);
+    if (delta !== 0) shiftSpans(this.located.root, end, end, delta);
+    node.type = read.type;
+    node.value = read.value;
+    this.copyUp(found, nodes.length - 1, read.value);
+    return true;
+  }
+
+  /**
+   * After an edit made in the tree: the containers above `found.nodes[depth]` (which
+   * now holds `member`) get copies of their values holding it, from the bottom up, so a
+   * value handed out before stays as it was.
+   */
+  private copyUp(found: Found, depth: number, member: unknown): void {
+    let value = member;
+    for (let i = depth - 1; i >= 0; i--) {
+      const container = found.nodes[i] as LocatedTable | LocatedArray;
+      const step = found.path[i]!;
+      if (container.type === 'array') {
+        const copy = [...container.value];
+        copy[step as number] = value;
+        container.value = copy;
+      } else {
+        container.value = withMember(container.value, step as string, value);
+      }
+      value = container.value;
+    }
+    this.located = new LocatedDocument(this.source, this.located.root);
+    this.inPlaceEdits++;
+  }
+
+  /** `text` read on its own under this document's options, or null when it is not valid so. */
+  private readAlone(text: string): LocatedTable | null {
+    try {
+      return parseLocated(text, this.options).root;
+    } catch (error) {
+      if (error instanceof TomlError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Inserts `inserted` at `at` and moves the spans after it; `node`, read on its own from
+   * a text where it started at `readAt`, gets the spans of where it is now, `nodeAt`.
+   */
+  private insertText(
+    at: number,
+    inserted: string,
+    node: LocatedValue,
+    readAt: number,
+    nodeAt: number,
+  ): void {
+    this.source = this.source.slice(0, at) + inserted + this.source.slice(at);
+    const root = this.located.root;
+    shiftSpans(root, at, at + 1, inserted.length);
+    // The root spans the whole text, whatever was inserted at its start or end.
+    root.start = 0;
+    root.end = this.source.length;
+    shiftSpans(node, 0, 0, nodeAt - readAt);
+  }
+
+  /**
+   * Appends `text` (written for `item`) to the array at the end of `found` with the splice
+   * `splice` (one insertion, the item `offset` characters into it) without parsing the
+   * document again, when `text` is one line that reads as `item` on its own: inserted
+   * after the last item and its comma, or with a comma before it, it ends where the old
+   * last item ended, before a space, comment, line end or bracket. False when it cannot
+   * be sure: the caller splices and parses.
+   */
+  private appendInPlace(
+    found: Found,
+    splice: Splice,
+    offset: number,
+    text: string,
+    item: unknown,
+  ): boolean {
+    if (/[\r\n]/.test(text)) return false;
+    const read = this.readAlone(`v = ${text}`)?.entry('v')?.node;
+    if (read === undefined || !sameValue(read.value, item, this.bigints)) return false;
+    const array = found.nodes[found.nodes.length - 1] as LocatedArray;
+    this.insertText(splice.start, splice.text, read, 4, splice.start + offset);
+    array.items.push(read);
+    array.value = [...array.value, read.value];
+    this.copyUp(found, found.nodes.length - 1, array.value);
+    return true;
+  }
+
+  /**
+   * Removes the key/value at the end of `found` (its lines, with the comment block
+   * directly above) without parsing the document again, when it is a statement of a
+   * `[header]` table, an array-of-tables element or the root that starts its line and
+   * ends with its last: whole statements out of a table's body leave the rest reading as
+   * it did. False when it cannot be sure: the caller splices and parses.
+   */
+  private deleteLineInPlace(found: Found): boolean {
+    const nodes = found.nodes;
+    // The parent of a key is a table of the parser's; the key/value of a table that is not
+    // dotted nor inline starts its line (after spaces) and ends it (before a comment).
+    const table = nodes[nodes.length - 2] as LocatedTableNode;
+    const entry = found.entries[found.entries.length - 1]!;
+    if (table.origin === 'dotted' || table.origin === 'inline') return false;
+    const source = this.source;
+    const end = afterLine(source, entry.node.end);
+    const start = commentBlockStart(source, lineStart(source, entry.start));
+    table.remove(entry.key);
+    this.source = source.slice(0, start) + source.slice(end);
+    shiftSpans(this.located.root, end, end, start - end);
+    const without: Table = { ...table.value };
+    delete without[entry.key];
+    table.value = without;
+    this.copyUp(found, nodes.length - 2, without);
+    return true;
+  }
+
+  /**
+   * Adds the line `line` (`key = value`, one line) to the table at the end of `found`
+   * with the line insertion `splice` without parsing the document again, when the line
+   * reads as that one key with `value` on its own: a line of its own after a line of the
+   * table's (or after its header) is a key/value of that table. False when it cannot be
+   * sure: the caller splices and parses.
+   */
+  private insertLineInPlace(
+    found: Found,
+    splice: Splice,
+    line: string,
+    key: string,
+    value: unknown,
+  ): boolean {
+    const table = found.nodes[found.nodes.length - 1] as LocatedTableNode;
+    if (/[\r\n]/.test(line)) return false;
+    const entry = this.readAlone(line)?.entry(key);
+    if (entry === undefined || !sameValue(entry.node.value, value, this.bigints)) return false;
+    const lineAt = splice.start + splice.text.indexOf(line);
+    this.insertText(splice.start, splice.text, entry.node, 0, lineAt);
+    table.add(key, entry.start + lineAt, entry.end + lineAt, entry.node);
+    table.value = withMember(table.value, key, entry.node.value);
+    this.copyUp(found, found.nodes.length - 1, table.value);
+    return true;
+  }
+
+  /**
+   * The comment lines directly above the key/value at the end of `found` (each without
+   * its indentation) and the text from its value's end to the end of its line when that
+   * holds a comment; null when it is not a key/value on lines of its own (a section, an
+   * array item, a member of an inline table) or has no comment.
+   */
+  private commentsOf(found: Found): { above: string[]; trailing: string } | null {
+    const entry = found.entries[found.entries.length - 1];
+    if (entry === null || entry === undefined || !isInline(entry.node)) return null;
+    if (this.inlineAnchor(found.nodes, found.nodes.length - 2)) return null;
+    const source = this.source;
+    const start = lineStart(source, entry.start);
+    const blockStart = commentBlockStart(source, start);
+    const above = source
+      .slice(blockStart, start)
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => `${line.replace(/^[ \t\uFEFF]+/, '').replace(/\r$/, '')}`);
+    let p = entry.node.end;
+    while (source[p] === ' ' || source[p] === '\t') p++;
+    let trailing = '';
+    if (source[p] === '#') {
+      const newline = source.indexOf('\n', p);
+      const end = newline === -1 ? source.length : newline;
+      trailing = source.slice(entry.node.end, source[end - 1] === '\r' ? end - 1 : end);
+    }
+    return above.length === 0 && trailing === '' ? null : { above, trailing };
+  }
+
+  /** Writes `comments` (see `commentsOf`) around the key/value just written at `found`. */
+  private writeComments(found: Found, comments: { above: string[]; trailing: string }): void {
+    const entry = found.entries[found.entries.length - 1];
+    if (entry === null || entry === undefined || !isInline(entry.node)) return;
+    if (this.inlineAnchor(found.nodes, found.nodes.length - 2)) return;
+    const start = lineStart(this.source, entry.start);
+    const indent = indentBefore(this.source, statementStart(this.source, entry.start));
+    const above = comments.above.map((line) => `${indent}${line}${this.newline}`).join('');
+    this.apply([
+      { start, end: start, text: above },
+      { start: entry.node.end, end: entry.node.end, text: comments.trailing },
+    ]);
+  }
+
+  /** True when the table `nodes[at]` is written inside an inline table. */
+  private inlineAnchor(nodes: readonly LocatedValue[], at: number): boolean {
+    let anchor = at;
+    while ((nodes[anchor] as LocatedTable).origin === 'dotted') anchor--;
+    return (nodes[anchor] as LocatedTable).origin === 'inline';
   }
 
   /** Makes the table at `path` (now `current`) read as `value`, key by key. */
@@ -281,14 +616,14 @@ export class EditableDocument {
           container,
         );
       }
-      this.appendItem(path.slice(0, depth), container, made);
+      this.appendItem(path.slice(0, depth), container, made, found);
     } else {
       this.insertKey(path.slice(0, depth), found, step as string, made);
     }
   }
 
   /** Appends `item` to the array `array` at `path`. */
-  private appendItem(path: EditPath, array: LocatedArray, item: unknown): void {
+  private appendItem(path: EditPath, array: LocatedArray, item: unknown, found: Found): void {
     const itemPath = [...path, array.items.length];
     if (array.ofTables) {
       if (!isTable(item)) {
@@ -312,11 +647,13 @@ export class EditableDocument {
     const tail = this.source.slice(comma === -1 ? last.end : comma, closing);
     if (!tail.includes('\n')) {
       // On one line: `[1, 2]` → `[1, 2, 3]`, `[1, 2,]` → `[1, 2, 3,]`.
-      this.apply([
+      const splice =
         comma === -1
           ? { start: last.end, end: last.end, text: `, ${text}` }
-          : { start: comma, end: comma, text: ` ${text},` },
-      ]);
+          : { start: comma, end: comma, text: ` ${text},` };
+      if (!this.appendInPlace(found, splice, comma === -1 ? 2 : 1, text, item)) {
+        this.apply([splice]);
+      }
       return;
     }
     // Over lines: a new line after the last item's, indented as it is.
@@ -325,12 +662,16 @@ export class EditableDocument {
     const indent = indentBefore(this.source, items.length > 0 ? last.start : closing);
     // The comma first: at the same offset (no comment after the item), it goes before.
     const splices: Splice[] = comma === -1 ? [{ start: last.end, end: last.end, text: ',' }] : [];
-    splices.push({
+    const line = {
       start: breakAt,
       end: breakAt,
       text: `${this.newline}${indent}${text}${comma === -1 ? '' : ','}`,
-    });
-    this.apply(splices);
+    };
+    splices.push(line);
+    const offset = this.newline.length + indent.length;
+    if (splices.length > 1 || !this.appendInPlace(found, line, offset, text, item)) {
+      this.apply(splices);
+    }
   }
 
   /** Adds `key = value` to the table at `path` (`found.nodes` leads to it). */
@@ -388,7 +729,10 @@ export class EditableDocument {
       indent = indentBefore(this.source, table.start);
     }
     const line = `${indent}${this.keyText(keyPath, model)}${this.equalsText(model)}${this.valueText(value, fullPath, undefined)}`;
-    this.apply([this.lineInsertion(at, line, blankAfter)]);
+    const splice = this.lineInsertion(at, line, blankAfter);
+    if (keyPath.length > 1 || !this.insertLineInPlace(found, splice, line, key, value)) {
+      this.apply([splice]);
+    }
   }
 
   /** Removes the value at `path`, then puts back as empty any table that went with it. */
@@ -424,6 +768,13 @@ export class EditableDocument {
       const removed = leaves.map((leaf) => statements.findIndex((s) => s.leaf === leaf));
       removed.sort((a, b) => a - b);
       appendAll(splices, memberRemovals(statements, removed, insideOf(anchorTable), this.source));
+    } else if (
+      leaves.length === 1 &&
+      sections.length === 0 &&
+      leaves[0]!.node === node &&
+      this.deleteLineInPlace(found)
+    ) {
+      return;
     } else {
       for (const leaf of leaves) {
         const start = lineStart(this.source, leaf.start);
@@ -545,18 +896,18 @@ export class EditableDocument {
       if (typeof step === 'number') {
         if (node.type !== 'array') throw this.notA('an array', path, i, node);
         const item = node.items[step];
-        if (item === undefined) return { nodes, entries, exists: false };
+        if (item === undefined) return { nodes, entries, exists: false, path };
         nodes.push(item);
         entries.push(null);
       } else {
         if (node.type !== 'table') throw this.notA('a table', path, i, node);
         const entry = node.entry(step);
-        if (entry === undefined) return { nodes, entries, exists: false };
+        if (entry === undefined) return { nodes, entries, exists: false, path };
         nodes.push(entry.node);
         entries.push(entry);
       }
     }
-    return { nodes, entries, exists: true };
+    return { nodes, entries, exists: true, path };
   }
 
   private notA(what: string, path: EditPath, at: number, node: LocatedValue): TomlError {
@@ -717,6 +1068,25 @@ function sectionsIn(node: LocatedValue, out: LocatedTable[] = []): LocatedTable[
   return out;
 }
 
+/**
+ * Moves by `delta` every start of a span of the tree at or after `from` and every end at
+ * or after `endFrom` (for text inserted at `from`, `from + 1`: a span ending there ends
+ * before it).
+ */
+function shiftSpans(node: LocatedValue, from: number, endFrom: number, delta: number): void {
+  if (node.start >= from) node.start += delta;
+  if (node.end >= endFrom) node.end += delta;
+  if (node.type === 'array') {
+    for (const item of node.items) shiftSpans(item, from, endFrom, delta);
+  } else if (node.type === 'table') {
+    for (let entry = node.firstEntry; entry !== null; entry = entry.next) {
+      if (entry.start >= from) entry.start += delta;
+      if (entry.end >= endFrom) entry.end += delta;
+      shiftSpans(entry.node, from, endFrom, delta);
+    }
+  }
+}
+
 /** Between the brackets or braces of an inline array or table. */
 function insideOf(node: LocatedValue): { start: number; end: number } {
   return { start: node.start + 1, end: node.end - 1 };
@@ -791,19 +1161,32 @@ function withValue(root: Table, path: EditPath, value: unknown): Table {
       else array[step] = copy(array[step], i + 1);
       return array;
     }
-    const table: Table = isTable(container) ? { ...container } : {};
-    if (i === path.length - 1 && value === undefined) delete table[step];
-    else {
-      Object.defineProperty(table, step, {
-        value: copy(table[step], i + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    const table: Table = isTable(container) ? container : {};
+    if (i < path.length - 1 || value !== undefined) {
+      return withMember(table, step, copy(table[step], i + 1));
     }
-    return table;
+    const without: Table = { ...table };
+    delete without[step];
+    return without;
   };
   return copy(root, 0) as Table;
+}
+
+/** A copy of `table` with `member` at `key` (an own property even for `__proto__`). */
+function withMember(table: Table, key: string, member: unknown): Table {
+  const copy: Table = { ...table };
+  // Assigning `__proto__` would set the prototype; anything else is assigned (a defined
+  // property would make the copy a slow dictionary object).
+  if (key !== '__proto__') copy[key] = member;
+  else {
+    Object.defineProperty(copy, key, {
+      value: member,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
 }
 
 /**
@@ -812,6 +1195,8 @@ function withValue(root: Table, path: EditPath, value: unknown): Table {
  * `undefined` members of a table are no members, as for `stringify`.
  */
 function sameValue(a: unknown, b: unknown, bigints: boolean): boolean {
+  // The same object: an edit's expected value shares what it does not change.
+  if (a === b && typeof a === 'object') return true;
   if (typeof a === 'number' || typeof a === 'bigint') {
     if (typeof b === typeof a) return Object.is(a, b);
     if (bigints || (typeof b !== 'number' && typeof b !== 'bigint')) return false;

@@ -204,6 +204,23 @@ export class LocatedTableNode implements LocatedTable {
     this.byKey?.set(key, entry);
   }
 
+  /** Removes the entry of `key` (an editor that deleted its text); false when there is none. */
+  remove(key: string): boolean {
+    let previous: LocatedEntry | null = null;
+    let entry = this.firstEntry;
+    while (entry !== null && entry.key !== key) {
+      previous = entry;
+      entry = entry.next;
+    }
+    if (entry === null) return false;
+    if (previous === null) this.firstEntry = entry.next;
+    else previous.next = entry.next;
+    if (this.lastEntry === entry) this.lastEntry = previous;
+    this.byKey?.delete(key);
+    this.count--;
+    return true;
+  }
+
   /** Takes back the entry added last; `previous` is the one added before it. */
   removeLast(previous: LocatedEntry | null): void {
     const last = this.lastEntry;
