@@ -58,7 +58,8 @@ const NOT_RUN: Record<string, Record<string, string>> = {
     'volt-manifest set FILE PATH=VALUE... / unset FILE PATH...': 'a synopsis, not a command',
     'volt-manifest cas put [--cas-root DIR] FILE...': 'a synopsis, not a command',
     'volt-manifest toml json | get | decode | encode': 'a synopsis, not a command',
-    'volt-manifest lsp': 'a server that waits for a client on stdin; test/lsp.test.ts drives it',
+    'volt-manifest lsp [--stdio]':
+      'a synopsis; a server that waits for a client (test/lsp.test.ts)',
   },
   'docs/getting-started.md': {
     'git clone <this repository> volt-manifest && cd volt-manifest':
