@@ -57,7 +57,9 @@ export function throughputTables(results: readonly SuiteResult[]): string {
       out.push(
         `### ${suite.heading}: ${group.title}`,
         '',
-        `Median of ${rounds} interleaved round(s), GC settled before every run.`,
+        group.warmRun === true
+          ? `Median of ${rounds} interleaved round(s), GC settled then one untimed run before every timed run.`
+          : `Median of ${rounds} interleaved round(s), GC settled before every run.`,
         '',
         THROUGHPUT_HEADER,
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -388,6 +390,17 @@ ${p.targets}
   stringify: each library's parsed tree). MB/s is the UTF-8 size of the TOML input divided
   by the time, for every row (including JSON and stringify rows), so it compares like
   with like.
+- **Editing** (issue 20): every contender goes from the text to the edited text (its
+  read included). These groups time each run after GC is settled and then one untimed
+  run of the same contender. A full collection discards the optimized JavaScript that
+  depends on object layouts no live object has at that moment (\`node --trace-deopt\`:
+  "marking dependent code … reason: weak objects"; between two runs no contender's tree
+  is alive), but not the compiled code of a WebAssembly module: timed straight after the
+  collection, \`@rainbowatcher/toml-edit-js\` (WebAssembly) would run warm and the
+  JavaScript contenders, ours and \`@decimalturn/toml-patch\`, cold. It is not a deopt loop:
+  without forced collections nothing is deoptimized again; an application pays it once
+  after a full collection that falls while it holds no tree (see [Optimized code lost at
+  a full GC](#optimized-code-lost-at-a-full-gc)).
 - **Peak memory**: a fresh Node process per contender loads the data, runs the untimed
   setup, settles GC, then runs the contender once under V8's GC profiler. Heap use only
   falls at a collection, so its peak is the largest "heap used before GC" recorded during

@@ -53,6 +53,12 @@ export interface Group {
   /** What an error thrown by a contender means here, for its "n/a" note. */
   failure: string;
   contenders: Contender[];
+  /**
+   * Each timed run comes after one untimed run (GC settled before both): for a group with
+   * a WebAssembly contender, whose compiled code a full GC keeps while it discards
+   * JavaScript's optimized code (see `timeOnce` in measure.ts).
+   */
+  warmRun?: boolean;
 }
 
 export interface Suite {
