@@ -1,7 +1,7 @@
 /** Markdown tables (printed and written to docs/benchmarks.md) and the SVG chart. */
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { type BundleResult, OUR_PARSE_STRINGIFY } from './bundle.js';
-import { editPeerVersions } from './editing.js';
+import { EDIT_WARM_MS, editPeerVersions } from './editing.js';
 import { peers } from './peers.js';
 import type { ProfileResult } from './profile.js';
 import { QJS_SMOL_PARSE, QJS_SMOL_PARSE_STRINGIFY, type QuickJsResult } from './quickjs.js';
@@ -57,8 +57,8 @@ export function throughputTables(results: readonly SuiteResult[]): string {
       out.push(
         `### ${suite.heading}: ${group.title}`,
         '',
-        group.warmRun === true
-          ? `Median of ${rounds} interleaved round(s), GC settled then one untimed run before every timed run.`
+        group.warmMs !== undefined
+          ? `Median of ${rounds} interleaved round(s), GC settled then ${group.warmMs} ms of untimed runs before every timed run.`
           : `Median of ${rounds} interleaved round(s), GC settled before every run.`,
         '',
         THROUGHPUT_HEADER,
@@ -391,8 +391,9 @@ ${p.targets}
   by the time, for every row (including JSON and stringify rows), so it compares like
   with like.
 - **Editing** (issue 20): every contender goes from the text to the edited text (its
-  read included). These groups time each run after GC is settled and then one untimed
-  run of the same contender. A full collection discards the optimized JavaScript that
+  read included). These groups time each run after GC is settled and then untimed runs
+  of the same contender for ${EDIT_WARM_MS} ms (at least one; as long as the steady state of the
+  rewarm table below), since one is not enough: V8 optimizes on other threads. A full collection discards the optimized JavaScript that
   depends on object layouts no live object has at that moment (\`node --trace-deopt\`:
   "marking dependent code … reason: weak objects"; between two runs no contender's tree
   is alive), but not the compiled code of a WebAssembly module: timed straight after the

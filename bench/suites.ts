@@ -54,11 +54,12 @@ export interface Group {
   failure: string;
   contenders: Contender[];
   /**
-   * Each timed run comes after one untimed run (GC settled before both): for a group with
-   * a WebAssembly contender, whose compiled code a full GC keeps while it discards
-   * JavaScript's optimized code (see `timeOnce` in measure.ts).
+   * Each timed run comes after untimed runs of its contender for at least this many
+   * milliseconds (GC settled before them): for a group with a WebAssembly contender, whose
+   * compiled code a full GC keeps while it discards JavaScript's optimized code (see
+   * `timeOnce` in measure.ts).
    */
-  warmRun?: boolean;
+  warmMs?: number;
 }
 
 export interface Suite {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { EDIT_WARM_MS } from '../bench/editing.js';
 import { EDIT_SUITES, suites } from '../bench/suites.js';
 import { interleaved } from '../bench/measure.js';
 
@@ -13,16 +14,16 @@ function loggers(): { calls: string[]; fns: (() => number)[] } {
   return { calls, fns: ['a', 'b'].map((name) => () => calls.push(name)) };
 }
 
-test('with warmRun, every timed run comes right after an untimed run of the same contender', async () => {
+test('with warmMs 0, every timed run comes right after one untimed run of the same contender', async () => {
   const { calls, fns } = loggers();
-  const timed = await interleaved(fns, 3, 0, false, true);
+  const timed = await interleaved(fns, 3, 0, false, 0);
   assert.equal(timed.length, 2);
   for (const t of timed) assert.equal(t.samples.length, 3);
   // Rounds rotate the first contender; each run is doubled (untimed, then timed).
   assert.deepEqual(calls, ['a', 'a', 'b', 'b', 'b', 'b', 'a', 'a', 'a', 'a', 'b', 'b']);
 });
 
-test('without warmRun, each round runs every contender once', async () => {
+test('without warmMs, each round runs every contender once', async () => {
   const { calls, fns } = loggers();
   await interleaved(fns, 3, 0);
   assert.deepEqual(calls, ['a', 'b', 'b', 'a', 'a', 'b']);
@@ -32,12 +33,12 @@ test('the editing groups (a WebAssembly peer) are timed warm; the parse groups a
   const all = suites();
   for (const id of EDIT_SUITES) {
     const suite = all.find((s) => s.id === id)!;
-    for (const group of suite.groups) assert.equal(group.warmRun, true, `${id}/${group.id}`);
+    for (const group of suite.groups) assert.equal(group.warmMs, EDIT_WARM_MS, `${id}/${group.id}`);
   }
   const others = all.filter((s) => !EDIT_SUITES.includes(s.id));
   assert.ok(others.length > 0);
   for (const suite of others) {
     for (const group of suite.groups)
-      assert.notEqual(group.warmRun, true, `${suite.id}/${group.id}`);
+      assert.equal(group.warmMs, undefined, `${suite.id}/${group.id}`);
   }
 });
