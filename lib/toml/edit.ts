@@ -1132,12 +1132,17 @@ function sectionsIn(node: LocatedValue, out: LocatedTable[] = []): LocatedTable[
  * before it).
  */
 function shiftSpans(node: LocatedValue, from: number, endFrom: number, delta: number): void {
+  // A value written inline lies within its span: ending before `from` (`endFrom` is
+  // `from` or after it), nothing in it moves. (A section's members lie past its header.)
+  if (node.end < from && isInline(node)) return;
   if (node.start >= from) node.start += delta;
   if (node.end >= endFrom) node.end += delta;
   if (node.type === 'array') {
     for (const item of node.items) shiftSpans(item, from, endFrom, delta);
   } else if (node.type === 'table') {
     for (let entry = node.firstEntry; entry !== null; entry = entry.next) {
+      // Its key is before its value: both end before `from`.
+      if (entry.node.end < from && isInline(entry.node)) continue;
       if (entry.start >= from) entry.start += delta;
       if (entry.end >= endFrom) entry.end += delta;
       shiftSpans(entry.node, from, endFrom, delta);
