@@ -69,7 +69,7 @@ export class EditableDocument {
   private readonly options: ParseOptions | undefined;
   private readonly writeOptions: StringifyOptions;
   private readonly bigints: boolean;
-  private readonly newline: string;
+  private newline: string;
   /** The path of the edit running, for messages. */
   private editing: EditPath = [];
   /** Counts the edits made in the tree itself (no re-parse): a rollback past one re-parses. */
@@ -92,6 +92,20 @@ export class EditableDocument {
     // Read with bigint integers, a number is a float: written as one, it reads back so.
     this.writeOptions = { numbers: this.bigints ? 'float' : 'auto' };
     this.newline = lineEndingOf(this.source);
+  }
+
+  /**
+   * A document over a tree `parseLocated` (or a recovering located parse with no error)
+   * read from its text with `options`, which is not read again. The tree is the
+   * document's from then on: edits change it in place.
+   */
+  static fromLocated(located: LocatedDocument, options?: ParseOptions): EditableDocument {
+    // The empty text is read for nothing: the fields are then the tree's.
+    const doc = new EditableDocument('', options);
+    doc.located = located;
+    doc.source = located.source;
+    doc.newline = lineEndingOf(located.source);
+    return doc;
   }
 
   /** The document's value, as `parse` gives it (do not change it: use `set`). */
