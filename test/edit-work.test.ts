@@ -1,11 +1,11 @@
 /**
- * How much of a value `patch` reads: each member of the value asked for once when the
- * document already has it, not once more for the check at the end (counted reads, no
- * timing).
+ * Work the editor does not repeat (counted, never timed): `patch` reads each member of
+ * the value asked for once when the document already has it, not once more for the check
+ * at the end; `EditableDocument.fromLocated` does not read the text again.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parse, patch } from '../lib/toml/index.js';
+import { EditableDocument, parse, parseLocated, patch } from '../lib/toml/index.js';
 
 /** `value` with every table and array behind a proxy that counts the reads of members. */
 function counted(value: unknown, reads: { n: number }): unknown {
@@ -55,4 +55,23 @@ test('patch with one change reads each member once, and the tables above the cha
   // Once each (1050), then the check at the end: the root's 50 sections and the changed
   // section's 10 keys, each read again; what did not change is not walked again.
   assert.equal(reads.n, 1050 + 50 + 10);
+});
+
+test('fromLocated edits the tree it is given: the text is not read again', () => {
+  const text = '[workload]\nname = "web" # the name\nimage = "nginx:1"\n';
+  const located = parseLocated(text, { integers: 'auto' });
+  const doc = EditableDocument.fromLocated(located, { integers: 'auto' });
+  // Not read again: the value is the tree's own object.
+  assert.equal(doc.value, located.value);
+  doc.set(['workload', 'image'], 'nginx:2').set(['workload', 'port'], 80);
+  const expected = '[workload]\nname = "web" # the name\nimage = "nginx:2"\nport = 80\n';
+  assert.equal(doc.toString(), expected);
+  assert.equal(
+    doc.toString(),
+    new EditableDocument(text, { integers: 'auto' })
+      .set(['workload', 'image'], 'nginx:2')
+      .set(['workload', 'port'], 80)
+      .toString(),
+  );
+  assert.deepEqual(doc.value, parse(expected));
 });
