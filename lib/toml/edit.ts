@@ -79,7 +79,8 @@ export class EditableDocument {
   /**
    * During a transaction: tables and arrays of the tree's value found to read as the
    * value asked for there (by identity: the tree's, then the caller's), with no change
-   * made in them since. The check at the end of the transaction does not walk them again.
+   * made in them since (made on the first one). The check at the end of the transaction
+   * does not walk them again.
    */
   private sameAs: WeakMap<object, unknown> | null = null;
 
@@ -299,7 +300,7 @@ export class EditableDocument {
   private transaction(path: EditPath, expected: unknown, edit: () => void): void {
     const { source, located, inPlaceEdits } = this;
     this.editing = path;
-    this.sameAs = new WeakMap();
+    this.sameAs = null;
     try {
       edit();
       if (!sameValue(this.located.value, expected, this.bigints, this.sameAs)) {
@@ -623,7 +624,7 @@ export class EditableDocument {
       if (old !== undefined && this.alreadyReads(old, member)) continue;
       this.setAt([...path, key], member);
     }
-    if (this.treeChanges === changesBefore) this.sameAs?.set(current, value);
+    if (this.treeChanges === changesBefore) (this.sameAs ??= new WeakMap()).set(current, value);
   }
 
   /** True when `node`, a scalar, reads as `value` (a container is compared as it is changed). */
@@ -651,7 +652,7 @@ export class EditableDocument {
       this.setAt([...path, i], item);
     }
     if (current === value.length && this.treeChanges === changesBefore) {
-      this.sameAs?.set(before, value);
+      (this.sameAs ??= new WeakMap()).set(before, value);
     }
     if (value.length < current) {
       const array = this.find(path).nodes.at(-1) as LocatedArray;
