@@ -41,13 +41,32 @@ export function median(values: readonly number[]): number {
 
 /**
  * Times one run (a contender may be asynchronous: a worker pool, a stream). With
- * `gcTime`, also the milliseconds V8 spent in GC pauses during the run.
+ * `gcTime`, also the milliseconds V8 spent in GC pauses during the run. With `warmMs`
+ * (not null), the timed run comes right after untimed runs of the same function for at
+ * least that many milliseconds (at least one), themselves after the GC settle.
  */
-async function timeOnce(fn: RunFn, gcTime: boolean): Promise<{ ms: number; gcMs: number }> {
+async function timeOnce(
+  fn: RunFn,
+  gcTime: boolean,
+  warmMs: number | null,
+): Promise<{ ms: number; gcMs: number }> {
   // The previous run's result goes first: kept alive, it would be one more thing in the
   // heap for this run's collections to walk.
   keep(undefined);
   settleGc();
+  if (warmMs !== null) {
+    // A full collection discards the optimized JavaScript that depends on object layouts
+    // no live object has any more (V8's "weak objects" deoptimization), but never a
+    // WebAssembly module's compiled code: timed straight after it, a JavaScript contender
+    // would run cold and a WebAssembly one warm. The untimed runs put every contender
+    // back in its steady state (one run is not enough: V8 optimizes on other threads,
+    // and a 100 KB document is one call); their garbage is their own, as in a loop.
+    const until = performance.now() + warmMs;
+    do {
+      const warm = fn();
+      if (warm instanceof Promise) await warm;
+    } while (performance.now() < until);
+  }
   const profiler = gcTime ? new v8.GCProfiler() : null;
   profiler?.start();
   const start = performance.now();
@@ -71,21 +90,23 @@ function keep(value: unknown): void {
 /**
  * Times every function `rounds` times after `warmup` untimed runs each. Each round runs
  * all of them once, starting at a different one (rotated), with GC settled before each
- * run. Returns the median per function, in input order.
+ * run (and with `warmMs`, untimed runs after that: see `timeOnce`). Returns the
+ * median per function, in input order.
  */
 export async function interleaved(
   fns: readonly RunFn[],
   rounds: number,
   warmup: number,
   gcTime = false,
+  warmMs: number | null = null,
 ): Promise<Timed[]> {
-  for (let w = 0; w < warmup; w++) for (const fn of fns) await timeOnce(fn, false);
+  for (let w = 0; w < warmup; w++) for (const fn of fns) await timeOnce(fn, false, null);
   const samples: number[][] = fns.map(() => []);
   const withoutGc: number[][] = fns.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < fns.length; k++) {
       const i = (round + k) % fns.length;
-      const { ms, gcMs } = await timeOnce(fns[i]!, gcTime);
+      const { ms, gcMs } = await timeOnce(fns[i]!, gcTime, warmMs);
       samples[i]!.push(ms);
       withoutGc[i]!.push(ms - gcMs);
     }

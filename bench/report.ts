@@ -1,7 +1,7 @@
 /** Markdown tables (printed and written to docs/benchmarks.md) and the SVG chart. */
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { type BundleResult, OUR_PARSE_STRINGIFY } from './bundle.js';
-import { editPeerVersions } from './editing.js';
+import { EDIT_WARM_MS, editPeerVersions } from './editing.js';
 import { peers } from './peers.js';
 import type { ProfileResult } from './profile.js';
 import { QJS_SMOL_PARSE, QJS_SMOL_PARSE_STRINGIFY, type QuickJsResult } from './quickjs.js';
@@ -57,7 +57,9 @@ export function throughputTables(results: readonly SuiteResult[]): string {
       out.push(
         `### ${suite.heading}: ${group.title}`,
         '',
-        `Median of ${rounds} interleaved round(s), GC settled before every run.`,
+        group.warmMs !== undefined
+          ? `Median of ${rounds} interleaved round(s), GC settled then ${group.warmMs} ms of untimed runs before every timed run.`
+          : `Median of ${rounds} interleaved round(s), GC settled before every run.`,
         '',
         THROUGHPUT_HEADER,
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -388,6 +390,18 @@ ${p.targets}
   stringify: each library's parsed tree). MB/s is the UTF-8 size of the TOML input divided
   by the time, for every row (including JSON and stringify rows), so it compares like
   with like.
+- **Editing** (issue 20): every contender goes from the text to the edited text (its
+  read included). These groups time each run after GC is settled and then untimed runs
+  of the same contender for ${EDIT_WARM_MS} ms (at least one; as long as the steady state of the
+  rewarm table below), since one is not enough: V8 optimizes on other threads. A full collection discards the optimized JavaScript that
+  depends on object layouts no live object has at that moment (\`node --trace-deopt\`:
+  "marking dependent code … reason: weak objects"; between two runs no contender's tree
+  is alive), but not the compiled code of a WebAssembly module: timed straight after the
+  collection, \`@rainbowatcher/toml-edit-js\` (WebAssembly) would run warm and the
+  JavaScript contenders, ours and \`@decimalturn/toml-patch\`, cold. It is not a deopt loop:
+  without forced collections nothing is deoptimized again; an application pays it once
+  after a full collection that falls while it holds no tree (see [Optimized code lost at
+  a full GC](#optimized-code-lost-at-a-full-gc)).
 - **Peak memory**: a fresh Node process per contender loads the data, runs the untimed
   setup, settles GC, then runs the contender once under V8's GC profiler. Heap use only
   falls at a collection, so its peak is the largest "heap used before GC" recorded during

@@ -53,6 +53,13 @@ export interface Group {
   /** What an error thrown by a contender means here, for its "n/a" note. */
   failure: string;
   contenders: Contender[];
+  /**
+   * Each timed run comes after untimed runs of its contender for at least this many
+   * milliseconds (GC settled before them): for a group with a WebAssembly contender, whose
+   * compiled code a full GC keeps while it discards JavaScript's optimized code (see
+   * `timeOnce` in measure.ts).
+   */
+  warmMs?: number;
 }
 
 export interface Suite {

@@ -176,7 +176,7 @@ export async function timeGroup(
   const { rows, runs } = await prepare(group, data);
   const live = runs.filter((run): run is RunFn => run !== null);
   const rounds = roundsFor(rows, options);
-  const timed = await interleaved(live, rounds, options.warmup);
+  const timed = await interleaved(live, rounds, options.warmup, false, group.warmMs ?? null);
   let next = 0;
   for (let i = 0; i < runs.length; i++) {
     if (runs[i] === null || runs[i] === undefined) continue;

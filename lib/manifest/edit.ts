@@ -7,7 +7,7 @@
  */
 import { EditableDocument, type EditPath } from '../toml/edit.js';
 import { TomlError } from '../toml/errors.js';
-import type { LocatedDocument, LocatedEntry, LocatedValue } from '../toml/located.js';
+import { LocatedDocument, type LocatedEntry, type LocatedValue } from '../toml/located.js';
 import { parseLocated } from '../toml/parse.js';
 import { type Diagnostic, type DiagnosticCode, NO_LOCATION, diagnostic } from './diagnostics.js';
 import {
@@ -236,7 +236,8 @@ export function editManifest(
   options: EditManifestOptions = {},
 ): EditManifestResult {
   const file = options.path ?? '';
-  const before = parseManifest(text, { path: file }).diagnostics;
+  const read = parseManifest(text, { path: file });
+  const before = read.diagnostics;
   const refuse = (
     refused: Diagnostic[],
     diagnostics = before,
@@ -246,7 +247,14 @@ export function editManifest(
     diagnostic(code, `${describeEdit(edit)}: ${message}`, edit.path, { ...NO_LOCATION, file });
   let doc: EditableDocument;
   try {
-    doc = new EditableDocument(text, { integers: 'auto' });
+    // Read with no syntax error, the manifest's tree is the one `parseLocated` gives
+    // (same options): edited, not read a second time.
+    const source = read.sources[0]!;
+    doc = before.some((d) => d.code.startsWith('toml-'))
+      ? new EditableDocument(text, { integers: 'auto' })
+      : EditableDocument.fromLocated(new LocatedDocument(source.text!, source.root), {
+          integers: 'auto',
+        });
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     return refuse(before.filter((d) => d.code.startsWith('toml-')));

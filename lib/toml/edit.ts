@@ -69,11 +69,20 @@ export class EditableDocument {
   private readonly options: ParseOptions | undefined;
   private readonly writeOptions: StringifyOptions;
   private readonly bigints: boolean;
-  private readonly newline: string;
+  private newline: string;
   /** The path of the edit running, for messages. */
   private editing: EditPath = [];
   /** Counts the edits made in the tree itself (no re-parse): a rollback past one re-parses. */
   private inPlaceEdits = 0;
+  /** Counts every change of the tree (in place or by a re-parse): a node held across one may be stale. */
+  private treeChanges = 0;
+  /**
+   * During a transaction: tables and arrays of the tree's value found to read as the
+   * value asked for there (by identity: the tree's, then the caller's), with no change
+   * made in them since (made on the first one). The check at the end of the transaction
+   * does not walk them again.
+   */
+  private sameAs: WeakMap<object, unknown> | null = null;
 
   /** Parses `text` (a `TomlError` if it is not valid TOML under `options`). */
   constructor(text: string, options?: ParseOptions) {
@@ -84,6 +93,20 @@ export class EditableDocument {
     // Read with bigint integers, a number is a float: written as one, it reads back so.
     this.writeOptions = { numbers: this.bigints ? 'float' : 'auto' };
     this.newline = lineEndingOf(this.source);
+  }
+
+  /**
+   * A document over a tree `parseLocated` (or a recovering located parse with no error)
+   * read from its text with `options`, which is not read again. The tree is the
+   * document's from then on: edits change it in place.
+   */
+  static fromLocated(located: LocatedDocument, options?: ParseOptions): EditableDocument {
+    // The empty text is read for nothing: the fields are then the tree's.
+    const doc = new EditableDocument('', options);
+    doc.located = located;
+    doc.source = located.source;
+    doc.newline = lineEndingOf(located.source);
+    return doc;
   }
 
   /** The document's value, as `parse` gives it (do not change it: use `set`). */
@@ -277,9 +300,10 @@ export class EditableDocument {
   private transaction(path: EditPath, expected: unknown, edit: () => void): void {
     const { source, located, inPlaceEdits } = this;
     this.editing = path;
+    this.sameAs = null;
     try {
       edit();
-      if (!sameValue(this.located.value, expected, this.bigints)) {
+      if (!sameValue(this.located.value, expected, this.bigints, this.sameAs)) {
         throw this.failure(
           'invalid-value',
           `cannot write ${describePath(path)}: the edited text would not read as the value asked for`,
@@ -291,7 +315,10 @@ export class EditableDocument {
       // The spans and values of the tree read then were changed in place since: read again.
       this.located =
         this.inPlaceEdits === inPlaceEdits ? located : parseLocated(source, this.options);
+      this.treeChanges++;
       throw error;
+    } finally {
+      this.sameAs = null;
     }
   }
 
@@ -320,7 +347,7 @@ export class EditableDocument {
     const container = node.type === 'table' || node.type === 'array';
     if (!container && sameValue(node.value, value, this.bigints)) return;
     if (node.type === 'table' && isTable(value)) {
-      this.changeTable(path, node.value, value);
+      this.changeTable(path, node, node.value, value);
       return;
     }
     if (node.type === 'array' && Array.isArray(value)) {
@@ -402,6 +429,7 @@ export class EditableDocument {
     }
     this.located = new LocatedDocument(this.source, this.located.root);
     this.inPlaceEdits++;
+    this.treeChanges++;
   }
 
   /** `text` read on its own under this document's options, or null when it is not valid so. */
@@ -563,25 +591,69 @@ export class EditableDocument {
     return (nodes[anchor] as LocatedTable).origin === 'inline';
   }
 
-  /** Makes the table at `path` (now `current`) read as `value`, key by key. */
-  private changeTable(path: EditPath, current: Table, value: Table): void {
-    for (const key of Object.keys(current)) {
-      if (!Object.hasOwn(value, key) || value[key] === undefined || value[key] === null) {
-        this.deleteAt([...path, key]);
-      }
+  /**
+   * Makes the table at `path` (now `current`, the value of `node`) read as `value`, key by
+   * key. A scalar member that already reads as its value is passed over where it is found,
+   * with no path made or looked up from the root (a `patch` compares every member).
+   */
+  private changeTable(path: EditPath, node: LocatedTable, current: Table, value: Table): void {
+    const changesBefore = this.treeChanges;
+    // Each member is read once (a getter, a proxy), then kept for both passes.
+    const keys = Object.keys(value);
+    const members = keys.map((key) => value[key]);
+    let gone: Set<string> | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      if (members[i] === undefined || members[i] === null) (gone ??= new Set()).add(keys[i]!);
     }
-    for (const key of Object.keys(value)) {
-      const member = value[key];
+    for (const key of Object.keys(current)) {
+      if (!Object.hasOwn(value, key) || gone?.has(key) === true) this.deleteAt([...path, key]);
+    }
+    let table = node;
+    // A deletion above may have put a new tree in place already.
+    let seen = changesBefore;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const member = members[i];
       if (member === undefined || member === null) continue;
+      if (seen !== this.treeChanges) {
+        // A change may have put a new tree in place: the table is looked up again.
+        table = this.find(path).nodes.at(-1) as LocatedTable;
+        seen = this.treeChanges;
+      }
+      const old = table.entry(key)?.node;
+      if (old !== undefined && this.alreadyReads(old, member)) continue;
       this.setAt([...path, key], member);
     }
+    if (this.treeChanges === changesBefore) (this.sameAs ??= new WeakMap()).set(current, value);
+  }
+
+  /** True when `node`, a scalar, reads as `value` (a container is compared as it is changed). */
+  private alreadyReads(node: LocatedValue, value: unknown): boolean {
+    return (
+      node.type !== 'table' && node.type !== 'array' && sameValue(node.value, value, this.bigints)
+    );
   }
 
   /** Makes the array at `path` read as `value`: item by item, then appends or removals. */
   private changeArray(path: EditPath, node: LocatedArray, value: unknown[]): void {
     const current = node.items.length;
     const common = Math.min(current, value.length);
-    for (let i = 0; i < common; i++) this.setAt([...path, i], value[i]);
+    const changesBefore = this.treeChanges;
+    const before = node.value;
+    let array = node;
+    let seen = changesBefore;
+    for (let i = 0; i < common; i++) {
+      if (seen !== this.treeChanges) {
+        array = this.find(path).nodes.at(-1) as LocatedArray;
+        seen = this.treeChanges;
+      }
+      const item = value[i];
+      if (this.alreadyReads(array.items[i]!, item)) continue;
+      this.setAt([...path, i], item);
+    }
+    if (current === value.length && this.treeChanges === changesBefore) {
+      (this.sameAs ??= new WeakMap()).set(before, value);
+    }
     if (value.length < current) {
       const array = this.find(path).nodes.at(-1) as LocatedArray;
       const removed: number[] = [];
@@ -806,6 +878,7 @@ export class EditableDocument {
     }
     try {
       this.located = parseLocated(text, this.options);
+      this.treeChanges++;
     } catch (error) {
       if (!(error instanceof TomlError)) throw error;
       throw this.failure(
@@ -1074,12 +1147,17 @@ function sectionsIn(node: LocatedValue, out: LocatedTable[] = []): LocatedTable[
  * before it).
  */
 function shiftSpans(node: LocatedValue, from: number, endFrom: number, delta: number): void {
+  // A value written inline lies within its span: ending before `from` (`endFrom` is
+  // `from` or after it), nothing in it moves. (A section's members lie past its header.)
+  if (node.end < from && isInline(node)) return;
   if (node.start >= from) node.start += delta;
   if (node.end >= endFrom) node.end += delta;
   if (node.type === 'array') {
     for (const item of node.items) shiftSpans(item, from, endFrom, delta);
   } else if (node.type === 'table') {
     for (let entry = node.firstEntry; entry !== null; entry = entry.next) {
+      // Its key is before its value: both end before `from`.
+      if (entry.node.end < from && isInline(entry.node)) continue;
       if (entry.start >= from) entry.start += delta;
       if (entry.end >= endFrom) entry.end += delta;
       shiftSpans(entry.node, from, endFrom, delta);
@@ -1194,7 +1272,12 @@ function withMember(table: Table, key: string, member: unknown): Table {
  * integers a number and a bigint of the same integer are the same; `null` and
  * `undefined` members of a table are no members, as for `stringify`.
  */
-function sameValue(a: unknown, b: unknown, bigints: boolean): boolean {
+function sameValue(
+  a: unknown,
+  b: unknown,
+  bigints: boolean,
+  sameAs: WeakMap<object, unknown> | null = null,
+): boolean {
   // The same object: an edit's expected value shares what it does not change.
   if (a === b && typeof a === 'object') return true;
   if (typeof a === 'number' || typeof a === 'bigint') {
@@ -1206,9 +1289,10 @@ function sameValue(a: unknown, b: unknown, bigints: boolean): boolean {
   }
   if (typeof a !== 'object' || a === null) return a === b;
   if (typeof b !== 'object' || b === null) return false;
+  if (sameAs !== null && sameAs.get(a) === b) return true;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], bigints)) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], bigints, sameAs)) return false;
     return true;
   }
   if (
@@ -1225,7 +1309,7 @@ function sameValue(a: unknown, b: unknown, bigints: boolean): boolean {
     const member = b[key];
     if (member === undefined || member === null) continue;
     count++;
-    if (!Object.hasOwn(a, key) || !sameValue(a[key], member, bigints)) return false;
+    if (!Object.hasOwn(a, key) || !sameValue(a[key], member, bigints, sameAs)) return false;
   }
   return count === Object.keys(a).length;
 }
