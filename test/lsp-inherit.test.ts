@@ -77,12 +77,12 @@ describe('the language server on an extends chain', () => {
   const app =
     'extends = "mid.toml"\n[workload]\nname = "app"\nmode = "hybrid-kvm"\nimage = "nginx:1.28"\ndescription = "d"\n\n[[storage.volumes]]\nhost = "/a"\ncontainer = "/b"\n';
 
-  async function opened() {
+  async function opened(text = app, name = 'app.toml') {
     const server = await serve(dir);
-    const uri = pathToFileURL(join(dir, 'app.toml')).href;
+    const uri = pathToFileURL(join(dir, name)).href;
     server.send({
       method: 'textDocument/didOpen',
-      params: { textDocument: { uri, languageId: 'toml', version: 1, text: app } },
+      params: { textDocument: { uri, languageId: 'toml', version: 1, text } },
     });
     const hover = async (line: number, character: number) =>
       (
@@ -122,6 +122,66 @@ describe('the language server on an extends chain', () => {
       override(await hover(8, 1)),
       'Overrides `base.toml` (line 5):\n\n```toml\n[[storage.volumes]]\nhost = "/srv"\ncontainer = "/data"\n```',
     );
+    await close();
+  });
+
+  it('hover on a section header lists the keys of it the file inherits, and from where', async () => {
+    const child =
+      'extends = "mid.toml"\n[workload]\nname = "child"\n[storage]\nwritable_layer = "tmpfs"\n[network]\nmode = "none"\n';
+    const { hover, close } = await opened(child, 'child.toml');
+    const inherited = (text: string | null) => text!.slice(text!.lastIndexOf('\n\n---\n\n') + 7);
+    // The value in effect comes from the nearest base that writes the key.
+    assert.equal(
+      inherited(await hover(1, 3)),
+      'Inherited through `extends` (keys of [workload] this file does not write):\n\n```toml\nmode = "hybrid-native"  # ← mid.toml:3\nimage = "nginx🐳"  # ← base.toml:3\n```',
+    );
+    // A volume is a line of its own, at its header's line.
+    assert.equal(
+      inherited(await hover(3, 1)),
+      'Inherited through `extends` (keys of [storage] this file does not write):\n\n```toml\nvolumes[0] = { host = "/srv", container = "/data" }  # ← base.toml:5\n```',
+    );
+    // A section no base writes: the section's documentation alone.
+    assert.doesNotMatch((await hover(5, 2))!, /Inherited/);
+    // On the extends value: what the chain gives, section by section.
+    const chain =
+      'Inherited through `extends` (values this file does not write):\n\n```toml\n[workload]\nmode = "hybrid-native"  # ← mid.toml:3\nimage = "nginx🐳"  # ← base.toml:3\n[storage]\nvolumes[0] = { host = "/srv", container = "/data" }  # ← base.toml:5\n```';
+    assert.equal(inherited(await hover(0, 14)), chain);
+    assert.equal(inherited(await hover(0, 2)), chain);
+    await close();
+  });
+
+  it('hover on extends lists at most 50 lines, then how many more; long values are cut', async () => {
+    const volumes = Array.from(
+      { length: 60 },
+      (_, i) => `[[storage.volumes]]\nhost = "/srv/${i}"\ncontainer = "/data/${i}"\n`,
+    ).join('');
+    const capabilities = JSON.stringify(Array.from({ length: 12 }, () => 'CAP_NET_ADMIN'));
+    writeFileSync(
+      join(dir, 'big.toml'),
+      `[security]\ncapabilities = ${capabilities}\n[workload]\nmode = "container"\n${volumes}`,
+    );
+    const { hover, close } = await opened(
+      'extends = "big.toml"\n[workload]\nname = "b"\n',
+      'b.toml',
+    );
+    const text = (await hover(0, 14))!;
+    const block = text.slice(text.indexOf('```toml\n') + 8, text.lastIndexOf('\n```'));
+    const lines = block.split('\n');
+    assert.equal(lines.length, 50);
+    assert.deepEqual(lines.slice(0, 5), [
+      '[workload]',
+      'mode = "container"  # ← big.toml:4',
+      '[security]',
+      // 80 characters of the value at most, the last one `…`.
+      `capabilities = [${'"CAP_NET_ADMIN", '.repeat(4)}"CAP_NET_A…  # ← big.toml:2`,
+      '[storage]',
+    ]);
+    assert.equal(
+      lines[49],
+      'volumes[44] = { host = "/srv/44", container = "/data/44" }  # ← big.toml:137',
+    );
+    // 60 volumes, 45 shown (the first at line 5, three lines each).
+    assert.ok(text.endsWith('\n```\n\nand 15 more'), text.slice(-40));
     await close();
   });
 

@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../manifest/diagnostics.js';
-import { SECTIONS } from '../manifest/fields.js';
+import { SECTIONS, SECTION_BY_KEY, type SectionSpec } from '../manifest/fields.js';
 import { formatManifest } from '../manifest/format.js';
 import type { ManifestResult } from '../manifest/read.js';
 import { resolveManifest } from '../manifest/resolve.js';
@@ -39,6 +39,7 @@ import {
   type FieldKey,
   type Overridden,
   fieldAt,
+  inheritedMarkdown,
   overriddenBase,
   overriddenLocation,
   overrideMarkdown,
@@ -627,6 +628,28 @@ export class LanguageServer {
     return base === null ? null : { result, field, base };
   }
 
+  /**
+   * What the document inherits without writing it, for a hover: on a section's header, that
+   * section's keys; on the `extends` key or value, every section's. Null elsewhere, or when
+   * the document extends nothing or inherits nothing there.
+   */
+  private async inherited(
+    doc: TextDocument,
+    tree: LocatedTable,
+    place: Place,
+  ): Promise<string | null> {
+    let section: SectionSpec['key'] | null;
+    if (place.kind === 'table') {
+      const spec = SECTION_BY_KEY.get(place.table.toLowerCase());
+      if (spec === undefined) return null;
+      section = spec.key;
+    } else if (place.table === '' && place.entry.key === 'extends') section = null;
+    else return null;
+    if (tree.entry('extends') === undefined) return null;
+    const result = await this.resolve(doc, await this.configFor(filePath(doc.uri)));
+    return inheritedMarkdown(result, section, filePath(doc.uri) ?? doc.uri);
+  }
+
   private toLsp(doc: TextDocument, { diagnostics, extendsSpan }: Checked): object[] {
     const own = filePath(doc.uri) ?? doc.uri;
     // Problems in a base are shown at this file's `extends`, with where they are.
@@ -688,6 +711,8 @@ export class LanguageServer {
     const over = await this.overridden(doc, tree, place);
     if (over !== null)
       text += `\n\n---\n\n${overrideMarkdown(over.result, over.field, over.base, filePath(doc.uri) ?? doc.uri)}`;
+    const inherited = await this.inherited(doc, tree, place);
+    if (inherited !== null) text += `\n\n---\n\n${inherited}`;
     return {
       contents: { kind: 'markdown', value: text },
       range: doc.rangeOf(place.span.start, place.span.end, this.encoding),
