@@ -116,6 +116,12 @@ export class LanguageServer {
   private readonly syntaxErrorsSeen = new Set<string>();
   /** The last problem logged about each configuration file, so it is logged once. */
   private readonly configLogged = new Map<string, string>();
+  /** The client registers watchers we ask for (`didChangeWatchedFiles.dynamicRegistration`). */
+  private canRegisterWatchers = false;
+  private watchersRequested = false;
+  /** Our requests to the client not answered yet: their methods, by id. */
+  private readonly pending = new Map<MessageId, string>();
+  private nextRequestId = 1;
 
   constructor(private readonly options: ServerOptions) {
     this.docsBase = options.docsBase;
@@ -178,8 +184,10 @@ export class LanguageServer {
     const hasId = 'id' in message;
     const id = message.id ?? null;
     if (typeof message.method !== 'string') {
-      // A response to a request of ours (we send none that need one) is dropped.
-      if (hasId && ('result' in message || 'error' in message)) return;
+      if (hasId && ('result' in message || 'error' in message)) {
+        this.response(id, message.error);
+        return;
+      }
       this.respondError(
         hasId && (typeof id === 'number' || typeof id === 'string') ? id : null,
         ErrorCodes.InvalidRequest,
@@ -231,6 +239,52 @@ export class LanguageServer {
       this.running = null;
       this.cancelled.delete(id);
     }
+  }
+
+  /** Sends a request to the client; its response comes to `response`. */
+  private sendRequest(method: string, params: unknown): void {
+    const id = this.nextRequestId++;
+    this.pending.set(id, method);
+    this.send({ id, method, params });
+  }
+
+  /**
+   * A response to a request of ours: nothing more to do on a result; an error is logged
+   * (the client declined). A response to a request we never sent, or sent an answer to
+   * already, is dropped.
+   */
+  private response(id: MessageId, error: unknown): void {
+    const method = this.pending.get(id);
+    if (method === undefined) return;
+    this.pending.delete(id);
+    if (error === undefined) return;
+    const e = error as { code?: unknown; message?: unknown } | null;
+    const why =
+      typeof e?.message === 'string'
+        ? `${e.message} (code ${String(e.code)})`
+        : JSON.stringify(error);
+    this.log(`${method} failed: ${why}`);
+  }
+
+  /**
+   * Asks the client to watch the files whose changes on disk re-check open documents: the
+   * configuration and any TOML file (a base), once, when the client lets us register them.
+   * Without it, changes come when the client watches on its own, or at the next check.
+   */
+  private registerWatchers(): void {
+    if (!this.canRegisterWatchers || this.watchersRequested) return;
+    this.watchersRequested = true;
+    this.sendRequest('client/registerCapability', {
+      registrations: [
+        {
+          id: 'volt-manifest-watched-files',
+          method: 'workspace/didChangeWatchedFiles',
+          registerOptions: {
+            watchers: [{ globPattern: `**/${CONFIG_NAME}` }, { globPattern: '**/*.toml' }],
+          },
+        },
+      ],
+    });
   }
 
   private log(text: string): void {
@@ -299,6 +353,9 @@ export class LanguageServer {
       contentChanges?: unknown;
     };
     switch (method) {
+      case 'initialized':
+        this.registerWatchers();
+        return;
       case 'textDocument/didOpen': {
         const d = p.textDocument;
         if (d === undefined || typeof d.uri !== 'string' || typeof d.text !== 'string')
@@ -356,7 +413,7 @@ export class LanguageServer {
         return;
       }
       default:
-        // `initialized`, `$/setTrace`, `workspace/didChangeConfiguration`, unknown ones:
+        // `$/setTrace`, `workspace/didChangeConfiguration`, unknown ones:
         // nothing to do (the protocol says unknown notifications are ignored).
         return;
     }
@@ -366,7 +423,10 @@ export class LanguageServer {
     if (this.initialized)
       throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already called');
     const p = (params ?? {}) as {
-      capabilities?: { general?: { positionEncodings?: unknown } };
+      capabilities?: {
+        general?: { positionEncodings?: unknown };
+        workspace?: { didChangeWatchedFiles?: { dynamicRegistration?: unknown } };
+      };
       workspaceFolders?: { uri: string }[] | null;
       rootUri?: string | null;
       rootPath?: string | null;
@@ -374,6 +434,8 @@ export class LanguageServer {
     };
     const offered = p.capabilities?.general?.positionEncodings;
     this.encoding = negotiateEncoding(Array.isArray(offered) ? offered : []);
+    this.canRegisterWatchers =
+      p.capabilities?.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = (p.workspaceFolders ?? [])
       .map((f) => filePath(f.uri))
       .filter((f) => f !== null);
