@@ -18,6 +18,7 @@ import { TomlError } from '../toml/errors.js';
 import { parse, parseLocatedRecovering } from '../toml/parse.js';
 import type { LocatedTable } from '../toml/located.js';
 import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
+import { suppressInline } from '../node/suppressions.js';
 import {
   CONFIG_NAME,
   type ProjectConfig,
@@ -579,8 +580,9 @@ export class LanguageServer {
   }
 
   /**
-   * Every syntax error; for a manifest, every rule too, with `extends` read from disk; with
-   * the severities of the configuration's `[rules]`. A configuration gets its own checks.
+   * Every syntax error; for a manifest, every rule too, with `extends` read from disk and
+   * the inline suppressions of `check` applied; with the severities of the configuration's
+   * `[rules]`. A configuration gets its own checks.
    */
   private async diagnose(doc: TextDocument): Promise<Checked> {
     const path = filePath(doc.uri);
@@ -630,7 +632,8 @@ export class LanguageServer {
       doc.uri,
       result.sources.slice(1).map((s) => realPathOf(resolve(s.file))),
     );
-    return { diagnostics: rules(result.diagnostics), extendsSpan };
+    // Inline suppressions of the file and its bases, as `check` applies them, then [rules].
+    return { diagnostics: rules(suppressInline(result)), extendsSpan };
   }
 
   /**
