@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { placeAt } from '../lib/cli/lsp-features.js';
 import {
   fieldAt,
+  inheritedMarkdown,
   overriddenBase,
   overriddenLocation,
   overrideMarkdown,
@@ -148,6 +149,16 @@ describe('the language server on an extends chain', () => {
     assert.equal(inherited(await hover(0, 14)), chain);
     assert.equal(inherited(await hover(0, 2)), chain);
     await close();
+    // A [[storage.volumes]] header is no section: what it overrides only.
+    const onApp = await opened();
+    const volumesHeader = (await onApp.hover(7, 12))!;
+    assert.match(volumesHeader, /\n\nOverrides `base.toml` \(line 5\)/);
+    assert.doesNotMatch(volumesHeader, /Inherited/);
+    await onApp.close();
+    // A file that extends nothing inherits nothing.
+    const plain = await opened('[workload]\nname = "p"\n', 'plain.toml');
+    assert.doesNotMatch((await plain.hover(0, 3))!, /Inherited/);
+    await plain.close();
   });
 
   it('hover on extends lists at most 50 lines, then how many more; long values are cut', async () => {
@@ -249,5 +260,35 @@ describe('where a value comes from, on its own', () => {
     assert.equal(overriddenLocation(weight, 'utf-16'), null);
     // A field the document does not write overrides nothing.
     assert.equal(overriddenBase(result, ['workload', 'name']), null);
+  });
+
+  it('lists inherited values on one line each, cut where long, at most so many lines', async () => {
+    const long = `${'x'.repeat(77)}🐳🐳`;
+    const base = `[workload]\ndescription = "${long}"\n[storage]\nvolumes = [\n  { host = "/a", container = "/b" },\n]\n`;
+    const digest = `sha256:${sha256Hex(base)}`;
+    const result = await resolveManifest(`extends = "cas://${digest}"\n[workload]\nname = "n"\n`, {
+      path: '/p/app.toml',
+      host: {
+        readFile: () => Promise.reject(new Error('no files')),
+        cas: { get: async (d) => (d === digest ? base : null) },
+      },
+    });
+    const lines = (maxLines?: number) => {
+      const text = inheritedMarkdown(result, null, '/p/app.toml', maxLines)!;
+      return text.slice(text.indexOf('```toml\n') + 8).split('\n');
+    };
+    assert.deepEqual(lines(), [
+      '[workload]',
+      // Not cut between the halves of the 🐳 at the 80th UTF-16 unit: 78 units and `…`.
+      `description = "${'x'.repeat(77)}…  # ← cas://${digest}:2`,
+      '[storage]',
+      // Volumes written inline, on three lines: the first.
+      `volumes = […  # ← cas://${digest}:4`,
+      '```',
+    ]);
+    // The cut leaves no header without its values; only values are counted.
+    assert.deepEqual(lines(3), ['[workload]', lines()[1], '```', '', 'and 1 more']);
+    // A section the chain gives nothing of.
+    assert.equal(inheritedMarkdown(result, 'network', '/p/app.toml'), null);
   });
 });

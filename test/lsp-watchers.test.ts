@@ -95,6 +95,18 @@ describe('the language server registers its file watchers', () => {
     ]);
   });
 
+  it('logs an error that is not an object with a message as it came', async () => {
+    const { send, request, out } = await serve(dynamic);
+    send({ method: 'initialized', params: {} });
+    send({ id: 1, error: 'refused' });
+    await request('s', 'shutdown', null);
+    assert.deepEqual(out[1], {
+      jsonrpc: '2.0',
+      method: 'window/logMessage',
+      params: { type: 1, message: 'client/registerCapability failed: "refused"' },
+    });
+  });
+
   it('asks nothing when the client does not let it, or before initialized', async () => {
     for (const capabilities of [
       {},

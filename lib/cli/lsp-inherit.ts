@@ -10,7 +10,7 @@ import { SECTIONS, SECTION_BY_KEY, sectionOf } from '../manifest/fields.js';
 import type { SectionSpec } from '../manifest/fields.js';
 import type { ManifestResult } from '../manifest/read.js';
 import type { ManifestSource } from '../manifest/source.js';
-import type { LocatedEntry, LocatedValue } from '../toml/located.js';
+import type { LocatedEntry, LocatedTable, LocatedValue } from '../toml/located.js';
 import type { Place } from './lsp-features.js';
 import { type LspRange, type PositionEncoding, TextDocument } from './lsp-text.js';
 
@@ -144,7 +144,11 @@ const MAX_VALUE_CHARS = 80;
 function oneLine(text: string): string {
   const newline = text.search(/[\r\n]/);
   const line = newline === -1 ? text : `${text.slice(0, newline)}…`;
-  return line.length <= MAX_VALUE_CHARS ? line : `${line.slice(0, MAX_VALUE_CHARS - 1)}…`;
+  if (line.length <= MAX_VALUE_CHARS) return line;
+  // Not between the two halves of an astral character.
+  let cut = MAX_VALUE_CHARS - 1;
+  if (/[\udc00-\udfff]/.test(line[cut]!)) cut--;
+  return `${line.slice(0, cut)}…`;
 }
 
 /**
@@ -158,9 +162,9 @@ function inheritedLines(
   section: SectionSpec,
   documentPath: string,
 ): string[] {
-  const own = result.sources[0];
+  // The document's source is always there: resolveManifest reads it first.
+  const own = result.sources[0]!;
   const lines: string[] = [];
-  if (own === undefined) return lines;
   for (const spec of section.fields) {
     const field: FieldKey = [section.key, spec.key];
     if (own.writes(field)) continue;
@@ -168,27 +172,24 @@ function inheritedLines(
     if (from === null) continue;
     const { source, entry } = from;
     const name = sourceName(source, documentPath);
-    const where = (offset: number) => {
-      const line = source.location(offset, offset).line;
-      return line > 0 ? `${name}:${line}` : name;
-    };
+    // A base is TOML read from its text: its source always has positions and the text.
+    const where = (offset: number) => `${name}:${source.location(offset, offset).line}`;
+    const written = (node: LocatedValue) => source.written(node.start, node.end) as string;
     const node = entry.node;
     if (node.type === 'array' && node.ofTables) {
       node.items.forEach((item, i) => {
         const keys: string[] = [];
-        if (item.type === 'table')
-          for (let e = item.firstEntry; e !== null; e = e.next)
-            keys.push(`${e.key} = ${source.written(e.node.start, e.node.end) ?? '…'}`);
+        for (let e = (item as LocatedTable).firstEntry; e !== null; e = e.next)
+          keys.push(`${e.key} = ${written(e.node)}`);
         lines.push(
           `${spec.key}[${i}] = ${oneLine(`{ ${keys.join(', ')} }`)}  # ← ${where(item.start)}`,
         );
       });
       continue;
     }
-    const value =
-      tomlText(sectionOf(result.manifest, section.key)[spec.prop]) ??
-      source.written(node.start, node.end) ??
-      '…';
+    // The model's value, as TOML writes it; as the base writes it where that is not one
+    // line of strings, numbers or booleans (volumes written inline).
+    const value = tomlText(sectionOf(result.manifest, section.key)[spec.prop]) ?? written(node);
     lines.push(`${spec.key} = ${oneLine(value)}  # ← ${where(entry.start)}`);
   }
   return lines;
@@ -213,7 +214,8 @@ export function inheritedMarkdown(
     const own = inheritedLines(result, spec, documentPath);
     if (own.length === 0) continue;
     if (section === null) lines.push(`[${spec.key}]`);
-    lines.push(...own);
+    // One by one: spread into push's arguments, many volumes would throw a RangeError.
+    for (const line of own) lines.push(line);
     values += own.length;
   }
   if (values === 0) return null;
