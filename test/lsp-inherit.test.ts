@@ -291,4 +291,31 @@ describe('where a value comes from, on its own', () => {
     // A section the chain gives nothing of.
     assert.equal(inheritedMarkdown(result, 'network', '/p/app.toml'), null);
   });
+
+  it('writes out only the lines it shows, however many volumes a base has', async () => {
+    const base = Array.from(
+      { length: 1000 },
+      (_, i) => `[[storage.volumes]]\nhost = "/s/${i}"\ncontainer = "/d/${i}"\n`,
+    ).join('');
+    const digest = `sha256:${sha256Hex(base)}`;
+    const result = await resolveManifest(`extends = "cas://${digest}"\n`, {
+      path: '/p/app.toml',
+      host: {
+        readFile: () => Promise.reject(new Error('no files')),
+        cas: { get: async (d) => (d === digest ? base : null) },
+      },
+    });
+    // Every value text a line shows is read from the base's source: count the reads.
+    const source = result.sources[1]!;
+    let reads = 0;
+    const written = source.written.bind(source);
+    source.written = (start, end) => {
+      reads++;
+      return written(start, end);
+    };
+    const text = inheritedMarkdown(result, null, '/p/app.toml')!;
+    assert.ok(text.endsWith('\n\nand 951 more'), text.slice(-30));
+    // 49 volumes shown (with the [storage] header, 50 lines), two keys each.
+    assert.equal(reads, 49 * 2);
+  });
 });

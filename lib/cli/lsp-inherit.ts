@@ -155,16 +155,19 @@ function oneLine(text: string): string {
  * The fields of `section` the document does not write and a base does, one line each,
  * `key = value  # ← base.toml:3`, with the value in effect and the nearest base that
  * writes it (the one `overriddenBase` names when the document writes the field); each
- * inherited volume is a line of its own, as its base writes it.
+ * inherited volume is a line of its own, as its base writes it. At most `budget` lines are
+ * written out (a hover shows a few); `count` is how many there are.
  */
 function inheritedLines(
   result: ManifestResult,
   section: SectionSpec,
   documentPath: string,
-): string[] {
+  budget: number,
+): { lines: string[]; count: number } {
   // The document's source is always there: resolveManifest reads it first.
   const own = result.sources[0]!;
   const lines: string[] = [];
+  let count = 0;
   for (const spec of section.fields) {
     const field: FieldKey = [section.key, spec.key];
     if (own.writes(field)) continue;
@@ -177,22 +180,26 @@ function inheritedLines(
     const written = (node: LocatedValue) => source.written(node.start, node.end) as string;
     const node = entry.node;
     if (node.type === 'array' && node.ofTables) {
-      node.items.forEach((item, i) => {
+      count += node.items.length;
+      for (let i = 0; i < node.items.length && lines.length < budget; i++) {
+        const item = node.items[i] as LocatedTable;
         const keys: string[] = [];
-        for (let e = (item as LocatedTable).firstEntry; e !== null; e = e.next)
+        for (let e = item.firstEntry; e !== null; e = e.next)
           keys.push(`${e.key} = ${written(e.node)}`);
         lines.push(
           `${spec.key}[${i}] = ${oneLine(`{ ${keys.join(', ')} }`)}  # ← ${where(item.start)}`,
         );
-      });
+      }
       continue;
     }
+    count++;
+    if (lines.length >= budget) continue;
     // The model's value, as TOML writes it; as the base writes it where that is not one
     // line of strings, numbers or booleans (volumes written inline).
     const value = tomlText(sectionOf(result.manifest, section.key)[spec.prop]) ?? written(node);
     lines.push(`${spec.key} = ${oneLine(value)}  # ← ${where(entry.start)}`);
   }
-  return lines;
+  return { lines, count };
 }
 
 /**
@@ -211,17 +218,18 @@ export function inheritedMarkdown(
   const lines: string[] = [];
   let values = 0;
   for (const spec of section === null ? SECTIONS : [SECTION_BY_KEY.get(section)!]) {
-    const own = inheritedLines(result, spec, documentPath);
-    if (own.length === 0) continue;
-    if (section === null) lines.push(`[${spec.key}]`);
-    // One by one: spread into push's arguments, many volumes would throw a RangeError.
-    for (const line of own) lines.push(line);
-    values += own.length;
+    const header = section === null ? 1 : 0;
+    const budget = Math.max(0, maxLines - lines.length - header);
+    const own = inheritedLines(result, spec, documentPath, budget);
+    if (own.count === 0) continue;
+    if (header === 1) lines.push(`[${spec.key}]`);
+    for (const line of own.lines) lines.push(line);
+    values += own.count;
   }
   if (values === 0) return null;
   const shown = lines.slice(0, maxLines);
   // A section header whose values are all left out is not shown either.
-  if (shown.length < lines.length && shown[shown.length - 1]!.startsWith('[')) shown.pop();
+  if (shown[shown.length - 1]!.startsWith('[')) shown.pop();
   // Section headers are not values: only the values left out are counted.
   const hidden = values - shown.filter((l) => !l.startsWith('[')).length;
   const title =
