@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { placeAt } from '../lib/cli/lsp-features.js';
 import {
   fieldAt,
+  inheritedMarkdown,
   overriddenBase,
   overriddenLocation,
   overrideMarkdown,
@@ -77,12 +78,12 @@ describe('the language server on an extends chain', () => {
   const app =
     'extends = "mid.toml"\n[workload]\nname = "app"\nmode = "hybrid-kvm"\nimage = "nginx:1.28"\ndescription = "d"\n\n[[storage.volumes]]\nhost = "/a"\ncontainer = "/b"\n';
 
-  async function opened() {
+  async function opened(text = app, name = 'app.toml') {
     const server = await serve(dir);
-    const uri = pathToFileURL(join(dir, 'app.toml')).href;
+    const uri = pathToFileURL(join(dir, name)).href;
     server.send({
       method: 'textDocument/didOpen',
-      params: { textDocument: { uri, languageId: 'toml', version: 1, text: app } },
+      params: { textDocument: { uri, languageId: 'toml', version: 1, text } },
     });
     const hover = async (line: number, character: number) =>
       (
@@ -122,6 +123,76 @@ describe('the language server on an extends chain', () => {
       override(await hover(8, 1)),
       'Overrides `base.toml` (line 5):\n\n```toml\n[[storage.volumes]]\nhost = "/srv"\ncontainer = "/data"\n```',
     );
+    await close();
+  });
+
+  it('hover on a section header lists the keys of it the file inherits, and from where', async () => {
+    const child =
+      'extends = "mid.toml"\n[workload]\nname = "child"\n[storage]\nwritable_layer = "tmpfs"\n[network]\nmode = "none"\n';
+    const { hover, close } = await opened(child, 'child.toml');
+    const inherited = (text: string | null) => text!.slice(text!.lastIndexOf('\n\n---\n\n') + 7);
+    // The value in effect comes from the nearest base that writes the key.
+    assert.equal(
+      inherited(await hover(1, 3)),
+      'Inherited through `extends` (keys of [workload] this file does not write):\n\n```toml\nmode = "hybrid-native"  # ← mid.toml:3\nimage = "nginx🐳"  # ← base.toml:3\n```',
+    );
+    // A volume is a line of its own, at its header's line.
+    assert.equal(
+      inherited(await hover(3, 1)),
+      'Inherited through `extends` (keys of [storage] this file does not write):\n\n```toml\nvolumes[0] = { host = "/srv", container = "/data" }  # ← base.toml:5\n```',
+    );
+    // A section no base writes: the section's documentation alone.
+    assert.doesNotMatch((await hover(5, 2))!, /Inherited/);
+    // On the extends value: what the chain gives, section by section.
+    const chain =
+      'Inherited through `extends` (values this file does not write):\n\n```toml\n[workload]\nmode = "hybrid-native"  # ← mid.toml:3\nimage = "nginx🐳"  # ← base.toml:3\n[storage]\nvolumes[0] = { host = "/srv", container = "/data" }  # ← base.toml:5\n```';
+    assert.equal(inherited(await hover(0, 14)), chain);
+    assert.equal(inherited(await hover(0, 2)), chain);
+    await close();
+    // A [[storage.volumes]] header is no section: what it overrides only.
+    const onApp = await opened();
+    const volumesHeader = (await onApp.hover(7, 12))!;
+    assert.match(volumesHeader, /\n\nOverrides `base.toml` \(line 5\)/);
+    assert.doesNotMatch(volumesHeader, /Inherited/);
+    await onApp.close();
+    // A file that extends nothing inherits nothing.
+    const plain = await opened('[workload]\nname = "p"\n', 'plain.toml');
+    assert.doesNotMatch((await plain.hover(0, 3))!, /Inherited/);
+    await plain.close();
+  });
+
+  it('hover on extends lists at most 50 lines, then how many more; long values are cut', async () => {
+    const volumes = Array.from(
+      { length: 60 },
+      (_, i) => `[[storage.volumes]]\nhost = "/srv/${i}"\ncontainer = "/data/${i}"\n`,
+    ).join('');
+    const capabilities = JSON.stringify(Array.from({ length: 12 }, () => 'CAP_NET_ADMIN'));
+    writeFileSync(
+      join(dir, 'big.toml'),
+      `[security]\ncapabilities = ${capabilities}\n[workload]\nmode = "container"\n${volumes}`,
+    );
+    const { hover, close } = await opened(
+      'extends = "big.toml"\n[workload]\nname = "b"\n',
+      'b.toml',
+    );
+    const text = (await hover(0, 14))!;
+    const block = text.slice(text.indexOf('```toml\n') + 8, text.lastIndexOf('\n```'));
+    const lines = block.split('\n');
+    assert.equal(lines.length, 50);
+    assert.deepEqual(lines.slice(0, 5), [
+      '[workload]',
+      'mode = "container"  # ← big.toml:4',
+      '[security]',
+      // 80 characters of the value at most, the last one `…`.
+      `capabilities = [${'"CAP_NET_ADMIN", '.repeat(4)}"CAP_NET_A…  # ← big.toml:2`,
+      '[storage]',
+    ]);
+    assert.equal(
+      lines[49],
+      'volumes[44] = { host = "/srv/44", container = "/data/44" }  # ← big.toml:137',
+    );
+    // 60 volumes, 45 shown (the first at line 5, three lines each).
+    assert.ok(text.endsWith('\n```\n\nand 15 more'), text.slice(-40));
     await close();
   });
 
@@ -189,5 +260,62 @@ describe('where a value comes from, on its own', () => {
     assert.equal(overriddenLocation(weight, 'utf-16'), null);
     // A field the document does not write overrides nothing.
     assert.equal(overriddenBase(result, ['workload', 'name']), null);
+  });
+
+  it('lists inherited values on one line each, cut where long, at most so many lines', async () => {
+    const long = `${'x'.repeat(77)}🐳🐳`;
+    const base = `[workload]\ndescription = "${long}"\n[storage]\nvolumes = [\n  { host = "/a", container = "/b" },\n]\n`;
+    const digest = `sha256:${sha256Hex(base)}`;
+    const result = await resolveManifest(`extends = "cas://${digest}"\n[workload]\nname = "n"\n`, {
+      path: '/p/app.toml',
+      host: {
+        readFile: () => Promise.reject(new Error('no files')),
+        cas: { get: async (d) => (d === digest ? base : null) },
+      },
+    });
+    const lines = (maxLines?: number) => {
+      const text = inheritedMarkdown(result, null, '/p/app.toml', maxLines)!;
+      return text.slice(text.indexOf('```toml\n') + 8).split('\n');
+    };
+    assert.deepEqual(lines(), [
+      '[workload]',
+      // Not cut between the halves of the 🐳 at the 80th UTF-16 unit: 78 units and `…`.
+      `description = "${'x'.repeat(77)}…  # ← cas://${digest}:2`,
+      '[storage]',
+      // Volumes written inline, on three lines: the first.
+      `volumes = […  # ← cas://${digest}:4`,
+      '```',
+    ]);
+    // The cut leaves no header without its values; only values are counted.
+    assert.deepEqual(lines(3), ['[workload]', lines()[1], '```', '', 'and 1 more']);
+    // A section the chain gives nothing of.
+    assert.equal(inheritedMarkdown(result, 'network', '/p/app.toml'), null);
+  });
+
+  it('writes out only the lines it shows, however many volumes a base has', async () => {
+    const base = Array.from(
+      { length: 1000 },
+      (_, i) => `[[storage.volumes]]\nhost = "/s/${i}"\ncontainer = "/d/${i}"\n`,
+    ).join('');
+    const digest = `sha256:${sha256Hex(base)}`;
+    const result = await resolveManifest(`extends = "cas://${digest}"\n`, {
+      path: '/p/app.toml',
+      host: {
+        readFile: () => Promise.reject(new Error('no files')),
+        cas: { get: async (d) => (d === digest ? base : null) },
+      },
+    });
+    // Every value text a line shows is read from the base's source: count the reads.
+    const source = result.sources[1]!;
+    let reads = 0;
+    const written = source.written.bind(source);
+    source.written = (start, end) => {
+      reads++;
+      return written(start, end);
+    };
+    const text = inheritedMarkdown(result, null, '/p/app.toml')!;
+    assert.ok(text.endsWith('\n\nand 951 more'), text.slice(-30));
+    // 49 volumes shown (with the [storage] header, 50 lines), two keys each.
+    assert.equal(reads, 49 * 2);
   });
 });

@@ -6,11 +6,11 @@
  */
 import { dirname, isAbsolute, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SECTION_BY_KEY, sectionOf } from '../manifest/fields.js';
+import { SECTIONS, SECTION_BY_KEY, sectionOf } from '../manifest/fields.js';
 import type { SectionSpec } from '../manifest/fields.js';
 import type { ManifestResult } from '../manifest/read.js';
 import type { ManifestSource } from '../manifest/source.js';
-import type { LocatedEntry, LocatedValue } from '../toml/located.js';
+import type { LocatedEntry, LocatedTable, LocatedValue } from '../toml/located.js';
 import type { Place } from './lsp-features.js';
 import { type LspRange, type PositionEncoding, TextDocument } from './lsp-text.js';
 
@@ -36,15 +36,23 @@ export interface Overridden {
   entry: LocatedEntry;
 }
 
-/** The nearest base that writes `field`, when the document (the first source) writes it too. */
-export function overriddenBase(result: ManifestResult, field: FieldKey): Overridden | null {
-  const [own, ...bases] = result.sources;
-  if (own === undefined || !own.writes(field)) return null;
-  for (const source of bases) {
+/**
+ * The nearest base (after the document, the first source) that writes `field`: the value
+ * the document overrides when it writes the field, the value in effect when it does not.
+ */
+function nearestBase(result: ManifestResult, field: FieldKey): Overridden | null {
+  for (const source of result.sources.slice(1)) {
     const entry = source.entry(field);
     if (entry !== undefined) return { source, entry };
   }
   return null;
+}
+
+/** The nearest base that writes `field`, when the document (the first source) writes it too. */
+export function overriddenBase(result: ManifestResult, field: FieldKey): Overridden | null {
+  const own = result.sources[0];
+  if (own === undefined || !own.writes(field)) return null;
+  return nearestBase(result, field);
 }
 
 /**
@@ -75,6 +83,11 @@ function tomlText(value: unknown): string | null {
   return null;
 }
 
+/** A base's name as the document refers to it: relative to its directory, or `cas://…`. */
+function sourceName(source: ManifestSource, documentPath: string): string {
+  return isAbsolute(source.file) ? relative(dirname(documentPath), source.file) : source.file;
+}
+
 /** A fenced TOML block (longer fences than any backtick run inside). */
 function fenced(text: string): string {
   let longest = 2;
@@ -97,7 +110,7 @@ export function overrideMarkdown(
   const { source, entry } = overridden;
   const span = definitionSpan(entry);
   const line = source.location(span.start, span.start).line;
-  const name = isAbsolute(source.file) ? relative(dirname(documentPath), source.file) : source.file;
+  const name = sourceName(source, documentPath);
   const lines = [`Overrides \`${name}\` (line ${line}):`, ''];
   lines.push(fenced(source.written(span.start, span.end) ?? entry.key));
   const spec = SECTION_BY_KEY.get(field[0])!.fields.find((f) => f.key === field[1])!;
@@ -119,4 +132,111 @@ export function overriddenLocation(
   const base = new TextDocument(uri, 'toml', 0, source.text as string);
   const span = definitionSpan(entry);
   return { uri, range: base.rangeOf(span.start, span.end, encoding) };
+}
+
+/** At most this many lines of inherited values in a hover; the rest are counted. */
+export const MAX_INHERITED_LINES = 50;
+
+/** The longest value text a line of inherited values shows (longer ones end with `…`). */
+const MAX_VALUE_CHARS = 80;
+
+/** A value's text on one line of at most MAX_VALUE_CHARS characters. */
+function oneLine(text: string): string {
+  const newline = text.search(/[\r\n]/);
+  const line = newline === -1 ? text : `${text.slice(0, newline)}…`;
+  if (line.length <= MAX_VALUE_CHARS) return line;
+  // Not between the two halves of an astral character.
+  let cut = MAX_VALUE_CHARS - 1;
+  if (/[\udc00-\udfff]/.test(line[cut]!)) cut--;
+  return `${line.slice(0, cut)}…`;
+}
+
+/**
+ * The fields of `section` the document does not write and a base does, one line each,
+ * `key = value  # ← base.toml:3`, with the value in effect and the nearest base that
+ * writes it (the one `overriddenBase` names when the document writes the field); each
+ * inherited volume is a line of its own, as its base writes it. At most `budget` lines are
+ * written out (a hover shows a few); `count` is how many there are.
+ */
+function inheritedLines(
+  result: ManifestResult,
+  section: SectionSpec,
+  documentPath: string,
+  budget: number,
+): { lines: string[]; count: number } {
+  // The document's source is always there: resolveManifest reads it first.
+  const own = result.sources[0]!;
+  const lines: string[] = [];
+  let count = 0;
+  for (const spec of section.fields) {
+    const field: FieldKey = [section.key, spec.key];
+    if (own.writes(field)) continue;
+    const from = nearestBase(result, field);
+    if (from === null) continue;
+    const { source, entry } = from;
+    const name = sourceName(source, documentPath);
+    // A base is TOML read from its text: its source always has positions and the text.
+    const where = (offset: number) => `${name}:${source.location(offset, offset).line}`;
+    const written = (node: LocatedValue) => source.written(node.start, node.end) as string;
+    const node = entry.node;
+    if (node.type === 'array' && node.ofTables) {
+      count += node.items.length;
+      for (let i = 0; i < node.items.length && lines.length < budget; i++) {
+        const item = node.items[i] as LocatedTable;
+        const keys: string[] = [];
+        for (let e = item.firstEntry; e !== null; e = e.next)
+          keys.push(`${e.key} = ${written(e.node)}`);
+        lines.push(
+          `${spec.key}[${i}] = ${oneLine(`{ ${keys.join(', ')} }`)}  # ← ${where(item.start)}`,
+        );
+      }
+      continue;
+    }
+    count++;
+    if (lines.length >= budget) continue;
+    // The model's value, as TOML writes it; as the base writes it where that is not one
+    // line of strings, numbers or booleans (volumes written inline).
+    const value = tomlText(sectionOf(result.manifest, section.key)[spec.prop]) ?? written(node);
+    lines.push(`${spec.key} = ${oneLine(value)}  # ← ${where(entry.start)}`);
+  }
+  return { lines, count };
+}
+
+/**
+ * The hover paragraph of what the document inherits through `extends` without writing it:
+ * for a section header, that section's fields; for the `extends` value (`section` null),
+ * every section's, under its header. Each with its value in effect and the base file and
+ * line it comes from; at most `maxLines` lines, then how many more. Null when nothing is
+ * inherited there.
+ */
+export function inheritedMarkdown(
+  result: ManifestResult,
+  section: SectionSpec['key'] | null,
+  documentPath: string,
+  maxLines = MAX_INHERITED_LINES,
+): string | null {
+  const lines: string[] = [];
+  let values = 0;
+  for (const spec of section === null ? SECTIONS : [SECTION_BY_KEY.get(section)!]) {
+    const header = section === null ? 1 : 0;
+    const budget = Math.max(0, maxLines - lines.length - header);
+    const own = inheritedLines(result, spec, documentPath, budget);
+    if (own.count === 0) continue;
+    if (header === 1) lines.push(`[${spec.key}]`);
+    for (const line of own.lines) lines.push(line);
+    values += own.count;
+  }
+  if (values === 0) return null;
+  const shown = lines.slice(0, maxLines);
+  // A section header whose values are all left out is not shown either.
+  if (shown[shown.length - 1]!.startsWith('[')) shown.pop();
+  // Section headers are not values: only the values left out are counted.
+  const hidden = values - shown.filter((l) => !l.startsWith('[')).length;
+  const title =
+    section === null
+      ? 'Inherited through `extends` (values this file does not write):'
+      : `Inherited through \`extends\` (keys of [${section}] this file does not write):`;
+  const out = [title, '', fenced(shown.join('\n'))];
+  if (hidden > 0) out.push('', `and ${hidden} more`);
+  return out.join('\n');
 }

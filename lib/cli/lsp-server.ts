@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../manifest/diagnostics.js';
-import { SECTIONS } from '../manifest/fields.js';
+import { SECTIONS, SECTION_BY_KEY, type SectionSpec } from '../manifest/fields.js';
 import { formatManifest } from '../manifest/format.js';
 import type { ManifestResult } from '../manifest/read.js';
 import { resolveManifest } from '../manifest/resolve.js';
@@ -18,6 +18,7 @@ import { TomlError } from '../toml/errors.js';
 import { parse, parseLocatedRecovering } from '../toml/parse.js';
 import type { LocatedTable } from '../toml/located.js';
 import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
+import { suppressInline } from '../node/suppressions.js';
 import {
   CONFIG_NAME,
   type ProjectConfig,
@@ -39,6 +40,7 @@ import {
   type FieldKey,
   type Overridden,
   fieldAt,
+  inheritedMarkdown,
   overriddenBase,
   overriddenLocation,
   overrideMarkdown,
@@ -115,6 +117,12 @@ export class LanguageServer {
   private readonly syntaxErrorsSeen = new Set<string>();
   /** The last problem logged about each configuration file, so it is logged once. */
   private readonly configLogged = new Map<string, string>();
+  /** The client registers watchers we ask for (`didChangeWatchedFiles.dynamicRegistration`). */
+  private canRegisterWatchers = false;
+  private watchersRequested = false;
+  /** Our requests to the client not answered yet: their methods, by id. */
+  private readonly pending = new Map<MessageId, string>();
+  private nextRequestId = 1;
 
   constructor(private readonly options: ServerOptions) {
     this.docsBase = options.docsBase;
@@ -177,8 +185,10 @@ export class LanguageServer {
     const hasId = 'id' in message;
     const id = message.id ?? null;
     if (typeof message.method !== 'string') {
-      // A response to a request of ours (we send none that need one) is dropped.
-      if (hasId && ('result' in message || 'error' in message)) return;
+      if (hasId && ('result' in message || 'error' in message)) {
+        this.response(id, message.error);
+        return;
+      }
       this.respondError(
         hasId && (typeof id === 'number' || typeof id === 'string') ? id : null,
         ErrorCodes.InvalidRequest,
@@ -230,6 +240,52 @@ export class LanguageServer {
       this.running = null;
       this.cancelled.delete(id);
     }
+  }
+
+  /** Sends a request to the client; its response comes to `response`. */
+  private sendRequest(method: string, params: unknown): void {
+    const id = this.nextRequestId++;
+    this.pending.set(id, method);
+    this.send({ id, method, params });
+  }
+
+  /**
+   * A response to a request of ours: nothing more to do on a result; an error is logged
+   * (the client declined). A response to a request we never sent, or sent an answer to
+   * already, is dropped.
+   */
+  private response(id: MessageId, error: unknown): void {
+    const method = this.pending.get(id);
+    if (method === undefined) return;
+    this.pending.delete(id);
+    if (error === undefined) return;
+    const e = error as { code?: unknown; message?: unknown } | null;
+    const why =
+      typeof e?.message === 'string'
+        ? `${e.message} (code ${String(e.code)})`
+        : JSON.stringify(error);
+    this.log(`${method} failed: ${why}`);
+  }
+
+  /**
+   * Asks the client to watch the files whose changes on disk re-check open documents: the
+   * configuration and any TOML file (a base), once, when the client lets us register them.
+   * Without it, changes come when the client watches on its own, or at the next check.
+   */
+  private registerWatchers(): void {
+    if (!this.canRegisterWatchers || this.watchersRequested) return;
+    this.watchersRequested = true;
+    this.sendRequest('client/registerCapability', {
+      registrations: [
+        {
+          id: 'volt-manifest-watched-files',
+          method: 'workspace/didChangeWatchedFiles',
+          registerOptions: {
+            watchers: [{ globPattern: `**/${CONFIG_NAME}` }, { globPattern: '**/*.toml' }],
+          },
+        },
+      ],
+    });
   }
 
   private log(text: string): void {
@@ -298,6 +354,9 @@ export class LanguageServer {
       contentChanges?: unknown;
     };
     switch (method) {
+      case 'initialized':
+        this.registerWatchers();
+        return;
       case 'textDocument/didOpen': {
         const d = p.textDocument;
         if (d === undefined || typeof d.uri !== 'string' || typeof d.text !== 'string')
@@ -355,7 +414,7 @@ export class LanguageServer {
         return;
       }
       default:
-        // `initialized`, `$/setTrace`, `workspace/didChangeConfiguration`, unknown ones:
+        // `$/setTrace`, `workspace/didChangeConfiguration`, unknown ones:
         // nothing to do (the protocol says unknown notifications are ignored).
         return;
     }
@@ -365,7 +424,10 @@ export class LanguageServer {
     if (this.initialized)
       throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already called');
     const p = (params ?? {}) as {
-      capabilities?: { general?: { positionEncodings?: unknown } };
+      capabilities?: {
+        general?: { positionEncodings?: unknown };
+        workspace?: { didChangeWatchedFiles?: { dynamicRegistration?: unknown } };
+      };
       workspaceFolders?: { uri: string }[] | null;
       rootUri?: string | null;
       rootPath?: string | null;
@@ -373,6 +435,8 @@ export class LanguageServer {
     };
     const offered = p.capabilities?.general?.positionEncodings;
     this.encoding = negotiateEncoding(Array.isArray(offered) ? offered : []);
+    this.canRegisterWatchers =
+      p.capabilities?.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = (p.workspaceFolders ?? [])
       .map((f) => filePath(f.uri))
       .filter((f) => f !== null);
@@ -516,8 +580,9 @@ export class LanguageServer {
   }
 
   /**
-   * Every syntax error; for a manifest, every rule too, with `extends` read from disk; with
-   * the severities of the configuration's `[rules]`. A configuration gets its own checks.
+   * Every syntax error; for a manifest, every rule too, with `extends` read from disk and
+   * the inline suppressions of `check` applied; with the severities of the configuration's
+   * `[rules]`. A configuration gets its own checks.
    */
   private async diagnose(doc: TextDocument): Promise<Checked> {
     const path = filePath(doc.uri);
@@ -567,7 +632,8 @@ export class LanguageServer {
       doc.uri,
       result.sources.slice(1).map((s) => realPathOf(resolve(s.file))),
     );
-    return { diagnostics: rules(result.diagnostics), extendsSpan };
+    // Inline suppressions of the file and its bases, as `check` applies them, then [rules].
+    return { diagnostics: rules(suppressInline(result)), extendsSpan };
   }
 
   /**
@@ -625,6 +691,28 @@ export class LanguageServer {
     const result = await this.resolve(doc, await this.configFor(filePath(doc.uri)));
     const base = overriddenBase(result, field);
     return base === null ? null : { result, field, base };
+  }
+
+  /**
+   * What the document inherits without writing it, for a hover: on a section's header, that
+   * section's keys; on the `extends` key or value, every section's. Null elsewhere, or when
+   * the document extends nothing or inherits nothing there.
+   */
+  private async inherited(
+    doc: TextDocument,
+    tree: LocatedTable,
+    place: Place,
+  ): Promise<string | null> {
+    let section: SectionSpec['key'] | null;
+    if (place.kind === 'table') {
+      const spec = SECTION_BY_KEY.get(place.table.toLowerCase());
+      if (spec === undefined) return null;
+      section = spec.key;
+    } else if (place.table === '' && place.entry.key === 'extends') section = null;
+    else return null;
+    if (tree.entry('extends') === undefined) return null;
+    const result = await this.resolve(doc, await this.configFor(filePath(doc.uri)));
+    return inheritedMarkdown(result, section, filePath(doc.uri) ?? doc.uri);
   }
 
   private toLsp(doc: TextDocument, { diagnostics, extendsSpan }: Checked): object[] {
@@ -688,6 +776,8 @@ export class LanguageServer {
     const over = await this.overridden(doc, tree, place);
     if (over !== null)
       text += `\n\n---\n\n${overrideMarkdown(over.result, over.field, over.base, filePath(doc.uri) ?? doc.uri)}`;
+    const inherited = await this.inherited(doc, tree, place);
+    if (inherited !== null) text += `\n\n---\n\n${inherited}`;
     return {
       contents: { kind: 'markdown', value: text },
       range: doc.rangeOf(place.span.start, place.span.end, this.encoding),
