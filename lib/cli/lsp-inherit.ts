@@ -10,6 +10,7 @@ import { SECTION_BY_KEY, sectionOf } from '../manifest/fields.js';
 import type { SectionSpec } from '../manifest/fields.js';
 import type { ManifestResult } from '../manifest/read.js';
 import type { ManifestSource } from '../manifest/source.js';
+import { escapeControl } from '../toml/errors.js';
 import type { LocatedEntry, LocatedValue } from '../toml/located.js';
 import type { Place } from './lsp-features.js';
 import { type LspRange, type PositionEncoding, TextDocument } from './lsp-text.js';
@@ -75,6 +76,20 @@ function tomlText(value: unknown): string | null {
   return null;
 }
 
+/**
+ * `text` as a markdown code span: a value or file name of the manifest may hold backticks,
+ * and one that closed the span would have the rest rendered as markdown (an image the
+ * editor fetches, a link). Delimited by a longer backtick run than any inside, with spaces
+ * inside then (CommonMark strips one each side).
+ */
+function codeSpan(text: string): string {
+  let longest = 0;
+  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
+  if (longest === 0) return `\`${text}\``;
+  const delimiter = '`'.repeat(longest + 1);
+  return `${delimiter} ${text} ${delimiter}`;
+}
+
 /** A fenced TOML block (longer fences than any backtick run inside). */
 function fenced(text: string): string {
   let longest = 2;
@@ -98,11 +113,12 @@ export function overrideMarkdown(
   const span = definitionSpan(entry);
   const line = source.location(span.start, span.start).line;
   const name = isAbsolute(source.file) ? relative(dirname(documentPath), source.file) : source.file;
-  const lines = [`Overrides \`${name}\` (line ${line}):`, ''];
+  // A line break in the name would end the paragraph, and the code span with it.
+  const lines = [`Overrides ${codeSpan(escapeControl(name))} (line ${line}):`, ''];
   lines.push(fenced(source.written(span.start, span.end) ?? entry.key));
   const spec = SECTION_BY_KEY.get(field[0])!.fields.find((f) => f.key === field[1])!;
   const effective = tomlText(sectionOf(result.manifest, field[0])[spec.prop]);
-  if (effective !== null) lines.push('', `Effective value: \`${effective}\``);
+  if (effective !== null) lines.push('', `Effective value: ${codeSpan(effective)}`);
   return lines.join('\n');
 }
 
