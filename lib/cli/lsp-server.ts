@@ -115,6 +115,12 @@ export class LanguageServer {
   private readonly syntaxErrorsSeen = new Set<string>();
   /** The last problem logged about each configuration file, so it is logged once. */
   private readonly configLogged = new Map<string, string>();
+  /**
+   * The open documents that are files, by real path: made at first use after a change and
+   * shared by the checks that follow (each finding every real path again cost N² lookups
+   * for N open files that extend a base edited).
+   */
+  private openFiles: Map<string, TextDocument> | null = null;
 
   constructor(private readonly options: ServerOptions) {
     this.docsBase = options.docsBase;
@@ -417,6 +423,7 @@ export class LanguageServer {
    * read it as the editor has it while it is open, from disk once it is closed).
    */
   private changed(uri: string): void {
+    this.openFiles = null;
     const local = filePath(uri);
     if (local === null) return;
     if (basename(local) === CONFIG_NAME) {
@@ -588,11 +595,10 @@ export class LanguageServer {
     const disk = nodeHost(host);
     // A base open in the editor is read as it is there, unsaved edits included. It is read
     // from disk first all the same, so that the root's confinement decides as for `check`.
-    let open: Map<string, string> | undefined;
     const readFile = async (file: string) => {
       const bytes = await disk.readFile(file);
-      open ??= this.openTexts(doc.uri);
-      return open.get(realPathOf(resolve(file))) ?? bytes;
+      const open = this.openFilesByRealPath().get(realPathOf(resolve(file)));
+      return open !== undefined && open.uri !== doc.uri ? open.text : bytes;
     };
     return resolveManifest(doc.text, {
       path: path ?? doc.uri,
@@ -601,14 +607,16 @@ export class LanguageServer {
     });
   }
 
-  /** The texts of the open documents other than `except` that are files, by real path. */
-  private openTexts(except: string): Map<string, string> {
-    const texts = new Map<string, string>();
+  /** The open documents that are files, by real path (see `openFiles`). */
+  private openFilesByRealPath(): Map<string, TextDocument> {
+    if (this.openFiles !== null) return this.openFiles;
+    const files = new Map<string, TextDocument>();
     for (const [uri, doc] of this.documents) {
-      const local = uri === except ? null : filePath(uri);
-      if (local !== null) texts.set(realPathOf(local), doc.text);
+      const local = filePath(uri);
+      if (local !== null) files.set(realPathOf(local), doc);
     }
-    return texts;
+    this.openFiles = files;
+    return files;
   }
 
   /**
