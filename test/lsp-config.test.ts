@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { syncBuiltinESMExports } from 'node:module';
+import url, { pathToFileURL } from 'node:url';
 import { MessageReader, encodeMessage } from '../lib/cli/lsp-rpc.js';
 import { LanguageServer } from '../lib/cli/lsp-server.js';
 
@@ -277,15 +278,27 @@ describe('the language server and a base open in the editor', () => {
       lookups++;
       return native(...args);
     }) as typeof native;
+    // The server's `fileURLToPath` is the builtin's export, updated by syncBuiltinESMExports.
+    const toPath = url.fileURLToPath;
+    let conversions = 0;
+    url.fileURLToPath = (...args: Parameters<typeof toPath>) => {
+      conversions++;
+      return toPath(...args);
+    };
+    syncBuiltinESMExports();
     try {
       s.change(baseUri, 2, `${base}colour = 1\n`);
       await s.diagnosticsOf(baseUri);
       for (const uri of apps) assert.deepEqual(await s.diagnosticsOf(uri), ['unknown-key/1']);
     } finally {
       realpathSync.native = native;
+      url.fileURLToPath = toPath;
+      syncBuiltinESMExports();
     }
     // A few per file re-checked (its base, the base changed), not one per open file.
     assert.ok(lookups <= 10 * files, `${lookups} real path lookups for ${files} files`);
+    assert.ok(conversions > 0, 'the count of conversions was taken');
+    assert.ok(conversions <= 10 * files, `${conversions} URL conversions for ${files} files`);
     await s.shutdown();
   });
 });

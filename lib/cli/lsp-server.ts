@@ -116,11 +116,15 @@ export class LanguageServer {
   /** The last problem logged about each configuration file, so it is logged once. */
   private readonly configLogged = new Map<string, string>();
   /**
-   * The open documents that are files, by real path: made at first use after a change and
-   * shared by the checks that follow (each finding every real path again cost N² lookups
-   * for N open files that extend a base edited).
+   * The open documents that are files, by real path, and the configurations among them
+   * with their paths: made at first use after a change and shared by the checks that
+   * follow (each going through every open document again cost N² path conversions and
+   * lookups for N open files that extend a base edited).
    */
-  private openFiles: Map<string, TextDocument> | null = null;
+  private openFiles: {
+    byRealPath: Map<string, TextDocument>;
+    configs: [string, TextDocument][];
+  } | null = null;
 
   constructor(private readonly options: ServerOptions) {
     this.docsBase = options.docsBase;
@@ -455,9 +459,7 @@ export class LanguageServer {
     let found = findConfig(dirname(path));
     // One open in the editor and not saved yet counts too, when it is nearer.
     let open: TextDocument | undefined;
-    for (const doc of this.documents.values()) {
-      const local = filePath(doc.uri);
-      if (local === null || basename(local) !== CONFIG_NAME) continue;
+    for (const [local, doc] of this.openFileIndex().configs) {
       if (!inside(dirname(local), path)) continue;
       if (found === null || local === found || dirname(local).length > dirname(found).length) {
         found = local;
@@ -597,7 +599,7 @@ export class LanguageServer {
     // from disk first all the same, so that the root's confinement decides as for `check`.
     const readFile = async (file: string) => {
       const bytes = await disk.readFile(file);
-      const open = this.openFilesByRealPath().get(realPathOf(resolve(file)));
+      const open = this.openFileIndex().byRealPath.get(realPathOf(resolve(file)));
       return open !== undefined && open.uri !== doc.uri ? open.text : bytes;
     };
     return resolveManifest(doc.text, {
@@ -607,16 +609,19 @@ export class LanguageServer {
     });
   }
 
-  /** The open documents that are files, by real path (see `openFiles`). */
-  private openFilesByRealPath(): Map<string, TextDocument> {
+  /** The open documents that are files, by real path, and the configurations (see `openFiles`). */
+  private openFileIndex(): NonNullable<LanguageServer['openFiles']> {
     if (this.openFiles !== null) return this.openFiles;
-    const files = new Map<string, TextDocument>();
+    const byRealPath = new Map<string, TextDocument>();
+    const configs: [string, TextDocument][] = [];
     for (const [uri, doc] of this.documents) {
       const local = filePath(uri);
-      if (local !== null) files.set(realPathOf(local), doc);
+      if (local === null) continue;
+      byRealPath.set(realPathOf(local), doc);
+      if (basename(local) === CONFIG_NAME) configs.push([local, doc]);
     }
-    this.openFiles = files;
-    return files;
+    this.openFiles = { byRealPath, configs };
+    return this.openFiles;
   }
 
   /**
