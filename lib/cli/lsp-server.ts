@@ -14,7 +14,7 @@ import { formatManifest } from '../manifest/format.js';
 import type { ManifestResult } from '../manifest/read.js';
 import { resolveManifest } from '../manifest/resolve.js';
 import { syntaxDiagnostic } from '../manifest/diagnostics.js';
-import { TomlError } from '../toml/errors.js';
+import { TomlError, escapeControl } from '../toml/errors.js';
 import { parse, parseLocatedRecovering } from '../toml/parse.js';
 import type { LocatedTable } from '../toml/located.js';
 import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
@@ -653,13 +653,19 @@ export class LanguageServer {
     };
     return diagnostics.map((d) => {
       const here = d.file === own;
+      // Messages quote keys, values and file names of the manifest (a pull request's): a
+      // control or bidi character in them would reach a terminal showing the client's log,
+      // or reorder what the editor shows. Escaped, as the command line does.
+      const message = escapeControl(d.message);
       const out: Record<string, unknown> = {
         range: here ? doc.rangeOfLineColumns(d, this.encoding) : atExtends(),
         severity: d.severity === 'error' ? 1 : 2,
         code: d.code,
         codeDescription: { href: `${this.docsBase}#${d.code}` },
         source: 'volt-manifest',
-        message: here ? d.message : `in base ${d.file}:${d.line}:${d.column}: ${d.message}`,
+        message: here
+          ? message
+          : `in base ${escapeControl(d.file)}:${d.line}:${d.column}: ${message}`,
       };
       if (!here && d.line > 0) {
         // Our columns count code points; the base is not open, so its line is read as
@@ -673,7 +679,7 @@ export class LanguageServer {
                 end: { line: d.endLine - 1, character: d.endColumn - 1 },
               },
             },
-            message: d.message,
+            message,
           },
         ];
       }
