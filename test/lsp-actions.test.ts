@@ -134,6 +134,22 @@ describe('code actions', () => {
   });
 });
 
+describe('code actions on a hostile context', () => {
+  it('skips a context diagnostic whose range is null or not an object, and still gives the fix-all', () => {
+    const text = '[Workload]\nname = "w"\nmode = "container"\nimage = "i"\n';
+    const [caseFix] = published(text).filter((d) => d.code === 'key-case');
+    for (const bad of [null, 5, 'x'] as unknown[]) {
+      const context = [{ ...caseFix!, range: bad }];
+      const actions = codeActions(doc(text), '/m.toml', context, null, 'utf-16');
+      assert.deepEqual(
+        actions.map((a) => a.kind),
+        [FIX_ALL_KIND],
+        JSON.stringify(bad),
+      );
+    }
+  });
+});
+
 describe('minimal edits', () => {
   it('never splits a CRLF or a surrogate pair, and applies to the new text', () => {
     const cases: [string, string][] = [

@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { syncBuiltinESMExports } from 'node:module';
+import url, { pathToFileURL } from 'node:url';
 import { MessageReader, encodeMessage } from '../lib/cli/lsp-rpc.js';
 import { LanguageServer } from '../lib/cli/lsp-server.js';
 
@@ -248,6 +249,56 @@ describe('the language server and a base open in the editor', () => {
     s.send({ method: 'textDocument/didClose', params: { textDocument: { uri: baseUri } } });
     assert.deepEqual(await s.diagnosticsOf(baseUri), []);
     assert.deepEqual(await s.diagnosticsOf(appUri), []);
+    await s.shutdown();
+  });
+
+  it('finds the real paths of the open files once per change, not once per file that extends the base', async () => {
+    // Each file re-checked after an edit of its base looked up the real path of every open
+    // file: N files extending one base cost N² lookups per keystroke in the base.
+    const base = '[workload]\nmode = "container"\nimage = "nginx"\n';
+    writeFileSync(join(dir, 'shared.toml'), base);
+    const s = await serve(dir);
+    const files = 60;
+    const apps: string[] = [];
+    for (let i = 0; i < files; i++) {
+      const app = `extends = "shared.toml"\n[workload]\nname = "app${i}"\n`;
+      writeFileSync(join(dir, `app${i}.toml`), app);
+      apps.push(pathToFileURL(join(dir, `app${i}.toml`)).href);
+      s.open(apps[i]!, app);
+    }
+    for (const uri of apps) assert.deepEqual(await s.diagnosticsOf(uri), []);
+    const baseUri = pathToFileURL(join(dir, 'shared.toml')).href;
+    s.open(baseUri, base);
+    await s.diagnosticsOf(baseUri);
+    // Opening the base re-checks the files that extend it.
+    for (const uri of apps) assert.deepEqual(await s.diagnosticsOf(uri), []);
+    const native = realpathSync.native;
+    let lookups = 0;
+    realpathSync.native = ((...args: Parameters<typeof native>) => {
+      lookups++;
+      return native(...args);
+    }) as typeof native;
+    // The server's `fileURLToPath` is the builtin's export, updated by syncBuiltinESMExports.
+    const toPath = url.fileURLToPath;
+    let conversions = 0;
+    url.fileURLToPath = (...args: Parameters<typeof toPath>) => {
+      conversions++;
+      return toPath(...args);
+    };
+    syncBuiltinESMExports();
+    try {
+      s.change(baseUri, 2, `${base}colour = 1\n`);
+      await s.diagnosticsOf(baseUri);
+      for (const uri of apps) assert.deepEqual(await s.diagnosticsOf(uri), ['unknown-key/1']);
+    } finally {
+      realpathSync.native = native;
+      url.fileURLToPath = toPath;
+      syncBuiltinESMExports();
+    }
+    // A few per file re-checked (its base, the base changed), not one per open file.
+    assert.ok(lookups <= 10 * files, `${lookups} real path lookups for ${files} files`);
+    assert.ok(conversions > 0, 'the count of conversions was taken');
+    assert.ok(conversions <= 10 * files, `${conversions} URL conversions for ${files} files`);
     await s.shutdown();
   });
 });

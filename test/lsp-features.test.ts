@@ -85,6 +85,17 @@ describe('hover', () => {
     );
   });
 
+  it('gives no meaning for a value named like a property of every object', () => {
+    // The meanings are object literals: `mode = "constructor"` was said to mean
+    // `function Object() { [native code] }`.
+    for (const value of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      for (const text of [
+        `[workload]\nmode = "|${value}"\n`,
+        `[security]\ncapabilities = ["|${value}"]\n`,
+      ])
+        assert.match(hover(text)!, /^\*\*(workload\.mode|security\.capabilities)\*\*/, text);
+  });
+
   it('hovers a capability with the range of that item', () => {
     const text = '[security]\ncapabilities = ["CAP_CHOWN", "CAP_KILL"]\n';
     const at = text.indexOf('KILL');

@@ -318,4 +318,43 @@ describe('where a value comes from, on its own', () => {
     // 49 volumes shown (with the [storage] header, 50 lines), two keys each.
     assert.equal(reads, 49 * 2);
   });
+
+  it('keeps a value or file name with backticks inside its code span (no markdown from the manifest)', async () => {
+    // A manifest from a pull request: a backtick in a value closed the span, and the rest
+    // was rendered as markdown (an image the editor fetches on hover, a link).
+    const base = '[workload]\nimage = "nginx"\n';
+    const digest = `sha256:${sha256Hex(base)}`;
+    const child = `extends = "cas://${digest}"\n[workload]\nimage = "x\` ![t](https://attacker.invalid/p.png) \`"\n`;
+    const result = await resolveManifest(child, {
+      path: '/p/app.toml',
+      host: {
+        readFile: () => Promise.reject(new Error('no files')),
+        cas: { get: async (d) => (d === digest ? base : null) },
+      },
+    });
+    const image = overriddenBase(result, ['workload', 'image'])!;
+    const markdown = overrideMarkdown(result, ['workload', 'image'], image, '/p/app.toml');
+    assert.equal(
+      markdown.slice(markdown.lastIndexOf('\n') + 1),
+      'Effective value: `` "x` ![t](https://attacker.invalid/p.png) `" ``',
+    );
+    // The base's name too: a file name may hold backticks.
+    const named = {
+      ...image,
+      source: Object.assign(Object.create(image.source), { file: 'a`b.toml' }),
+    };
+    assert.match(
+      overrideMarkdown(result, ['workload', 'image'], named, '/p/app.toml'),
+      /^Overrides `` a`b\.toml `` \(line 2\):/,
+    );
+    // A line break in a file name would end the paragraph, and the span with it.
+    const broken = {
+      ...image,
+      source: Object.assign(Object.create(image.source), { file: 'a\n\n![t](p.png)' }),
+    };
+    assert.match(
+      overrideMarkdown(result, ['workload', 'image'], broken, '/p/app.toml'),
+      /^Overrides `a\\n\\n!\[t\]\(p\.png\)` \(line 2\):/,
+    );
+  });
 });

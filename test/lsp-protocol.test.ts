@@ -325,4 +325,38 @@ describe('the language server on malformed messages', () => {
       first.map((p) => ({ ...p, version: 4 })),
     );
   });
+
+  it('sends no control or bidi character of the manifest in a message: they are escaped', async () => {
+    // A key or value from a pull request went to the client raw: an escape sequence in a
+    // log a terminal shows, or a right-to-left override that reorders the message.
+    const { send } = session();
+    await send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { capabilities: {}, initializationOptions: { debounceMs: 0 } },
+    });
+    const text = '[workload]\nname = "w"\nmode = "x\\u001b]0;t\\u0007"\n"k\\u202e" = 1\n';
+    const out = await send({
+      jsonrpc: '2.0',
+      method: 'textDocument/didOpen',
+      params: {
+        textDocument: { uri: 'file:///escape.toml', languageId: 'toml', version: 1, text },
+      },
+    });
+    // Past the debounce (0 ms) of the check the message scheduled.
+    await new Promise((r) => setTimeout(r, 10));
+    out.push(...(await send()));
+    const published = (
+      out as { method?: string; params: { diagnostics: { code: string; message: string }[] } }[]
+    ).find((m) => m.method === 'textDocument/publishDiagnostics');
+    const messages = Object.fromEntries(
+      published!.params.diagnostics.map((d) => [d.code, d.message]),
+    );
+    assert.equal(
+      messages['workload-mode-invalid'],
+      "mode 'x\\u001b]0;t\\u0007' is not one of container, hybrid-native, hybrid-kvm, hybrid-emulated",
+    );
+    assert.equal(messages['unknown-key'], "unknown key 'k\\u202e' in [workload]");
+  });
 });

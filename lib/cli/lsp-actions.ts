@@ -132,7 +132,9 @@ export function codeActions(
       (d) => d.code === 'key-case' || d.code === 'unknown-key',
     );
     for (const given of context as (ContextDiagnostic | null)[]) {
-      if (given === null || typeof given !== 'object' || given.range === undefined) continue;
+      // The client sends them back, so they are whatever it sends: a range must be an object.
+      if (given === null || typeof given !== 'object') continue;
+      if (given.range === null || typeof given.range !== 'object') continue;
       const problem = problems.find(
         (d) =>
           d.code === given.code &&

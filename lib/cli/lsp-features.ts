@@ -116,9 +116,14 @@ export function hoverMarkdown(place: Place): string | null {
   const field = fieldsOf(place.table)?.find((f) => f.key === place.entry.key);
   if (field === undefined) return null;
   const value = place.value;
+  // Own properties only: the meanings are object literals, and `mode = "constructor"`
+  // would find Object's.
   const meaning =
-    value?.type === 'string' && typeof value.value === 'string'
-      ? field.meanings?.[value.value]
+    value?.type === 'string' &&
+    typeof value.value === 'string' &&
+    field.meanings !== undefined &&
+    Object.hasOwn(field.meanings, value.value)
+      ? field.meanings[value.value]
       : undefined;
   if (meaning === undefined) return fieldMarkdown(place.table, field);
   // The value first: it is what the cursor is on; the field's documentation follows.

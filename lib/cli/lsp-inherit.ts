@@ -10,6 +10,7 @@ import { SECTIONS, SECTION_BY_KEY, sectionOf } from '../manifest/fields.js';
 import type { SectionSpec } from '../manifest/fields.js';
 import type { ManifestResult } from '../manifest/read.js';
 import type { ManifestSource } from '../manifest/source.js';
+import { escapeControl } from '../toml/errors.js';
 import type { LocatedEntry, LocatedTable, LocatedValue } from '../toml/located.js';
 import type { Place } from './lsp-features.js';
 import { type LspRange, type PositionEncoding, TextDocument } from './lsp-text.js';
@@ -83,9 +84,25 @@ function tomlText(value: unknown): string | null {
   return null;
 }
 
-/** A base's name as the document refers to it: relative to its directory, or `cas://…`. */
+/** A base's name as the document refers to it (relative to its directory, or `cas://…`), for display. */
 function sourceName(source: ManifestSource, documentPath: string): string {
-  return isAbsolute(source.file) ? relative(dirname(documentPath), source.file) : source.file;
+  const name = isAbsolute(source.file) ? relative(dirname(documentPath), source.file) : source.file;
+  // Shown in markdown: a control character or line break would end a code span or block.
+  return escapeControl(name);
+}
+
+/**
+ * `text` as a markdown code span: a value or file name of the manifest may hold backticks,
+ * and one that closed the span would have the rest rendered as markdown (an image the
+ * editor fetches, a link). Delimited by a longer backtick run than any inside, with spaces
+ * inside then (CommonMark strips one each side).
+ */
+function codeSpan(text: string): string {
+  let longest = 0;
+  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
+  if (longest === 0) return `\`${text}\``;
+  const delimiter = '`'.repeat(longest + 1);
+  return `${delimiter} ${text} ${delimiter}`;
 }
 
 /** A fenced TOML block (longer fences than any backtick run inside). */
@@ -111,11 +128,11 @@ export function overrideMarkdown(
   const span = definitionSpan(entry);
   const line = source.location(span.start, span.start).line;
   const name = sourceName(source, documentPath);
-  const lines = [`Overrides \`${name}\` (line ${line}):`, ''];
+  const lines = [`Overrides ${codeSpan(name)} (line ${line}):`, ''];
   lines.push(fenced(source.written(span.start, span.end) ?? entry.key));
   const spec = SECTION_BY_KEY.get(field[0])!.fields.find((f) => f.key === field[1])!;
   const effective = tomlText(sectionOf(result.manifest, field[0])[spec.prop]);
-  if (effective !== null) lines.push('', `Effective value: \`${effective}\``);
+  if (effective !== null) lines.push('', `Effective value: ${codeSpan(effective)}`);
   return lines.join('\n');
 }
 

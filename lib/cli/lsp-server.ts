@@ -14,7 +14,7 @@ import { formatManifest } from '../manifest/format.js';
 import type { ManifestResult } from '../manifest/read.js';
 import { resolveManifest } from '../manifest/resolve.js';
 import { syntaxDiagnostic } from '../manifest/diagnostics.js';
-import { TomlError } from '../toml/errors.js';
+import { TomlError, escapeControl } from '../toml/errors.js';
 import { parse, parseLocatedRecovering } from '../toml/parse.js';
 import type { LocatedTable } from '../toml/located.js';
 import { DirectoryCasStore, type NodeHostOptions, nodeHost } from '../node/load.js';
@@ -123,6 +123,16 @@ export class LanguageServer {
   /** Our requests to the client not answered yet: their methods, by id. */
   private readonly pending = new Map<MessageId, string>();
   private nextRequestId = 1;
+  /**
+   * The open documents that are files, by real path, and the configurations among them
+   * with their paths: made at first use after a change and shared by the checks that
+   * follow (each going through every open document again cost N² path conversions and
+   * lookups for N open files that extend a base edited).
+   */
+  private openFiles: {
+    byRealPath: Map<string, TextDocument>;
+    configs: [string, TextDocument][];
+  } | null = null;
 
   constructor(private readonly options: ServerOptions) {
     this.docsBase = options.docsBase;
@@ -481,6 +491,7 @@ export class LanguageServer {
    * read it as the editor has it while it is open, from disk once it is closed).
    */
   private changed(uri: string): void {
+    this.openFiles = null;
     const local = filePath(uri);
     if (local === null) return;
     if (basename(local) === CONFIG_NAME) {
@@ -512,9 +523,7 @@ export class LanguageServer {
     let found = findConfig(dirname(path));
     // One open in the editor and not saved yet counts too, when it is nearer.
     let open: TextDocument | undefined;
-    for (const doc of this.documents.values()) {
-      const local = filePath(doc.uri);
-      if (local === null || basename(local) !== CONFIG_NAME) continue;
+    for (const [local, doc] of this.openFileIndex().configs) {
       if (!inside(dirname(local), path)) continue;
       if (found === null || local === found || dirname(local).length > dirname(found).length) {
         found = local;
@@ -654,11 +663,10 @@ export class LanguageServer {
     const disk = nodeHost(host);
     // A base open in the editor is read as it is there, unsaved edits included. It is read
     // from disk first all the same, so that the root's confinement decides as for `check`.
-    let open: Map<string, string> | undefined;
     const readFile = async (file: string) => {
       const bytes = await disk.readFile(file);
-      open ??= this.openTexts(doc.uri);
-      return open.get(realPathOf(resolve(file))) ?? bytes;
+      const open = this.openFileIndex().byRealPath.get(realPathOf(resolve(file)));
+      return open !== undefined && open.uri !== doc.uri ? open.text : bytes;
     };
     return resolveManifest(doc.text, {
       path: path ?? doc.uri,
@@ -667,14 +675,19 @@ export class LanguageServer {
     });
   }
 
-  /** The texts of the open documents other than `except` that are files, by real path. */
-  private openTexts(except: string): Map<string, string> {
-    const texts = new Map<string, string>();
+  /** The open documents that are files, by real path, and the configurations (see `openFiles`). */
+  private openFileIndex(): NonNullable<LanguageServer['openFiles']> {
+    if (this.openFiles !== null) return this.openFiles;
+    const byRealPath = new Map<string, TextDocument>();
+    const configs: [string, TextDocument][] = [];
     for (const [uri, doc] of this.documents) {
-      const local = uri === except ? null : filePath(uri);
-      if (local !== null) texts.set(realPathOf(local), doc.text);
+      const local = filePath(uri);
+      if (local === null) continue;
+      byRealPath.set(realPathOf(local), doc);
+      if (basename(local) === CONFIG_NAME) configs.push([local, doc]);
     }
-    return texts;
+    this.openFiles = { byRealPath, configs };
+    return this.openFiles;
   }
 
   /**
@@ -728,13 +741,19 @@ export class LanguageServer {
     };
     return diagnostics.map((d) => {
       const here = d.file === own;
+      // Messages quote keys, values and file names of the manifest (a pull request's): a
+      // control or bidi character in them would reach a terminal showing the client's log,
+      // or reorder what the editor shows. Escaped, as the command line does.
+      const message = escapeControl(d.message);
       const out: Record<string, unknown> = {
         range: here ? doc.rangeOfLineColumns(d, this.encoding) : atExtends(),
         severity: d.severity === 'error' ? 1 : 2,
         code: d.code,
         codeDescription: { href: `${this.docsBase}#${d.code}` },
         source: 'volt-manifest',
-        message: here ? d.message : `in base ${d.file}:${d.line}:${d.column}: ${d.message}`,
+        message: here
+          ? message
+          : `in base ${escapeControl(d.file)}:${d.line}:${d.column}: ${message}`,
       };
       if (!here && d.line > 0) {
         // Our columns count code points; the base is not open, so its line is read as
@@ -748,7 +767,7 @@ export class LanguageServer {
                 end: { line: d.endLine - 1, character: d.endColumn - 1 },
               },
             },
-            message: d.message,
+            message,
           },
         ];
       }
