@@ -44,6 +44,24 @@ describe('set on an existing key', () => {
     );
   });
 
+  test('a literal string holds astral characters; DEL and lone surrogates it cannot', () => {
+    assert.equal(
+      edited("a = 'x'\nb = '''\nx'''\nc = 'x'\n", (d) =>
+        d.set(['a'], 'é😀').set(['b'], 'l1\nl2😀').set(['c'], 'x\x7f'),
+      ),
+      "a = 'é😀'\nb = '''\nl1\nl2😀'''\nc = \"x\\u007F\"\n",
+    );
+    for (const lone of ['\udc00', '\ud800x', '\ud800']) {
+      const doc = new EditableDocument("a = 'x'\n");
+      assert.throws(() => doc.set(['a'], lone), {
+        name: 'TomlError',
+        code: 'unencodable-value',
+        message: /lone surrogate .* at a$/,
+      });
+      assert.equal(doc.toString(), "a = 'x'\n");
+    }
+  });
+
   test('other values are written as stringify writes them', () => {
     assert.equal(
       edited('a = 1\nb = 2\nc = 3\n', (d) =>
