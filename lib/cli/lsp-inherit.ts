@@ -98,18 +98,22 @@ function sourceName(source: ManifestSource, documentPath: string): string {
  * inside then (CommonMark strips one each side).
  */
 function codeSpan(text: string): string {
-  let longest = 0;
-  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
+  const longest = longestBacktickRun(text);
   if (longest === 0) return `\`${text}\``;
   const delimiter = '`'.repeat(longest + 1);
   return `${delimiter} ${text} ${delimiter}`;
 }
 
+/** The length of the longest run of backticks in `text` (0 for none). */
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
+  return longest;
+}
+
 /** A fenced TOML block (longer fences than any backtick run inside). */
 function fenced(text: string): string {
-  let longest = 2;
-  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
-  const fence = '`'.repeat(longest + 1);
+  const fence = '`'.repeat(Math.max(2, longestBacktickRun(text)) + 1);
   return `${fence}toml\n${text}\n${fence}`;
 }
 
